@@ -1,0 +1,341 @@
+"""Evaluate a trained LSTM adder: the blog's figure the blog's way, and what it hides.
+
+The blog draws 1,000 fresh pairs, calls `model.evaluate`, which returns the mean squared error,
+and prints `(1 - MSE) * 100` as "accuracy" (it reports 99.98892793562263%). That number is not
+the share of sums the network gets right. This script prints the blog's figure computed
+exactly that way, then the accuracies a reader means, on the same samples:
+
+  exact-sum accuracy  every output bit, read as 1 when the output is >= 0.5, is right
+  per-bit accuracy    the share of single output bits that are right
+
+    python evaluate.py                      # models/LSTM_Operation.h5, 1,000 samples
+    python evaluate.py --exhaustive         # all 65,536 pairs, seen vs never seen in training
+    python evaluate.py --add 200 55         # one sum, bit by bit
+    python evaluate.py --exhaustive --json  # every figure as JSON, for scripts
+
+The model file is read by model.read_model_file, which never runs code stored in a file.
+"""
+import argparse
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+
+import data
+import quiet
+
+BLOG_FIGURE = 99.98892793562263  # percent, as printed by the blog: (1 - MSE) * 100
+BLOG_MSE = 1 - BLOG_FIGURE / 100
+EXHAUSTIVE_MAX_BITS = 8  # 2**16 pairs; 9 bits would already be 262,144
+
+
+# ----------------------------------------------------------------------------------------------
+# Options.
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
+def whole_number(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def make_parser():
+    parser = argparse.ArgumentParser(
+        description="Evaluate an LSTM adder: the blog's (1 - MSE) figure and the real accuracies.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--model", default=os.path.join("models", "LSTM_Operation.h5"),
+                        help="the .h5 model file")
+    parser.add_argument("--samples", type=positive_int, default=1000,
+                        help="fresh pairs drawn the blog's way")
+    parser.add_argument("--seed", type=whole_number, default=0,
+                        help="seed of the fresh pairs (training's default seed is 1)")
+    parser.add_argument("--exhaustive", action="store_true",
+                        help=f"evaluate every pair of operands (up to {EXHAUSTIVE_MAX_BITS} bits)")
+    parser.add_argument("--add", nargs=2, type=whole_number, metavar=("A", "B"),
+                        help="show how the network adds A and B, bit by bit")
+    parser.add_argument("--json", action="store_true",
+                        help="print every figure as one JSON object on stdout, and nothing else")
+    parser.add_argument("--batch-size", type=positive_int, default=4096,
+                        help="pairs per forward pass (the figures do not depend on it)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's start-up and warning messages")
+    return parser
+
+
+# ----------------------------------------------------------------------------------------------
+# The run record: which pairs the network saw in training.
+
+
+def training_pairs(model_path):
+    """(set of pair codes a*2**bits + b seen in training, None) or (None, why not)."""
+    record_path = os.path.splitext(model_path)[0] + ".json"
+    if not os.path.exists(record_path):
+        return None, (f"no run record {record_path} beside the model, so the training pairs "
+                      "are unknown")
+    try:
+        with open(record_path) as file:
+            record = json.load(file)
+        digest = hashlib.sha256()
+        with open(model_path, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+        if record.get("model_sha256") != digest.hexdigest():
+            return None, (f"the run record {record_path} belongs to another model file "
+                          "(its sha256 differs)")
+        bits = int(record["options"]["bits"])
+        first = np.asarray(record["data"]["first_operand"], dtype=np.int64)
+        second = np.asarray(record["data"]["second_operand"], dtype=np.int64)
+        return set((first * 2**bits + second).tolist()), None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return None, f"the run record {record_path} cannot be read ({error})"
+
+
+# ----------------------------------------------------------------------------------------------
+# Scoring: one rule everywhere. An output is bit 1 when it is >= 0.5; a sum is right when all
+# its bits are.
+
+
+def predict(net, first_operand, second_operand, bits, batch_size=4096):
+    X, _ = data.encode_pairs(first_operand, second_operand, bits)
+    return np.asarray(net.predict(X, batch_size=batch_size, verbose=0), dtype=np.float64)
+
+
+def score(outputs, first_operand, second_operand, bits):
+    """The blog's figure and the real accuracies of these outputs for these pairs."""
+    _, targets = data.encode_pairs(first_operand, second_operand, bits)
+    bits_right = data.outputs_to_bits(outputs) == targets
+    sums_right = bits_right.all(axis=1)
+    # The blog's `model.evaluate` is Keras's mean of the per-sample MSE: the mean over all
+    # outputs. Here it is taken in float64 over the float32 outputs.
+    mse = float(np.mean((outputs - targets) ** 2)) if len(outputs) else float("nan")
+    return {
+        "pairs": int(len(outputs)),
+        "mse": mse,
+        "blog_figure": (1 - mse) * 100,
+        "sums_right": int(sums_right.sum()),
+        "exact_sum_accuracy": float(sums_right.mean()) if len(outputs) else float("nan"),
+        "bits_right": int(bits_right.sum()),
+        "per_bit_accuracy": float(bits_right.mean()) if len(outputs) else float("nan"),
+    }
+
+
+def per_position(outputs, first_operand, second_operand, bits):
+    """Accuracy of each output bit, most significant (the final carry) first."""
+    _, targets = data.encode_pairs(first_operand, second_operand, bits)
+    right = data.outputs_to_bits(outputs) == targets
+    return [{"place_value": 2 ** (bits - index), "accuracy": float(right[:, index].mean())}
+            for index in range(bits + 1)]
+
+
+def by_carry_chain(outputs, first_operand, second_operand, bits):
+    """Exact-sum accuracy grouped by the longest run of carries in each addition."""
+    chains = data.longest_carry_chain(first_operand, second_operand, bits)
+    sums = data.bits_to_ints(data.outputs_to_bits(outputs))
+    right = sums == first_operand + second_operand
+    return [{"longest_carry_chain": int(length), "pairs": int((chains == length).sum()),
+             "exact_sum_accuracy": float(right[chains == length].mean())}
+            for length in np.unique(chains)]
+
+
+def examples(outputs, first_operand, second_operand, count=8):
+    """A few sums as a reader checks them, failures first, spread over the evaluated pairs."""
+    answers = data.bits_to_ints(data.outputs_to_bits(outputs))
+    right = answers == first_operand + second_operand
+    wrong_indices = np.flatnonzero(~right)
+    right_indices = np.flatnonzero(right)
+    chosen = []
+    for indices, room in ((wrong_indices, count // 2), (right_indices, count)):
+        room = min(room, count - len(chosen), len(indices))
+        if room > 0:
+            chosen += indices[np.linspace(0, len(indices) - 1, room).round().astype(int)].tolist()
+    return [{"first_operand": int(first_operand[i]), "second_operand": int(second_operand[i]),
+             "network_sum": int(answers[i]), "true_sum": int(first_operand[i] + second_operand[i]),
+             "right": bool(right[i])} for i in chosen]
+
+
+def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
+    codes = first_operand * 2**bits + second_operand
+    seen = np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
+    return {
+        "seen": score(outputs[seen], first_operand[seen], second_operand[seen], bits),
+        "unseen": score(outputs[~seen], first_operand[~seen], second_operand[~seen], bits),
+    }
+
+
+def evaluate(net, bits, first_operand, second_operand, seen_codes, batch_size=4096):
+    """Every figure for these pairs, as one dict (what --json prints)."""
+    started = time.perf_counter()
+    outputs = predict(net, first_operand, second_operand, bits, batch_size)
+    seconds = time.perf_counter() - started
+    result = score(outputs, first_operand, second_operand, bits)
+    result["predict_seconds"] = seconds
+    if seen_codes is not None:
+        result.update(split_by_seen(outputs, first_operand, second_operand, bits, seen_codes))
+    result["per_position"] = per_position(outputs, first_operand, second_operand, bits)
+    result["by_carry_chain"] = by_carry_chain(outputs, first_operand, second_operand, bits)
+    result["examples"] = examples(outputs, first_operand, second_operand)
+    return result
+
+
+def add_one(net, bits, first, second):
+    """How the network adds one pair: its input bits, raw outputs, bits and decoded sum."""
+    operands = np.array([first]), np.array([second])
+    X, Y = data.encode_pairs(*operands, bits)
+    outputs = predict(net, *operands, bits)[0]
+    answer_bits = data.outputs_to_bits(outputs[None])[0]
+    answer = int(data.bits_to_ints(answer_bits[None])[0])
+    return {"first_operand": first, "second_operand": second,
+            "input_bits": X[0, :, 0].astype(int).tolist(), "raw_outputs": outputs.tolist(),
+            "network_bits": answer_bits.tolist(), "true_bits": Y[0].astype(int).tolist(),
+            "network_sum": answer, "true_sum": first + second, "right": answer == first + second}
+
+
+# ----------------------------------------------------------------------------------------------
+# Printing for people.
+
+
+def percent(fraction):
+    return f"{100 * fraction:.2f}%"
+
+
+def print_examples(result):
+    width = max(len(str(e["true_sum"])) for e in result["examples"]) if result["examples"] else 1
+    for example in result["examples"]:
+        mark = "✓" if example["right"] else f"✗ ({example['true_sum']})"
+        print(f"  {example['first_operand']:>{width}} + {example['second_operand']:>{width}} = "
+              f"{example['network_sum']:>{width}}  {mark}")
+
+
+def print_report(info, model_path, description, result, split_note):
+    print(f"Model    {model_path}  ({info['bits']}-bit operands, written by Keras "
+          f"{info['keras_version']}, recurrent activation {info['recurrent_activation']})")
+    print(f"Pairs    {description}")
+    if "seen" in result:
+        print(f"         {result['seen']['pairs']:,} of them were seen in training, "
+              f"{result['unseen']['pairs']:,} never seen")
+    else:
+        print(f"         seen/unseen split not available: {split_note}")
+    print(f"         forward pass: {result['predict_seconds']:.2f} s")
+    print()
+    print("1. The blog's figure, computed the blog's way: (1 - MSE) * 100")
+    print(f"   this model  {result['blog_figure']:.14f}%   (MSE {result['mse']:.6g})")
+    print(f"   the blog    {BLOG_FIGURE:.14f}%   (MSE {BLOG_MSE:.6g})")
+    print(f"   difference  {result['blog_figure'] - BLOG_FIGURE:+.6f} percentage points")
+    print()
+    print("2. That figure is not an accuracy: an output of 0.5 for every bit would score 75%.")
+    print("   What the network gets right on the same pairs (a bit is 1 when its output >= 0.5):")
+    print(f"   exact-sum accuracy  {percent(result['exact_sum_accuracy']):>8}   "
+          f"({result['sums_right']:,} of {result['pairs']:,} sums right, every bit)")
+    print(f"   per-bit accuracy    {percent(result['per_bit_accuracy']):>8}   "
+          f"({result['bits_right']:,} of {result['pairs'] * (info['bits'] + 1):,} bits)")
+    for group in ("seen", "unseen"):
+        if group in result and result[group]["pairs"]:
+            part = result[group]
+            label = "seen in training" if group == "seen" else "never seen"
+            print(f"   {label:<17}   {percent(part['exact_sum_accuracy']):>8}   "
+                  f"({part['sums_right']:,} of {part['pairs']:,} sums right; blog's figure "
+                  f"{part['blog_figure']:.6f}%)")
+    print()
+    reached = result["blog_figure"] >= BLOG_FIGURE
+    print(f"3. Verdict: the blog's figure was {'' if reached else 'not '}reached "
+          f"({result['blog_figure']:.6f}% {'>=' if reached else '<'} {BLOG_FIGURE}%); "
+          f"{result['sums_right']:,} of {result['pairs']:,} sums are right "
+          f"({percent(result['exact_sum_accuracy'])}).")
+    print()
+    print("Each output bit, from the final carry (place value "
+          f"{2 ** info['bits']}) down to the 1s:")
+    print("   place value " + " ".join(f"{p['place_value']:>7}" for p in result["per_position"]))
+    print("   right       " + " ".join(f"{percent(p['accuracy']):>7}"
+                                       for p in result["per_position"]))
+    print("Exact sums by the longest chain of carries in the addition:")
+    for group in result["by_carry_chain"]:
+        print(f"   chain {group['longest_carry_chain']:>2}   {group['pairs']:>6,} pairs   "
+              f"{percent(group['exact_sum_accuracy']):>8} right")
+    print("Examples (failures first):")
+    print_examples(result)
+
+
+def print_addition(one):
+    print(f"{one['first_operand']} + {one['second_operand']}")
+    half = len(one["input_bits"]) // 2
+    print(f"  input bits     {''.join(map(str, one['input_bits'][:half]))} "
+          f"{''.join(map(str, one['input_bits'][half:]))}   (one per time step, MSB first)")
+    print("  raw outputs    " + " ".join(f"{value:.3f}" for value in one["raw_outputs"]))
+    print(f"  network bits   {''.join(map(str, one['network_bits']))}   (output >= 0.5 is 1)")
+    print(f"  true bits      {''.join(map(str, one['true_bits']))}")
+    mark = "✓ right" if one["right"] else f"✗ wrong, the sum is {one['true_sum']}"
+    print(f"  network sum    {one['network_sum']}   {mark}")
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    if hasattr(signal, "SIGPIPE"):  # `python evaluate.py | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    with quiet.tensorflow_startup(args.verbose):
+        import model
+
+    try:
+        net, info = model.read_model_file(args.model)
+    except model.ModelFileError as error:
+        print(f"evaluate.py: error: {args.model}: {error}", file=sys.stderr)
+        return 2
+    bits = info["bits"]
+
+    if args.add is not None:
+        for operand in args.add:
+            if not 0 <= operand < 2**bits:
+                parser.error(f"--add: {operand} is not a {bits}-bit operand (0..{2**bits - 1})")
+        one = add_one(net, bits, *args.add)
+        if args.json:
+            print(json.dumps({"model": args.model, "bits": bits, "addition": one}))
+        else:
+            print_addition(one)
+        return 0
+
+    if args.exhaustive:
+        if bits > EXHAUSTIVE_MAX_BITS:
+            parser.error(f"--exhaustive covers every pair only up to {EXHAUSTIVE_MAX_BITS}-bit "
+                         f"operands ({4 ** EXHAUSTIVE_MAX_BITS:,} pairs); this model has {bits} "
+                         f"bits ({4 ** bits:,} pairs). Use --samples instead.")
+        first_operand, second_operand = data.all_pairs(bits)
+        description = f"all {4 ** bits:,} pairs of {bits}-bit operands"
+    else:
+        rng = np.random.RandomState(args.seed)
+        first_operand, second_operand = data.draw_pairs(args.samples, bits, rng)
+        description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
+
+    seen_codes, split_note = training_pairs(args.model)
+    result = evaluate(net, bits, first_operand, second_operand, seen_codes, args.batch_size)
+    if args.json:
+        print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],
+                          "recurrent_activation": info["recurrent_activation"],
+                          "pairs_evaluated": description, "blog_figure_reported": BLOG_FIGURE,
+                          "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
+                          "split_note": split_note, **result}))
+    else:
+        print_report(info, args.model, description, result, split_note)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

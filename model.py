@@ -1,0 +1,216 @@
+"""The blog's network, and the one way this project reads a model file.
+
+Building: `build_model` is the blog's `Sequential` of LSTM(256) -> Dropout(0.2) -> Dense(relu),
+with the one default the blog's Keras 2.2.4 had that Keras 3 does not (see `keras2_hard_sigmoid`).
+
+Reading: `read_model_file` never hands a file to `keras.models.load_model`. It reads the file's
+JSON description as plain data, checks that it is this adder and nothing else, builds the same
+network in code, and copies in the weight arrays. So no code stored in a file (a Lambda layer's
+bytecode, a custom object looked up by name, a pickle) can ever run, whatever Keras version or
+`safe_mode` default is installed; and Keras 2 files, which Keras 3's `load_model` rejects
+(`time_major`) or misreads (`'hard_sigmoid'`), load with the meaning their writer gave them.
+"""
+import json
+import os
+
+import h5py
+import keras
+import numpy as np
+
+UNITS = 256
+DROPOUT = 0.2
+
+
+@keras.saving.register_keras_serializable(package="lstm_adder", name="keras2_hard_sigmoid")
+def keras2_hard_sigmoid(x):
+    """Keras 2's hard sigmoid, clip(0.2*x + 0.5, 0, 1): the recurrent activation of the blog's LSTM.
+
+    Keras 2.2.4's LSTM defaulted to recurrent_activation='hard_sigmoid' (2.3.0 changed it to
+    'sigmoid'). Keras 3's own 'hard_sigmoid' is relu6(x + 3) / 6, slope 1/6 rather than 0.2,
+    so neither Keras 3's default nor its 'hard_sigmoid' is the blog's LSTM.
+    """
+    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+# What `--recurrent-activation` accepts, by the name the project uses for it.
+RECURRENT_ACTIVATIONS = {
+    "keras2_hard_sigmoid": keras2_hard_sigmoid,
+    "sigmoid": keras.activations.sigmoid,
+}
+DEFAULT_RECURRENT_ACTIVATION = "keras2_hard_sigmoid"
+
+# The only activations a file may name; anything else is refused, never looked up.
+_KERAS3_ACTIVATIONS = {
+    "sigmoid": keras.activations.sigmoid,
+    "hard_sigmoid": keras.activations.hard_sigmoid,  # Keras 3's: relu6(x + 3) / 6
+    "tanh": keras.activations.tanh,
+    "relu": keras.activations.relu,
+    "linear": keras.activations.linear,
+    "keras2_hard_sigmoid": keras2_hard_sigmoid,
+}
+# In a file written by Keras 2 (2.2.4, tf.keras before TF 2.16, tf_keras), 'hard_sigmoid' is
+# the 0.2-slope function: that is what the file's author trained and saw.
+_KERAS2_ACTIVATIONS = dict(_KERAS3_ACTIVATIONS, hard_sigmoid=keras2_hard_sigmoid)
+
+
+def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activation="tanh",
+                output_activation="relu", learning_rate=0.001):
+    """The blog's network for `bits`-bit operands: input (2*bits, 1), output bits+1."""
+    if isinstance(recurrent_activation, str):
+        recurrent_activation = RECURRENT_ACTIVATIONS[recurrent_activation]
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2 * bits, 1)),
+            keras.layers.LSTM(UNITS, activation=activation,
+                              recurrent_activation=recurrent_activation),
+            keras.layers.Dropout(DROPOUT),
+            keras.layers.Dense(bits + 1, activation=output_activation),
+        ]
+    )
+    # The blog: loss=losses.mean_squared_error, optimizer='adam'. Keras 3's Adam defaults are
+    # Keras 2.2.4's (lr 0.001, betas 0.9/0.999, epsilon 1e-7, no amsgrad).
+    model.compile(loss="mean_squared_error",
+                  optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
+    return model
+
+
+class ModelFileError(Exception):
+    """A file that is not a readable LSTM adder; the message says what is wrong with it."""
+
+
+def read_model_file(path):
+    """Load the LSTM adder stored in the .h5 file at `path` without running anything from it.
+
+    Returns (model, info): a compiled Keras 3 model and a dict describing the file (bits,
+    keras_version, recurrent_activation). Raises ModelFileError with a one-line reason.
+    """
+    if not os.path.exists(path):
+        raise ModelFileError("no such file")
+    if os.path.isdir(path):
+        raise ModelFileError("is a directory, not a model file")
+    if os.path.getsize(path) == 0:
+        raise ModelFileError("is empty (0 bytes)")
+    if not h5py.is_hdf5(path):
+        raise ModelFileError("is not an HDF5 (.h5) file: it is damaged, truncated or something else")
+    try:
+        with h5py.File(path, "r") as h5:
+            description = _read_description(h5)
+            weights = _read_weights(h5, description)
+    except ModelFileError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+        raise ModelFileError(f"cannot be read (damaged or truncated .h5 file): {error}") from None
+
+    model = build_model(description["bits"], description["recurrent_activation_function"],
+                        description["activation_function"],
+                        description["output_activation_function"])
+    try:
+        model.set_weights(weights)
+    except ValueError as error:
+        raise ModelFileError(f"its weights do not fit the adder: {error}") from None
+    info = {key: value for key, value in description.items() if not key.endswith("_function")}
+    return model, info
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _read_description(h5):
+    """Parse and check the file's JSON model description (plain data: nothing is instantiated)."""
+    if "model_config" not in h5.attrs:
+        raise ModelFileError("holds no Keras model description (a weights-only file?)")
+    try:
+        config = json.loads(_text(h5.attrs["model_config"]))
+    except ValueError:
+        raise ModelFileError("its model description is not valid JSON") from None
+    keras_version = _text(h5.attrs.get("keras_version", "unknown"))
+    keras_major = keras_version.split(".")[0]
+    activations = _KERAS2_ACTIVATIONS if keras_major in ("1", "2") else _KERAS3_ACTIVATIONS
+
+    if not isinstance(config, dict) or config.get("class_name") != "Sequential":
+        kind = config.get("class_name") if isinstance(config, dict) else type(config).__name__
+        raise ModelFileError(f"is not the LSTM adder: a {kind} model, expected a Sequential one")
+    layers = config.get("config")
+    if isinstance(layers, dict):  # Keras >= 2.2: {"name": ..., "layers": [...]}
+        layers = layers.get("layers")
+    if not isinstance(layers, list) or not all(isinstance(layer, dict) for layer in layers):
+        raise ModelFileError("its model description has no list of layers")
+    input_layers = [layer for layer in layers if layer.get("class_name") == "InputLayer"]
+    layers = [layer for layer in layers if layer.get("class_name") != "InputLayer"]
+    kinds = [str(layer.get("class_name")) for layer in layers]
+    if kinds != ["LSTM", "Dropout", "Dense"]:
+        unsafe = [kind for kind in kinds if kind not in ("LSTM", "Dropout", "Dense")]
+        why = (f" (a {unsafe[0]} layer, which this tool never builds or runs)" if unsafe else "")
+        raise ModelFileError(
+            f"is not the LSTM adder: its layers are {' -> '.join(kinds) or 'none'}{why}; "
+            "expected LSTM -> Dropout -> Dense"
+        )
+    lstm, _, dense = (layer.get("config", {}) for layer in layers)
+
+    # Keras 3 keeps the input shape on an InputLayer; Keras 2 on the first layer.
+    shape_holder = input_layers[0].get("config", {}) if input_layers else lstm
+    input_shape = shape_holder.get("batch_shape") or shape_holder.get("batch_input_shape")
+    if (not isinstance(input_shape, list) or len(input_shape) != 3 or input_shape[2] != 1
+            or not isinstance(input_shape[1], int) or input_shape[1] % 2 or input_shape[1] < 2):
+        raise ModelFileError(f"is not the LSTM adder: input shape {input_shape}, expected "
+                             "(None, 2*bits, 1)")
+    bits = input_shape[1] // 2
+    if lstm.get("units") != UNITS or dense.get("units") != bits + 1:
+        raise ModelFileError(
+            f"is not the LSTM adder: LSTM({lstm.get('units')}) -> Dense({dense.get('units')}), "
+            f"expected LSTM({UNITS}) -> Dense({bits + 1}) for {bits}-bit operands"
+        )
+    for flag in ("return_sequences", "go_backwards", "stateful", "return_state"):
+        if lstm.get(flag):
+            raise ModelFileError(f"is not the LSTM adder: its LSTM has {flag}=True")
+
+    def activation(layer, key, default):
+        name = layer.get(key, default)
+        if isinstance(name, dict):  # Keras 3 records a registered function by its full name
+            name = name.get("config")
+        name = str(name).rsplit(">", 1)[-1]
+        if name not in activations:
+            raise ModelFileError(f"is not the LSTM adder: {key} {name!r} is not one this tool "
+                                 f"knows ({', '.join(sorted(activations))})")
+        return name, activations[name]
+
+    recurrent_name, recurrent_function = activation(lstm, "recurrent_activation", "sigmoid")
+    activation_name, activation_function = activation(lstm, "activation", "tanh")
+    output_name, output_function = activation(dense, "activation", "linear")
+    if recurrent_function is keras2_hard_sigmoid:
+        recurrent_name = "keras2_hard_sigmoid"
+    return {
+        "bits": bits,
+        "keras_version": keras_version,
+        "layer_names": [str(layer.get("config", {}).get("name")) for layer in layers],
+        "recurrent_activation": recurrent_name,
+        "recurrent_activation_function": recurrent_function,
+        "activation_function": activation_function,
+        "output_activation_function": output_function,
+        "activation": activation_name,
+        "output_activation": output_name,
+    }
+
+
+def _read_weights(h5, description):
+    """The weight arrays, in Keras's order, from the file's `model_weights` group."""
+    root = h5["model_weights"] if "model_weights" in h5 else h5
+    arrays = []
+    lstm_name, _, dense_name = description["layer_names"]
+    for layer_name, wanted in ((lstm_name, ("kernel", "recurrent_kernel", "bias")),
+                               (dense_name, ("kernel", "bias"))):
+        group = root[layer_name]
+        names = [_text(name) for name in group.attrs["weight_names"]]
+        by_role = {}
+        for name in names:
+            role = name.rsplit("/", 1)[-1].split(":")[0]
+            by_role[role] = group[name]
+        for role in wanted:
+            if role not in by_role:
+                raise ModelFileError(f"layer {layer_name!r} has no {role} weights")
+            dataset = by_role[role]
+            if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind != "f":
+                raise ModelFileError(f"layer {layer_name!r}: {role} is not an array of numbers")
+            arrays.append(np.asarray(dataset[()], dtype=np.float32))
+    return arrays

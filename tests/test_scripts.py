@@ -1,0 +1,62 @@
+"""The scripts end to end, through their own command lines, on tiny configurations."""
+import json
+
+import h5py
+import numpy as np
+
+from conftest import TINY, run_script
+
+
+def test_tiny_train_save_evaluate(tiny_model):
+    record = json.loads(tiny_model.with_suffix(".json").read_text())
+    assert record["options"]["bits"] == 4 and record["options"]["epochs"] == 2
+    assert record["options"]["recurrent_activation"] == "keras2_hard_sigmoid"
+    assert len(record["loss_per_epoch"]) == 2
+    assert len(record["data"]["first_operand"]) == 300
+    assert {"keras", "tensorflow", "numpy", "h5py", "python"} <= set(record["versions"])
+    assert record["wall_seconds"] > 0
+
+    result = run_script("evaluate.py", "--model", tiny_model)  # no --bits: read from the model
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "1. The blog's figure, computed the blog's way" in out
+    assert "99.98892793562263%" in out
+    assert "2. That figure is not an accuracy" in out and "exact-sum accuracy" in out
+    assert "per-bit accuracy" in out
+    assert "3. Verdict: the blog's figure was" in out
+    assert "4-bit operands" in out
+    assert result.stderr == ""  # TensorFlow's start-up lines are kept out
+
+
+def test_training_prints_summary_and_progress(tmp_path):
+    result = run_script("train_lstm_adder.py", *TINY, "--output", tmp_path / "m.h5")
+    assert result.returncode == 0, result.stderr
+    assert "264,192" in result.stdout and "1,285" in result.stdout  # 4 bits: Dense(5)
+    assert "Epoch 2/2" in result.stdout and "loss" in result.stdout
+    assert "Saved" in result.stdout
+
+
+def test_same_seed_same_weights(tmp_path):
+    weights = []
+    for run in ("a", "b", "c"):
+        seed = 3 if run != "c" else 4
+        path = tmp_path / f"{run}.h5"
+        result = run_script("train_lstm_adder.py", *TINY, "--seed", seed, "--output", path)
+        assert result.returncode == 0, result.stderr
+        with h5py.File(path) as h5:
+            arrays = []
+            h5["model_weights"].visititems(
+                lambda name, item: arrays.append(item[()]) if isinstance(item, h5py.Dataset)
+                else None)
+        weights.append(arrays)
+        assert json.loads(path.with_suffix(".json").read_text())["seed"] == seed
+    assert all(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))
+    assert not all(np.array_equal(a, c) for a, c in zip(weights[0], weights[2]))
+
+
+def test_help_shows_the_blogs_defaults():
+    result = run_script("train_lstm_adder.py", "--help")
+    assert result.returncode == 0
+    for default in ("default: 100", "default: 10000", "default: 8", "default: 128",
+                    "keras2_hard_sigmoid", "LSTM_Operation.h5"):
+        assert default in result.stdout

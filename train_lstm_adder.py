@@ -1,0 +1,297 @@
+"""Train the blog's LSTM to add two binary numbers, exactly as the blog did.
+
+The post ("Machine learning, part 5: quickly build an LSTM network (binary addition)") draws
+10,000 pairs of 8-bit numbers, feeds each pair to an LSTM one bit per time step (the 8 bits of
+the first number, then the 8 bits of the second, most significant first), and asks for the 9
+bits of the sum. Every default below is the blog's; see ../shared/reference/SPEC.md.
+
+    python train_lstm_adder.py                  # the blog's run: 100 epochs, about 6 minutes
+    python train_lstm_adder.py --epochs 2 --bits 4 --output /tmp/tiny.h5
+
+It writes the model (the blog's file name, LSTM_Operation.h5) and, beside it, a JSON record of
+the run: every option, the versions, the loss of every epoch and the training pairs, so that
+evaluate.py can tell pairs the network has seen from pairs it has not.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import signal
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import data
+import quiet
+
+# The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
+# (kept here too so that a bad option is refused before TensorFlow's slow import).
+RECURRENT_ACTIVATION_CHOICES = ("keras2_hard_sigmoid", "sigmoid")
+
+
+# ----------------------------------------------------------------------------------------------
+# Options: the blog's settings are the defaults.
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
+def bit_count(text):
+    value = positive_int(text)
+    if value > 16:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1..16")
+    return value
+
+
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Train the blog's LSTM binary adder (defaults: the blog's exact settings).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--epochs", type=positive_int, default=100, help="training epochs")
+    parser.add_argument("--data-size", type=positive_int, default=10000,
+                        help="training pairs, drawn uniformly with replacement")
+    parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM,
+                        help="bits per operand (the blog's BINARY_DIM), 1..16")
+    parser.add_argument("--batch-size", type=positive_int, default=128, help="batch size")
+    parser.add_argument("--learning-rate", type=positive_float, default=0.001,
+                        help="Adam's learning rate (Keras 2.2.4's default)")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="seed for the data, the initial weights, dropout and shuffling")
+    parser.add_argument("--output", default=os.path.join("models", "LSTM_Operation.h5"),
+                        help="where to save the model (.h5); the run record goes beside it (.json)")
+    parser.add_argument("--recurrent-activation", choices=RECURRENT_ACTIVATION_CHOICES,
+                        default="keras2_hard_sigmoid",
+                        help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
+                             "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's start-up and warning messages")
+    args = parser.parse_args(argv)
+    if not args.output.endswith(".h5"):
+        parser.error(f"--output {args.output!r}: the model file name must end in .h5")
+    if not 0 <= args.seed < 2**32:
+        parser.error(f"--seed {args.seed}: must be in 0..{2**32 - 1}")
+    try:
+        check_output_folder(args.output)
+    except OSError as error:
+        parser.error(f"--output {args.output!r}: cannot write there ({error.strerror or error})")
+    return args
+
+
+def record_path_for(model_path):
+    """The run record that goes with a model file: same name, .json."""
+    return os.path.splitext(model_path)[0] + ".json"
+
+
+def check_output_folder(model_path):
+    """Create the model's folder if needed and prove it takes a file, before any training."""
+    if os.path.isdir(model_path):
+        raise IsADirectoryError(21, "it is a directory")
+    folder = os.path.dirname(os.path.abspath(model_path))
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
+# ----------------------------------------------------------------------------------------------
+# Interruption: Ctrl-C or SIGTERM at any moment leaves the previous model untouched.
+
+
+class Interrupted(Exception):
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def raise_interrupted(signum, frame):
+    raise Interrupted(signum)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record_json(record):
+    """The record as indented JSON, with each list of numbers on one line."""
+    text = json.dumps(record, indent=1)
+    return re.sub(r"\[\s+([-+0-9.eE,\s]+?)\s+\]",
+                  lambda match: "[" + " ".join(match.group(1).split()) + "]", text) + "\n"
+
+
+def save_atomically(net, record, model_path):
+    """Write the model and its record to temporary files beside their targets, then rename both.
+
+    A crash or a signal before the renames leaves the old files as they were and no temporary
+    file behind. Signals are held back during the two renames so that they happen as a pair.
+    """
+    folder = os.path.dirname(os.path.abspath(model_path))
+    record_path = record_path_for(model_path)
+    stem = os.path.basename(model_path)
+    # Keras picks the legacy .h5 format from the file name, so the temporary name ends in .h5.
+    model_fd, model_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp.h5", dir=folder)
+    record_fd, record_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp.json", dir=folder)
+    os.close(model_fd)
+    os.close(record_fd)
+    os.remove(model_tmp)  # h5py wants to create the file itself
+    try:
+        net.save(model_tmp)
+        record["model_sha256"] = sha256_of(model_tmp)
+        with open(record_tmp, "w") as file:
+            file.write(record_json(record))
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(record_tmp, 0o666 & ~umask)  # mkstemp makes it private; a record is not
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pending = signal.sigpending() & {signal.SIGINT, signal.SIGTERM}
+            if pending:
+                raise Interrupted(min(pending))
+            os.replace(record_tmp, record_path)
+            os.replace(model_tmp, model_path)
+        finally:
+            # A signal that arrives during the renames is delivered here, after both.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    finally:
+        for leftover in (model_tmp, record_tmp):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    return record_path
+
+
+# ----------------------------------------------------------------------------------------------
+# Training.
+
+
+def make_seeded(keras, seed):
+    """Same seed, same data and identical weights: seed every generator, and on TensorFlow ask
+    for deterministic kernels (its CPU reductions may otherwise vary between runs)."""
+    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+def versions(keras):
+    import h5py
+
+    found = {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "h5py": h5py.__version__,
+    }
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        found["tensorflow"] = tf.__version__
+    return found
+
+
+def train(args):
+    with quiet.tensorflow_startup(args.verbose):
+        import keras
+
+        import model
+
+    make_seeded(keras, args.seed)
+    # The blog's data: data_size pairs, each n1 then n2 from np.random.randint(0, 2**BINARY_DIM).
+    rng = np.random.RandomState(args.seed)
+    first_operand, second_operand = data.draw_pairs(args.data_size, args.bits, rng)
+    X, Y = data.encode_pairs(first_operand, second_operand, args.bits)
+
+    net = model.build_model(args.bits, args.recurrent_activation,
+                            learning_rate=args.learning_rate)
+    net.summary()
+
+    losses = []
+
+    class RecordLoss(keras.callbacks.Callback):
+        """Keep every epoch's loss, and stop at once if it stops being a number."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            if not np.isfinite(float((logs or {}).get("loss", 0.0))):
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            losses.append(float(logs["loss"]))
+
+    started = time.time()
+    history = net.fit(X, Y, epochs=args.epochs, batch_size=args.batch_size, shuffle=True,
+                      callbacks=[RecordLoss()],
+                      # The progress bar on a terminal; one line per epoch in a log file.
+                      verbose=1 if sys.stdout.isatty() else 2)
+    wall_seconds = time.time() - started
+    final_loss = history.history["loss"][-1] if history.history.get("loss") else float("nan")
+    if not np.isfinite(final_loss) or not np.all(np.isfinite(losses)):
+        print(f"train_lstm_adder.py: training stopped in epoch {len(history.history['loss'])}: "
+              f"the loss became {final_loss}; nothing was saved (try a smaller --learning-rate)",
+              file=sys.stderr)
+        return 1
+
+    record = {
+        "script": "train_lstm_adder.py",
+        "options": {key: value for key, value in vars(args).items() if key != "verbose"},
+        "seed": args.seed,
+        "data": {
+            "generator": "numpy.random.RandomState(seed).randint(0, 2**bits), first operand "
+                         "then second, data_size times (the blog's draw order)",
+            "first_operand": first_operand.tolist(),
+            "second_operand": second_operand.tolist(),
+        },
+        "versions": versions(keras),
+        "machine": {"platform": platform.platform(), "processor": platform.machine(),
+                    "cpus": os.cpu_count()},
+        "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "wall_seconds": round(wall_seconds, 3),
+        "loss_per_epoch": losses,
+    }
+    record_path = save_atomically(net, record, args.output)
+    print(f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
+          f"{wall_seconds:.1f} s of training)")
+    return 0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, raise_interrupted)
+    try:
+        return train(args)
+    except (KeyboardInterrupt, Interrupted) as stop:
+        signum = getattr(stop, "signum", signal.SIGINT)
+        print(f"\ntrain_lstm_adder.py: interrupted ({signal.Signals(signum).name}); nothing was "
+              f"saved ({args.output} is as it was before)", file=sys.stderr)
+        return 128 + signum
+
+
+if __name__ == "__main__":
+    sys.exit(main())
