@@ -16,7 +16,6 @@ exactly that way, then the accuracies a reader means, on the same samples:
 The model file is read by model.read_model_file, which never runs code stored in a file.
 """
 import argparse
-import hashlib
 import json
 import os
 import signal
@@ -27,6 +26,8 @@ import numpy as np
 
 import data
 import quiet
+from cli import positive_int, whole_number
+from record import training_pairs
 
 BLOG_FIGURE = 99.98892793562263  # percent, as printed by the blog: (1 - MSE) * 100
 BLOG_MSE = 1 - BLOG_FIGURE / 100
@@ -35,23 +36,6 @@ EXHAUSTIVE_MAX_BITS = 8  # 2**16 pairs; 9 bits would already be 262,144
 
 # ----------------------------------------------------------------------------------------------
 # Options.
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not positive")
-    return value
-
-
-def whole_number(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 def make_parser():
@@ -76,34 +60,6 @@ def make_parser():
     parser.add_argument("--verbose", action="store_true",
                         help="show TensorFlow's start-up and warning messages")
     return parser
-
-
-# ----------------------------------------------------------------------------------------------
-# The run record: which pairs the network saw in training.
-
-
-def training_pairs(model_path):
-    """(set of pair codes a*2**bits + b seen in training, None) or (None, why not)."""
-    record_path = os.path.splitext(model_path)[0] + ".json"
-    if not os.path.exists(record_path):
-        return None, (f"no run record {record_path} beside the model, so the training pairs "
-                      "are unknown")
-    try:
-        with open(record_path) as file:
-            record = json.load(file)
-        digest = hashlib.sha256()
-        with open(model_path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-        if record.get("model_sha256") != digest.hexdigest():
-            return None, (f"the run record {record_path} belongs to another model file "
-                          "(its sha256 differs)")
-        bits = int(record["options"]["bits"])
-        first = np.asarray(record["data"]["first_operand"], dtype=np.int64)
-        second = np.asarray(record["data"]["second_operand"], dtype=np.int64)
-        return set((first * 2**bits + second).tolist()), None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        return None, f"the run record {record_path} cannot be read ({error})"
 
 
 # ----------------------------------------------------------------------------------------------

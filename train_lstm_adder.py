@@ -14,11 +14,8 @@ evaluate.py can tell pairs the network has seen from pairs it has not.
 """
 import argparse
 import datetime
-import hashlib
-import json
 import os
 import platform
-import re
 import signal
 import sys
 import tempfile
@@ -28,6 +25,8 @@ import numpy as np
 
 import data
 import quiet
+from cli import bit_count, positive_float, positive_int
+from record import record_json, record_path_for, sha256_of
 
 # The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
 # (kept here too so that a bad option is refused before TensorFlow's slow import).
@@ -36,33 +35,6 @@ RECURRENT_ACTIVATION_CHOICES = ("keras2_hard_sigmoid", "sigmoid")
 
 # ----------------------------------------------------------------------------------------------
 # Options: the blog's settings are the defaults.
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not positive")
-    return value
-
-
-def bit_count(text):
-    value = positive_int(text)
-    if value > 16:
-        raise argparse.ArgumentTypeError(f"{value} is outside 1..16")
-    return value
-
-
-def positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
-    return value
 
 
 def parse_args(argv=None):
@@ -100,11 +72,6 @@ def parse_args(argv=None):
     return args
 
 
-def record_path_for(model_path):
-    """The run record that goes with a model file: same name, .json."""
-    return os.path.splitext(model_path)[0] + ".json"
-
-
 def check_output_folder(model_path):
     """Create the model's folder if needed and prove it takes a file, before any training."""
     if os.path.isdir(model_path):
@@ -127,21 +94,6 @@ class Interrupted(Exception):
 
 def raise_interrupted(signum, frame):
     raise Interrupted(signum)
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def record_json(record):
-    """The record as indented JSON, with each list of numbers on one line."""
-    text = json.dumps(record, indent=1)
-    return re.sub(r"\[\s+([-+0-9.eE,\s]+?)\s+\]",
-                  lambda match: "[" + " ".join(match.group(1).split()) + "]", text) + "\n"
 
 
 def save_atomically(net, record, model_path):

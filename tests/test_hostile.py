@@ -12,6 +12,7 @@ import pytest
 
 import evaluate
 import model
+import record
 import train_lstm_adder
 from conftest import ROOT, TINY, run_script
 
@@ -311,6 +312,6 @@ def test_save_replaces_both_files(tmp_path):
     net = model.build_model(2)
     record_path = train_lstm_adder.save_atomically(net, {"options": {}}, str(output))
     assert sorted(os.listdir(tmp_path)) == ["LSTM_Operation.h5", "LSTM_Operation.json"]
-    record = json.loads(open(record_path).read())
-    assert record["model_sha256"] == train_lstm_adder.sha256_of(output)
+    saved = json.loads(open(record_path).read())
+    assert saved["model_sha256"] == record.sha256_of(output)
     model.read_model_file(str(output))

@@ -1,0 +1,52 @@
+"""The run record: the JSON file beside each model that says how it was trained.
+
+train_lstm_adder.py writes it; evaluate.py reads the training pairs from it to tell pairs the
+network has seen from pairs it has never seen. It names the sha256 of its model file, so a
+record left beside another model is detected rather than believed.
+"""
+import hashlib
+import json
+import os
+import re
+
+import numpy as np
+
+
+def record_path_for(model_path):
+    """The run record that goes with a model file: same name, .json."""
+    return os.path.splitext(str(model_path))[0] + ".json"
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record_json(record):
+    """The record as indented JSON, with each list of numbers on one line."""
+    text = json.dumps(record, indent=1)
+    return re.sub(r"\[\s+([-+0-9.eE,\s]+?)\s+\]",
+                  lambda match: "[" + " ".join(match.group(1).split()) + "]", text) + "\n"
+
+
+def training_pairs(model_path):
+    """(set of pair codes a*2**bits + b seen in training, None), or (None, why not)."""
+    record_path = record_path_for(model_path)
+    if not os.path.exists(record_path):
+        return None, (f"no run record {record_path} beside the model, so the training pairs "
+                      "are unknown")
+    try:
+        with open(record_path) as file:
+            record = json.load(file)
+        if record.get("model_sha256") != sha256_of(model_path):
+            return None, (f"the run record {record_path} belongs to another model file "
+                          "(its sha256 differs)")
+        bits = int(record["options"]["bits"])
+        first = np.asarray(record["data"]["first_operand"], dtype=np.int64)
+        second = np.asarray(record["data"]["second_operand"], dtype=np.int64)
+        return set((first * 2**bits + second).tolist()), None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return None, f"the run record {record_path} cannot be read ({error})"
