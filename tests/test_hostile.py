@@ -220,6 +220,7 @@ def test_evaluate_add_out_of_range(operands, message, tiny_model):
     (["--bits", "0"], "not positive"),
     (["--bits", "17"], "outside 1..16"),
     (["--recurrent-activation", "relu"], "invalid choice"),
+    (["--engine", "torch"], "invalid choice"),
     (["--learning-rate", "nan"], "not a positive number"),
     (["--output", "model.keras"], "must end in .h5"),
 ])

@@ -3,6 +3,7 @@ import json
 
 import h5py
 import numpy as np
+import pytest
 
 from conftest import TINY, run_script
 
@@ -36,12 +37,14 @@ def test_training_prints_summary_and_progress(tmp_path):
     assert "Saved" in result.stdout
 
 
-def test_same_seed_same_weights(tmp_path):
+@pytest.mark.parametrize("engine", ["jax", "keras"])
+def test_same_seed_same_weights(tmp_path, engine):
     weights = []
     for run in ("a", "b", "c"):
         seed = 3 if run != "c" else 4
         path = tmp_path / f"{run}.h5"
-        result = run_script("train_lstm_adder.py", *TINY, "--seed", seed, "--output", path)
+        result = run_script("train_lstm_adder.py", *TINY, "--seed", seed, "--output", path,
+                            "--engine", engine)
         assert result.returncode == 0, result.stderr
         with h5py.File(path) as h5:
             arrays = []
@@ -58,5 +61,5 @@ def test_help_shows_the_blogs_defaults():
     result = run_script("train_lstm_adder.py", "--help")
     assert result.returncode == 0
     for default in ("default: 100", "default: 10000", "default: 8", "default: 128",
-                    "keras2_hard_sigmoid", "LSTM_Operation.h5"):
+                    "keras2_hard_sigmoid", "LSTM_Operation.h5", "default: jax"):
         assert default in result.stdout
