@@ -1,13 +1,15 @@
 # Two commands on a fresh machine:
 #   make reproduce   train the blog's model with the blog's settings, then evaluate it
 #   make test        the test suite
+#   make bench       the blog's training code against the project's (results/bench.json)
+#   make study       the reproduction study (results/)
 # Both create .venv/ from the requirements files first if it is missing or out of date.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: reproduce train evaluate test venv dev-venv clean
+.PHONY: reproduce train evaluate test study bench venv dev-venv clean
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,13 @@ train: venv
 
 evaluate: venv
 	$(PY) evaluate.py
+
+# Hours of CPU: run it in the background (nohup make study > study.log 2>&1 &); it resumes.
+study: venv
+	$(PY) study.py
+
+bench: venv
+	$(PY) bench.py --json results/bench.json
 
 test: dev-venv
 	$(PY) -m pytest -q tests

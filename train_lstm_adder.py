@@ -158,8 +158,9 @@ def make_seeded(keras, seed):
         tf.config.experimental.enable_op_determinism()
 
 
-def versions(keras):
+def versions():
     import h5py
+    import keras
 
     found = {
         "python": platform.python_version(),
@@ -209,6 +210,8 @@ def fit(net, X, Y, epochs, batch_size, callbacks=(), verbose=0, engine=ENGINES[0
         if verbose:  # the lines Keras prints with verbose=2
             print(f"Epoch {epoch + 1}/{epochs}\n{batches}/{batches} - {seconds:.0f}s - "
                   f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}", flush=True)
+        if callbacks:  # a callback may evaluate the network: give it this epoch's weights
+            net.set_weights(trainer.numpy_weights())
         for callback in callbacks:
             callback.on_epoch_end(epoch, {"loss": loss})
         if not np.isfinite(loss) or net.stop_training:
@@ -217,7 +220,8 @@ def fit(net, X, Y, epochs, batch_size, callbacks=(), verbose=0, engine=ENGINES[0
     return losses
 
 
-def train(args):
+def prepare(args):
+    """Seed everything, draw the blog's data and build the network, as `args` say."""
     with quiet.tensorflow_startup(args.verbose):
         import keras
 
@@ -228,10 +232,14 @@ def train(args):
     rng = np.random.RandomState(args.seed)
     first_operand, second_operand = data.draw_pairs(args.data_size, args.bits, rng)
     X, Y = data.encode_pairs(first_operand, second_operand, args.bits)
-
     net = model.build_model(args.bits, args.recurrent_activation,
                             learning_rate=args.learning_rate)
-    net.summary()
+    return net, first_operand, second_operand, X, Y
+
+
+def train_network(args, net, X, Y, callbacks=(), verbose=0):
+    """Train `net` as `args` say; returns the loss of each epoch (it stops at a NaN or inf)."""
+    import keras
 
     class StopOnNonFiniteLoss(keras.callbacks.Callback):
         """Keras's model.fit reports each batch: stop at the first loss that is not a number."""
@@ -240,12 +248,18 @@ def train(args):
             if not np.isfinite(float((logs or {}).get("loss", 0.0))):
                 self.model.stop_training = True
 
+    return fit(net, X, Y, args.epochs, args.batch_size,
+               callbacks=[StopOnNonFiniteLoss(), *callbacks], verbose=verbose,
+               engine=args.engine, recurrent_activation=args.recurrent_activation,
+               learning_rate=args.learning_rate, seed=args.seed)
+
+
+def train(args):
+    net, first_operand, second_operand, X, Y = prepare(args)
+    net.summary()
     started = time.time()
-    losses = fit(net, X, Y, args.epochs, args.batch_size, callbacks=[StopOnNonFiniteLoss()],
-        # Keras's progress bar on a terminal; one line per epoch in a log file.
-        verbose=1 if sys.stdout.isatty() else 2, engine=args.engine,
-        recurrent_activation=args.recurrent_activation, learning_rate=args.learning_rate,
-        seed=args.seed)
+    # Keras's progress bar on a terminal; one line per epoch in a log file.
+    losses = train_network(args, net, X, Y, verbose=1 if sys.stdout.isatty() else 2)
     wall_seconds = time.time() - started
     final_loss = losses[-1] if losses else float("nan")
     if not np.all(np.isfinite(losses)):
@@ -264,7 +278,7 @@ def train(args):
             "first_operand": first_operand.tolist(),
             "second_operand": second_operand.tolist(),
         },
-        "versions": versions(keras),
+        "versions": versions(),
         "machine": {"platform": platform.platform(), "processor": platform.machine(),
                     "cpus": os.cpu_count()},
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
