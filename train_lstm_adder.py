@@ -5,7 +5,7 @@ The post ("Machine learning, part 5: quickly build an LSTM network (binary addit
 the first number, then the 8 bits of the second, most significant first), and asks for the 9
 bits of the sum. Every default below is the blog's; see ../shared/reference/SPEC.md.
 
-    python train_lstm_adder.py                  # the blog's run: 100 epochs, about 6 minutes
+    python train_lstm_adder.py                  # the blog's run: 100 epochs, minutes on a CPU
     python train_lstm_adder.py --epochs 2 --bits 4 --output /tmp/tiny.h5
 
 It writes the model (the blog's file name, LSTM_Operation.h5) and, beside it, a JSON record of
@@ -63,7 +63,7 @@ def parse_args(argv=None):
                              "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3")
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="how to run the training (same math either way): jax_lstm.py's "
-                             "compiled step, about 2x faster on a CPU, or Keras's model.fit")
+                             "compiled step (faster on a CPU: make bench), or Keras's model.fit")
     parser.add_argument("--verbose", action="store_true",
                         help="show TensorFlow's start-up and warning messages")
     args = parser.parse_args(argv)
@@ -107,6 +107,7 @@ def save_atomically(net, record, model_path):
 
     A crash or a signal before the renames leaves the old files as they were and no temporary
     file behind. Signals are held back during the two renames so that they happen as a pair.
+    Returns the record's path and the signal that arrived during the renames, if any.
     """
     folder = os.path.dirname(os.path.abspath(model_path))
     record_path = record_path_for(model_path)
@@ -117,6 +118,7 @@ def save_atomically(net, record, model_path):
     os.close(model_fd)
     os.close(record_fd)
     os.remove(model_tmp)  # h5py wants to create the file itself
+    late = set()
     try:
         net.save(model_tmp)
         record["model_sha256"] = sha256_of(model_tmp)
@@ -134,14 +136,18 @@ def save_atomically(net, record, model_path):
                 raise Interrupted(min(pending))
             os.replace(record_tmp, record_path)
             os.replace(model_tmp, model_path)
+            # A signal that came during the renames finds both files saved: take it here, so
+            # that it is reported as such and not as "nothing was saved".
+            late = signal.sigpending() & {signal.SIGINT, signal.SIGTERM}
+            for signum in late:
+                signal.sigtimedwait({signum}, 0)
         finally:
-            # A signal that arrives during the renames is delivered here, after both.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     finally:
         for leftover in (model_tmp, record_tmp):
             if os.path.exists(leftover):
                 os.remove(leftover)
-    return record_path
+    return record_path, min(late) if late else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -285,9 +291,13 @@ def train(args):
         "wall_seconds": round(wall_seconds, 3),
         "loss_per_epoch": [float(loss) for loss in losses],
     }
-    record_path = save_atomically(net, record, args.output)
+    record_path, late_signal = save_atomically(net, record, args.output)
     print(f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
           f"{wall_seconds:.1f} s of training)")
+    if late_signal:
+        print(f"train_lstm_adder.py: interrupted ({signal.Signals(late_signal).name}) while "
+              "saving, after both files were complete: they are saved", file=sys.stderr)
+        return 128 + late_signal
     return 0
 
 

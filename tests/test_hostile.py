@@ -311,7 +311,8 @@ def test_save_replaces_both_files(tmp_path):
     output = tmp_path / "LSTM_Operation.h5"
     output.write_bytes(b"the previous model")
     net = model.build_model(2)
-    record_path = train_lstm_adder.save_atomically(net, {"options": {}}, str(output))
+    record_path, late_signal = train_lstm_adder.save_atomically(net, {"options": {}}, str(output))
+    assert late_signal is None
     assert sorted(os.listdir(tmp_path)) == ["LSTM_Operation.h5", "LSTM_Operation.json"]
     saved = json.loads(open(record_path).read())
     assert saved["model_sha256"] == record.sha256_of(output)
