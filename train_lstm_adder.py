@@ -92,7 +92,10 @@ def check_output_folder(model_path):
 # Interruption: Ctrl-C or SIGTERM at any moment leaves the previous model untouched.
 
 
-class Interrupted(Exception):
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM. A BaseException, like KeyboardInterrupt, so that no `except Exception`
+    inside Keras or TensorFlow can swallow it."""
+
     def __init__(self, signum):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
@@ -303,7 +306,10 @@ def train(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python then never
+    # raises KeyboardInterrupt; an interrupted run must still end cleanly, saving nothing.
     signal.signal(signal.SIGTERM, raise_interrupted)
+    signal.signal(signal.SIGINT, raise_interrupted)
     try:
         return train(args)
     except (KeyboardInterrupt, Interrupted) as stop:
