@@ -89,13 +89,13 @@ def test_keras3_file_round_trip(tmp_path):
 
 
 def test_exhaustive_mse_of_tf_keras_file_equals_tf_keras(tmp_path):
-    bits = 4
+    bits = 8  # all 65,536 pairs
     reference = tf_keras_adder(bits, seed=5)
     path = tmp_path / "keras2.h5"
     reference.save(path)
     net, _ = model.read_model_file(str(path))
     first, second = data.all_pairs(bits)
     X, Y = data.encode_pairs(first, second, bits)
-    tf_keras_mse = reference.evaluate(X, Y, batch_size=len(X), verbose=0)
+    tf_keras_mse = reference.evaluate(X, Y, batch_size=4096, verbose=0)
     ours = evaluate.score(evaluate.predict(net, first, second, bits), first, second, bits)
     assert abs(ours["mse"] - tf_keras_mse) < 1e-6
