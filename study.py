@@ -304,7 +304,7 @@ def write_outputs(study, runs, planned, command):
 
 def main(argv=None):
     study = parse_args(argv)
-    command = "study.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = " ".join(["study.py", *(argv if argv is not None else sys.argv[1:])])
     os.makedirs(study.results, exist_ok=True)
     with quiet.tensorflow_startup(study.verbose):
         import keras  # noqa: F401
