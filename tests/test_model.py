@@ -33,7 +33,12 @@ def test_default_lstm_uses_the_keras2_hard_sigmoid():
 
 
 def test_cli_choices_match_the_model():
+    # The names live in three places (the CLI before TensorFlow's import, the Keras network,
+    # the JAX engine's own functions); they must agree.
+    import jax_lstm
+
     assert set(train_lstm_adder.RECURRENT_ACTIVATION_CHOICES) == set(model.RECURRENT_ACTIVATIONS)
+    assert set(jax_lstm.RECURRENT_ACTIVATIONS) == set(model.RECURRENT_ACTIVATIONS)
 
 
 def all_predictions(net, bits):
