@@ -209,9 +209,13 @@ def verdict(rows, long_runs):
                              f"(seed {run['seed']}) first reached the blog's figure at epoch "
                              f"{epoch} (evaluated every {run['every']}).")
         elif last is not None:
+            best = max(run["checkpoints"], key=lambda checkpoint: checkpoint["blog_figure"])
             sentences.append(f"The {run['epochs']}-epoch schedule with {run['activation']} "
-                             f"(seed {run['seed']}) did not reach it; at epoch {last['epoch']} "
-                             f"its figure was {last['blog_figure']:.4f}%.")
+                             f"(seed {run['seed']}) did not reach it: its best was "
+                             f"{best['blog_figure']:.4f}% at epoch {best['epoch']}, and at epoch "
+                             f"{last['epoch']} its figure was {last['blog_figure']:.4f}%"
+                             + (f" with {100 * last['exact_sum_accuracy']:.2f}% of all sums "
+                                "exactly right." if "exact_sum_accuracy" in last else "."))
     if not sentences:
         return "No run has finished yet."
     return " ".join(sentences)

@@ -68,3 +68,16 @@ def test_table_statistics_match_numpy(finished):
 def test_plot_is_a_png(finished):
     png = (finished / "learning_curves.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10000
+
+
+def test_verdict_says_when_the_long_schedule_reached_the_figure_or_its_best():
+    def long_run(figures):
+        return {"epochs": 75, "every": 25, "activation": "sigmoid", "seed": 1,
+                "checkpoints": [{"epoch": 25 * (k + 1), "blog_figure": figure,
+                                 "exact_sum_accuracy": 0.5} for k, figure in enumerate(figures)]}
+
+    reached = study.verdict([], [long_run([99.0, study.BLOG_FIGURE + 0.001, 99.5])])
+    assert "first reached the blog's figure at epoch 50" in reached
+    missed = study.verdict([], [long_run([99.0, 99.97, 99.9])])
+    assert "its best was 99.9700% at epoch 50" in missed
+    assert "at epoch 75 its figure was 99.9000% with 50.00% of all sums exactly right" in missed
