@@ -1,4 +1,6 @@
 """The JAX training engine computes what Keras computes: same loss, gradients and Adam step."""
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -20,19 +22,60 @@ def keras_loss_and_gradients(net, X, Y):
     return float(loss), [g.numpy() for g in tape.gradient(loss, net.trainable_variables)]
 
 
+@pytest.mark.parametrize("weight_scale", [1.0, 6.0])
 @pytest.mark.parametrize("recurrent_activation", ["keras2_hard_sigmoid", "sigmoid"])
-def test_loss_and_gradients_equal_keras(recurrent_activation):
+def test_loss_and_gradients_equal_keras(recurrent_activation, weight_scale):
+    # weight_scale 6: many gates saturate, where the hard sigmoid's slope is 0 (the
+    # hand-written backward pass in jax_lstm.py has a branch for that)
     net = model.build_model(8, recurrent_activation)
+    net.set_weights([w * weight_scale for w in net.get_weights()])
     X, Y = one_batch()
     keras_loss, keras_gradients = keras_loss_and_gradients(net, X, Y)
     loss, gradients = jax_lstm.loss_and_gradients(
         net.get_weights(), X, Y, np.ones((len(X), model.UNITS), np.float32),
         recurrent_activation)
-    assert abs(float(loss) - keras_loss) < 1e-5
+    assert abs(float(loss) - keras_loss) < 1e-5 * max(1.0, keras_loss)
     for ours, theirs in zip(gradients, keras_gradients):
         assert ours.shape == theirs.shape
-        assert np.abs(np.asarray(ours) - theirs).max() < 1e-5
+        # float32 sums over 2,048 terms: the tolerance scales with the gradients' size
+        assert np.abs(np.asarray(ours) - theirs).max() < 1e-5 * max(1.0, np.abs(theirs).max())
     assert max(np.abs(g).max() for g in keras_gradients) > 1e-3  # not trivially zero
+
+
+def reference_loss(weights, X, Y, recurrent_activation):
+    """The network written plainly, for JAX's automatic differentiation."""
+    kernel, recurrent, bias, dense_kernel, dense_bias = weights
+    gate = jax_lstm.RECURRENT_ACTIVATIONS[recurrent_activation]
+
+    def step(state, x_t):
+        h, c = state
+        i, f, g, o = jnp.split(x_t @ kernel + h @ recurrent + bias, 4, axis=1)
+        c = gate(f) * c + gate(i) * jnp.tanh(g)
+        return (gate(o) * jnp.tanh(c), c), None
+
+    zeros = jnp.zeros((X.shape[0], recurrent.shape[0]), X.dtype)
+    (h, _), _ = jax.lax.scan(step, (zeros, zeros), jnp.swapaxes(X, 0, 1))
+    return jnp.mean((jax.nn.relu(h @ dense_kernel + dense_bias) - Y) ** 2)
+
+
+@pytest.mark.parametrize("weight_scale", [1.0, 6.0])
+@pytest.mark.parametrize("recurrent_activation", ["keras2_hard_sigmoid", "sigmoid"])
+def test_hand_written_backward_equals_automatic_differentiation(recurrent_activation,
+                                                                weight_scale):
+    # In float64, so that rounding cannot hide a wrong term: the two must agree to ~1e-12.
+    with jax.enable_x64(True):
+        net = model.build_model(8, recurrent_activation)
+        weights = [np.float64(w) * weight_scale for w in net.get_weights()]
+        X, Y = (np.float64(a) for a in one_batch(seed=2))
+        expected_loss, expected = jax.value_and_grad(reference_loss)(
+            weights, X, Y, recurrent_activation)
+        loss, gradients = jax_lstm.loss_and_gradients(
+            weights, X, Y, np.ones((len(X), model.UNITS)), recurrent_activation)
+        assert gradients[1].dtype == np.float64
+        assert abs(float(loss) - float(expected_loss)) < 1e-12
+        for ours, theirs in zip(gradients, expected):
+            assert np.abs(np.asarray(ours) - np.asarray(theirs)).max() < 1e-12 * max(
+                1.0, np.abs(np.asarray(theirs)).max())
 
 
 def test_adam_step_equals_keras():
