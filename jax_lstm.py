@@ -105,9 +105,10 @@ def _lstm_backward(recurrent_activation, saved, d_last_h):
 
     def step(carry, values):
         d_h, d_c = carry
-        h_before, c_before = values[:2]
-        d_z, d_c = _gate_gradients(d_h, d_c, c_before, values[2:], slope)
-        return (d_z @ recurrent.T, d_c * values[3]), d_z  # values[3]: the forget gate
+        c_before, gate_values = values[1], values[2:]  # values[0], h before, is used below
+        d_z, d_c = _gate_gradients(d_h, d_c, c_before, gate_values, slope)
+        forget = gate_values[1]
+        return (d_z @ recurrent.T, d_c * forget), d_z
 
     (d_h, d_c), d_z = jax.lax.scan(step, (d_last_h, jnp.zeros_like(d_last_h)), steps,
                                    reverse=True)
