@@ -177,7 +177,8 @@ def main(argv=None):
         result.update(median_epoch_seconds=seconds, samples_per_second=len(X) / seconds,
                       gflop_per_second=flop / seconds / 1e9)
         print(f"| {name} | {seconds:.3f} | {len(X) / seconds:,.0f} | "
-              f"{flop / seconds / 1e9:.1f} | {100 * flop / seconds / 1e9 / max(peaks.values()):.0f}% "
+              f"{result['gflop_per_second']:.1f} | "
+              f"{100 * result['gflop_per_second'] / max(peaks.values()):.0f}% "
               f"| {result['peak_rss_bytes'] / 2**20:,.0f} MiB |")
     print()
     print(f"speed-up blog / project: {statistics.median(ratios):.2f}x "

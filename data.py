@@ -65,6 +65,12 @@ def all_pairs(bits):
     return first_operand, second_operand
 
 
+def pair_codes(first_operand, second_operand, bits):
+    """One integer per pair, first * 2**bits + second: how seen and unseen pairs are compared."""
+    return (np.asarray(first_operand, dtype=np.int64) * 2**bits
+            + np.asarray(second_operand, dtype=np.int64))
+
+
 def encode_pairs(first_operand, second_operand, bits):
     """The blog's arrays for these pairs.
 

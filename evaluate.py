@@ -149,7 +149,7 @@ def examples(outputs, first_operand, second_operand, count=8):
 
 
 def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
-    codes = first_operand * 2**bits + second_operand
+    codes = data.pair_codes(first_operand, second_operand, bits)
     seen = np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
     return {
         "seen": score(outputs[seen], first_operand[seen], second_operand[seen], bits),

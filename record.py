@@ -9,7 +9,7 @@ import json
 import os
 import re
 
-import numpy as np
+import data
 
 
 def record_path_for(model_path):
@@ -45,8 +45,8 @@ def training_pairs(model_path):
             return None, (f"the run record {record_path} belongs to another model file "
                           "(its sha256 differs)")
         bits = int(record["options"]["bits"])
-        first = np.asarray(record["data"]["first_operand"], dtype=np.int64)
-        second = np.asarray(record["data"]["second_operand"], dtype=np.int64)
-        return set((first * 2**bits + second).tolist()), None
+        codes = data.pair_codes(record["data"]["first_operand"],
+                                record["data"]["second_operand"], bits)
+        return set(codes.tolist()), None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         return None, f"the run record {record_path} cannot be read ({error})"

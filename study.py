@@ -33,7 +33,7 @@ from cli import bit_count, positive_int
 from evaluate import BLOG_FIGURE, EXHAUSTIVE_MAX_BITS, predict, score, split_by_seen
 from record import record_json
 
-ACTIVATIONS = ("keras2_hard_sigmoid", "sigmoid")
+ACTIVATIONS = train_lstm_adder.RECURRENT_ACTIVATION_CHOICES
 EVAL_SAMPLES, EVAL_SEED = 1000, 0  # the blog's 1,000 fresh pairs; evaluate.py's default seed
 
 
@@ -95,7 +95,7 @@ def run_one(study, activation, seed, epochs, every, label):
                "--engine", study.engine, "--output", os.path.join(study.results, "unused.h5")]
     args = train_lstm_adder.parse_args([str(option) for option in options])
     net, first, second, X, Y = train_lstm_adder.prepare(args)
-    seen_codes = set((first * 2**study.bits + second).tolist())
+    seen_codes = set(data.pair_codes(first, second, study.bits).tolist())
     checkpoints = []
     started = time.time()
 

@@ -57,3 +57,10 @@ def test_outputs_to_bits_threshold():
                                        (127, 1, 7), (255, 1, 8), (255, 255, 8), (85, 85, 1)])
 def test_longest_carry_chain(a, b, chain):
     assert data.longest_carry_chain(np.array([a]), np.array([b]), 8).tolist() == [chain]
+
+
+def test_pair_codes_are_distinct_for_every_pair():
+    first, second = data.all_pairs(4)
+    codes = data.pair_codes(first, second, 4)
+    assert sorted(codes.tolist()) == list(range(4**4))
+    assert data.pair_codes([3], [5], 4).tolist() == [3 * 16 + 5]
