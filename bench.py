@@ -112,6 +112,11 @@ def timed_epochs(keras, fit, epochs):
     return times[1:], memory.peak
 
 
+def project_options(train_lstm_adder, epochs, engine):
+    """train_lstm_adder.py's options: the blog's defaults, these epochs and engine."""
+    return train_lstm_adder.parse_args(["--epochs", str(epochs), "--engine", engine])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -134,12 +139,13 @@ def main(argv=None):
     paths = {
         "blog": lambda epochs, clock: blog_model(keras).fit(
             X, Y, epochs=epochs, batch_size=128, callbacks=[clock], verbose=0),
-        "project": lambda epochs, clock: train_lstm_adder.fit(
-            model.build_model(8), X, Y, epochs=epochs, batch_size=128, callbacks=[clock]),
+        "project": lambda epochs, clock: train_lstm_adder.train_network(
+            project_options(train_lstm_adder, epochs, "jax"), model.build_model(8), X, Y,
+            callbacks=[clock]),
         # Not the default: the project's network (Keras 2's hard sigmoid) through model.fit.
-        "project --engine keras": lambda epochs, clock: train_lstm_adder.fit(
-            model.build_model(8), X, Y, epochs=epochs, batch_size=128, callbacks=[clock],
-            engine="keras"),
+        "project --engine keras": lambda epochs, clock: train_lstm_adder.train_network(
+            project_options(train_lstm_adder, epochs, "keras"), model.build_model(8), X, Y,
+            callbacks=[clock]),
     }
     results = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": 0}
                for name in paths}

@@ -16,6 +16,13 @@ def positive_int(text):
     return value
 
 
+def non_negative_int(text):
+    value = whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
 def positive_float(text):
     try:
         value = float(text)

@@ -32,6 +32,10 @@ from record import training_pairs
 BLOG_FIGURE = 99.98892793562263  # percent, as printed by the blog: (1 - MSE) * 100
 BLOG_MSE = 1 - BLOG_FIGURE / 100
 EXHAUSTIVE_MAX_BITS = 8  # 2**16 pairs; 9 bits would already be 262,144
+# The blog's test: 1,000 fresh pairs. How its figure varies from draw to draw is estimated by
+# repeating that draw this many times, with this seed (sampling_distribution).
+BLOG_SAMPLES = 1000
+SAMPLING_DRAWS, SAMPLING_SEED = 100_000, 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -148,6 +152,39 @@ def examples(outputs, first_operand, second_operand, count=8):
              "right": bool(right[i])} for i in chosen]
 
 
+def pair_squared_errors(outputs, first_operand, second_operand, bits):
+    """Each pair's squared error, averaged over its output bits: its share of the blog's MSE."""
+    _, targets = data.encode_pairs(first_operand, second_operand, bits)
+    return np.mean((outputs - targets) ** 2, axis=1)
+
+
+def sampling_distribution(squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_DRAWS,
+                          seed=SAMPLING_SEED):
+    """How the blog's figure varies with the blog's random test pairs, for one network.
+
+    `squared_errors` holds every possible pair's error (pair_squared_errors over all pairs).
+    The blog draws `samples` pairs uniformly with replacement and reports (1 - their mean) * 100;
+    this repeats that draw `draws` times (Monte Carlo, a fixed seed) and returns the 5th, 50th
+    and 95th percentiles of the figure and the share of draws reaching the blog's.
+    """
+    squared_errors = np.asarray(squared_errors, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = np.empty(draws)
+    chunk = max(1, 2_000_000 // samples)  # about 16 MB of indices at a time
+    for start in range(0, draws, chunk):
+        count = min(chunk, draws - start)
+        picks = rng.integers(0, len(squared_errors), size=(count, samples))
+        means[start:start + count] = squared_errors[picks].mean(axis=1)
+    figures = (1 - means) * 100
+    p5, p50, p95 = np.percentile(figures, [5, 50, 95])
+    reaching = int(np.count_nonzero(figures >= BLOG_FIGURE))
+    return {"samples": samples, "draws": draws, "seed": seed,
+            "method": f"Monte Carlo: {draws:,} draws of {samples:,} pairs with replacement",
+            "p5": float(p5), "p50": float(p50), "p95": float(p95),
+            "draws_reaching_blog_figure": reaching,
+            "probability_reaching_blog_figure": reaching / draws}
+
+
 def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
     codes = data.pair_codes(first_operand, second_operand, bits)
     seen = np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
@@ -157,13 +194,18 @@ def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
     }
 
 
-def evaluate(net, bits, first_operand, second_operand, seen_codes, batch_size=4096):
-    """Every figure for these pairs, as one dict (what --json prints)."""
+def evaluate(net, bits, first_operand, second_operand, seen_codes, batch_size=4096,
+             exhaustive=False):
+    """Every figure for these pairs, as one dict (what --json prints). `exhaustive`: the pairs
+    are every pair, so the spread of the blog's figure over its random draws can be computed."""
     started = time.perf_counter()
     outputs = predict(net, first_operand, second_operand, bits, batch_size)
     seconds = time.perf_counter() - started
     result = score(outputs, first_operand, second_operand, bits)
     result["predict_seconds"] = seconds
+    if exhaustive:
+        result["sampling"] = sampling_distribution(
+            pair_squared_errors(outputs, first_operand, second_operand, bits))
     if seen_codes is not None:
         result.update(split_by_seen(outputs, first_operand, second_operand, bits, seen_codes))
     result["per_position"] = per_position(outputs, first_operand, second_operand, bits)
@@ -236,6 +278,18 @@ def print_report(info, model_path, description, result, split_note):
           f"({result['blog_figure']:.6f}% {'>=' if reached else '<'} {BLOG_FIGURE}%); "
           f"{result['sums_right']:,} of {result['pairs']:,} sums are right "
           f"({percent(result['exact_sum_accuracy'])}).")
+    if "sampling" in result:
+        sampling = result["sampling"]
+        print()
+        print(f"4. Luck of the test sample: the blog's figure over its own kind of test, "
+              f"{sampling['samples']:,} random pairs")
+        print(f"   ({sampling['method']}, seed {sampling['seed']}, from this network's error "
+              "on every pair)")
+        print(f"   5th / 50th / 95th percentile   {sampling['p5']:.4f}% / {sampling['p50']:.4f}% / "
+              f"{sampling['p95']:.4f}%")
+        print(f"   chance that one such test shows at least {BLOG_FIGURE}%:  "
+              f"{100 * sampling['probability_reaching_blog_figure']:.3f}%  "
+              f"({sampling['draws_reaching_blog_figure']:,} of {sampling['draws']:,} draws)")
     print()
     print("Each output bit, from the final carry (place value "
           f"{2 ** info['bits']}) down to the 1s:")
@@ -304,7 +358,8 @@ def main(argv=None):
         description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
 
     seen_codes, split_note = training_pairs(args.model)
-    result = evaluate(net, bits, first_operand, second_operand, seen_codes, args.batch_size)
+    result = evaluate(net, bits, first_operand, second_operand, seen_codes, args.batch_size,
+                      exhaustive=args.exhaustive)
     if args.json:
         print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],
                           "recurrent_activation": info["recurrent_activation"],

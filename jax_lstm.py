@@ -191,3 +191,31 @@ class Trainer:
 
     def numpy_weights(self):
         return [np.asarray(w) for w in self.weights]
+
+    def state(self):
+        """Everything the next epoch depends on: (float arrays by name, the shuffle and dropout
+        generator's state as JSON-able values and its key array)."""
+        arrays = {"iteration": np.asarray(self.iteration)}
+        for name, values in (("weight", self.weights), ("moment", self.moments),
+                             ("velocity", self.velocities)):
+            arrays.update({f"{name}_{index}": np.asarray(value)
+                           for index, value in enumerate(values)})
+        kind, keys, position, has_gauss, cached_gaussian = self.rng.get_state()
+        arrays["rng_keys"] = keys
+        return arrays, {"rng": [kind, int(position), int(has_gauss), float(cached_gaussian)]}
+
+    def restore(self, arrays, state):
+        """The inverse of `state`; raises KeyError or ValueError if they do not fit."""
+        def restored(name):
+            values = [jnp.asarray(arrays[f"{name}_{index}"], jnp.float32)
+                      for index in range(len(self.weights))]
+            if [v.shape for v in values] != [w.shape for w in self.weights]:
+                raise ValueError(f"the {name} arrays have other shapes than this network's")
+            return values
+
+        self.weights, self.moments, self.velocities = (restored(name) for name in
+                                                       ("weight", "moment", "velocity"))
+        self.iteration = jnp.asarray(arrays["iteration"], jnp.float32)
+        kind, position, has_gauss, cached_gaussian = state["rng"]
+        self.rng.set_state((kind, np.asarray(arrays["rng_keys"], np.uint32), position,
+                            has_gauss, cached_gaussian))

@@ -7,6 +7,7 @@ record left beside another model is detected rather than believed.
 import hashlib
 import json
 import os
+import platform
 import re
 
 import data
@@ -15,6 +16,20 @@ import data
 def record_path_for(model_path):
     """The run record that goes with a model file: same name, .json."""
     return os.path.splitext(str(model_path))[0] + ".json"
+
+
+def machine():
+    """This computer, as the records name it. The same seed trains the same weights only on the
+    same kind of processor: float rounding differs between processors, and training amplifies it."""
+    processor = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as file:
+            names = [line.split(":", 1)[1].strip() for line in file
+                     if line.startswith("model name")]
+        processor = names[0] if names else processor
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "processor": processor, "cpus": os.cpu_count()}
 
 
 def sha256_of(path):

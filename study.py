@@ -1,73 +1,94 @@
 """Reproduction study: does the blog's 99.98892793562263% replicate, and what does it take?
 
-    make study                                   # 5 seeds x 2 activations x 100 epochs, then
-                                                 # one 500-epoch schedule per activation
-    .venv/bin/python study.py --seeds 2 --epochs 2 --bits 4 --long-epochs 4 --every 2 \\
-        --results /tmp/tiny-study                # a tiny study, for trying it out
+    make study                                   # hours: run it in the background; it resumes
+    .venv/bin/python study.py --seeds 2 --keras-seeds 1 --epochs 2 --bits 4 --long-epochs 4 \\
+        --long-seeds 1 --every 2 --results /tmp/tiny-study     # a tiny study, for trying it out
+    .venv/bin/python study.py --report           # STUDY.md and the plot anew from study.json
 
-Each run trains through train_lstm_adder.py's own code (its option parser, data, network and
-training engine) and is scored with evaluate.py's code: the blog's figure on 1,000 fresh pairs
-drawn the blog's way, and the exact-sum accuracy over every pair, split into pairs seen in
-training and pairs never seen. A long schedule is one run evaluated every K epochs, to see how
-many epochs the blog's figure takes.
+It answers three questions about the blog's number with runs of the blog's own settings:
+- luck of the training run: 5 seeds per recurrent activation at the blog's 100 epochs, and 5
+  more of the blog's LSTM through Keras's own model.fit (so that the project's JAX engine is
+  not what is being measured);
+- luck of the test sample: at every evaluation, how the blog's figure varies over random
+  1,000-pair tests like the blog's (evaluate.sampling_distribution);
+- time: long schedules (2 seeds of the blog's LSTM, 1 with sigmoid), evaluated every 25
+  epochs, each stopping once at least half of such tests would show the blog's figure, or at
+  2,000 epochs.
 
-Resumable: each finished run is written to results/study.json as it ends; started again, the
-study skips the runs it already has. results/STUDY.md and results/learning_curves.png are
-written anew from study.json at the end of every run; every number in them comes from it.
+Each run trains through train_lstm_adder.py's own code (its option parser, data, network,
+engines and checkpoints) and is scored with evaluate.py's code: the blog's figure on one fixed
+sample of 1,000 fresh pairs, and over every pair the exact-sum accuracy, seen and never seen.
+
+Resumable: a run saves its whole training state under results/checkpoints/ as it goes (every
+10 epochs, or at each evaluation); each finished run is written to results/study.json and its
+state deleted. Started again, the study skips finished runs and continues an unfinished one
+from its last saved state. results/STUDY.md and results/learning_curves.png are written anew
+from study.json after every run; every number in them comes from it.
 """
 import argparse
 import datetime
 import json
+import math
 import os
-import platform
-import statistics
 import sys
 import time
 
 import numpy as np
 
+import checkpoint
 import data
 import quiet
 import train_lstm_adder
-from cli import bit_count, positive_int
-from evaluate import BLOG_FIGURE, EXHAUSTIVE_MAX_BITS, predict, score, split_by_seen
-from record import record_json
+from cli import bit_count, non_negative_int, positive_int
+from evaluate import (BLOG_FIGURE, BLOG_MSE, BLOG_SAMPLES, EXHAUSTIVE_MAX_BITS,
+                      pair_squared_errors, predict, sampling_distribution, score, split_by_seen)
+from record import machine, record_json
 
 ACTIVATIONS = train_lstm_adder.RECURRENT_ACTIVATION_CHOICES
-EVAL_SAMPLES, EVAL_SEED = 1000, 0  # the blog's 1,000 fresh pairs; evaluate.py's default seed
+BLOGS_ACTIVATION = ACTIVATIONS[0]  # Keras 2's hard sigmoid: the blog's LSTM
+EVAL_SEED = 0  # the study's one fixed sample of the blog's 1,000 pairs; evaluate.py's default
+STOP_PROBABILITY = 0.5  # a long schedule stops once a blog-style test shows the figure this often
+SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--seeds", type=positive_int, default=5,
-                        help="runs per recurrent activation (seeds 1..N)")
+                        help="plain runs per recurrent activation with the default engine "
+                             "(seeds 1..N)")
+    parser.add_argument("--keras-seeds", type=non_negative_int, default=5,
+                        help="plain runs of the blog's LSTM through Keras's own model.fit "
+                             "(--engine keras), seeds 1..N")
     parser.add_argument("--epochs", type=positive_int, default=100,
-                        help="epochs of each run (the blog's 100)")
-    parser.add_argument("--long-epochs", type=int, default=500,
-                        help="epochs of the long schedule, one run per activation (0: none)")
+                        help="epochs of each plain run (the blog's 100)")
+    parser.add_argument("--long-epochs", type=non_negative_int, default=2000,
+                        help="the long schedules' cap in epochs (0: no long schedules); each "
+                             f"stops earlier at the first evaluation where a blog-style test "
+                             f"shows the blog's figure with probability >= {STOP_PROBABILITY}")
+    parser.add_argument("--long-seeds", type=positive_int, default=2,
+                        help="long schedules of the blog's LSTM (seeds 1..N); the other "
+                             "activation gets one")
     parser.add_argument("--every", type=positive_int, default=25,
-                        help="evaluate the long schedule every K epochs")
+                        help="evaluate (and save the state of) the long schedules every K epochs")
     parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM)
     parser.add_argument("--data-size", type=positive_int, default=10000)
     parser.add_argument("--activations", nargs="+", choices=ACTIVATIONS, default=ACTIVATIONS)
-    parser.add_argument("--engine", choices=train_lstm_adder.ENGINES,
-                        default=train_lstm_adder.ENGINES[0])
     parser.add_argument("--results", default="results", help="folder of the study's outputs")
+    parser.add_argument("--report", action="store_true",
+                        help="only write STUDY.md and the plot anew from study.json")
     parser.add_argument("--verbose", action="store_true")
-    args = parser.parse_args(argv)
-    if args.long_epochs < 0:
-        parser.error("--long-epochs must be 0 or more")
-    return args
+    return parser.parse_args(argv)
 
 
 # ----------------------------------------------------------------------------------------------
-# One run: train, evaluating along the way when asked.
+# One run: train, evaluating along the way when asked, from its last saved state if it has one.
 
 
 def figures(net, bits, seen_codes):
-    """The blog's figure on 1,000 fresh pairs, and exact-sum accuracy over every pair."""
-    first, second = data.draw_pairs(EVAL_SAMPLES, bits, np.random.RandomState(EVAL_SEED))
+    """The blog's figure on the study's fixed 1,000 pairs, and, over every pair: exact sums,
+    seen and never seen, and how the blog's figure varies over random 1,000-pair tests."""
+    first, second = data.draw_pairs(BLOG_SAMPLES, bits, np.random.RandomState(EVAL_SEED))
     sampled = score(predict(net, first, second, bits), first, second, bits)
     result = {"blog_figure": sampled["blog_figure"], "sampled_mse": sampled["mse"],
               "sampled_exact_sum_accuracy": sampled["exact_sum_accuracy"]}
@@ -78,55 +99,88 @@ def figures(net, bits, seen_codes):
         split = split_by_seen(outputs, first, second, bits, seen_codes)
         result.update(
             exhaustive_blog_figure=every["blog_figure"],
+            exhaustive_mse=every["mse"],
             exact_sum_accuracy=every["exact_sum_accuracy"],
             per_bit_accuracy=every["per_bit_accuracy"],
             seen_exact_sum_accuracy=split["seen"]["exact_sum_accuracy"],
             unseen_exact_sum_accuracy=split["unseen"]["exact_sum_accuracy"],
-            seen_pairs=split["seen"]["pairs"])
+            seen_pairs=split["seen"]["pairs"],
+            sampling=sampling_distribution(pair_squared_errors(outputs, first, second, bits)))
     return result
 
 
-def run_one(study, activation, seed, epochs, every, label):
-    """Train one network and return its entry for study.json."""
+def reaches_stop(result):
+    sampling = result.get("sampling")
+    return sampling is not None and sampling["probability_reaching_blog_figure"] >= STOP_PROBABILITY
+
+
+def run_one(study, plan, label):
+    """Train one planned run (from its saved state, if any) and return its entry for study.json."""
     import keras
 
-    options = ["--epochs", epochs, "--seed", seed, "--bits", study.bits,
-               "--data-size", study.data_size, "--recurrent-activation", activation,
-               "--engine", study.engine, "--output", os.path.join(study.results, "unused.h5")]
+    epochs, every = plan["epochs"], plan["every"]
+    folder = os.path.join(study.results, "checkpoints")
+    os.makedirs(folder, exist_ok=True)
+    options = ["--epochs", epochs, "--seed", plan["seed"], "--bits", study.bits,
+               "--data-size", study.data_size, "--recurrent-activation", plan["activation"],
+               "--engine", plan["engine"], "--output", os.path.join(folder, plan["id"] + ".h5"),
+               "--checkpoint-every", every or SHORT_RUN_CHECKPOINT_EVERY]
     args = train_lstm_adder.parse_args([str(option) for option in options])
+    saved = checkpoint.checkpoint_path_for(args.output)
+    resume = checkpoint.load(saved, checkpoint.identity_of(args)) if os.path.exists(saved) else None
     net, first, second, X, Y = train_lstm_adder.prepare(args)
     seen_codes = set(data.pair_codes(first, second, study.bits).tolist())
-    checkpoints = []
+    evaluations = list(resume[0]["extra"].get("evaluations", [])) if resume else []
+    done_before = resume[0]["epoch"] if resume else 0
+    if resume:
+        print(f"  {label}: going on from its saved state at epoch {done_before}", flush=True)
     started = time.time()
 
     class Progress(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
             done = epoch + 1
-            elapsed = time.time() - started
-            if every and done % every == 0 and done < epochs:
-                checkpoints.append({"epoch": done, **figures(self.model, study.bits, seen_codes)})
+            if every and done % every == 0:
+                evaluations.append({"epoch": done, **figures(self.model, study.bits, seen_codes)})
+                latest = evaluations[-1]
+                print(f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on "
+                      "the fixed sample"
+                      + (f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}%"
+                         " of random tests reach the blog's" if "sampling" in latest else ""),
+                      flush=True)
+                if reaches_stop(latest):
+                    self.model.stop_training = True
             if done % max(1, epochs // 10) == 0 or done == epochs:
-                left = elapsed / done * (epochs - done)
+                elapsed = time.time() - started
+                left = elapsed / (done - done_before) * (epochs - done)
                 print(f"  {label}: epoch {done}/{epochs}, loss {logs['loss']:.6f}, "
-                      f"{elapsed / 60:.1f} min elapsed, about {left / 60:.1f} min left",
+                      f"{elapsed / 60:.1f} min elapsed, at most {left / 60:.1f} min left",
                       flush=True)
 
-    losses = train_lstm_adder.train_network(args, net, X, Y, callbacks=[Progress()])
-    seconds = time.time() - started
-    final = figures(net, study.bits, seen_codes)
-    if every:
-        checkpoints.append({"epoch": len(losses), **final})
-    return {
-        "activation": activation, "seed": seed, "epochs": epochs, "every": every,
-        "bits": study.bits, "data_size": study.data_size, "engine": study.engine,
-        "versions": train_lstm_adder.versions(),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+    losses = train_lstm_adder.train_network(args, net, X, Y, callbacks=[Progress()],
+                                            resume=resume,
+                                            extra=lambda: {"evaluations": evaluations})
+    seconds = time.time() - started + (resume[0]["train_seconds"] if resume else 0.0)
+    if evaluations and evaluations[-1]["epoch"] == len(losses):
+        final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
+    else:
+        final = figures(net, study.bits, seen_codes)
+        if every:
+            evaluations.append({"epoch": len(losses), **final})
+    stopped = ("the stop rule" if every and reaches_stop(final) else
+               "the cap" if len(losses) == epochs else "a loss that is not a number")
+    entry = {
+        "activation": plan["activation"], "seed": plan["seed"], "epochs": epochs,
+        "every": every, "bits": study.bits, "data_size": study.data_size,
+        "engine": plan["engine"], "versions": train_lstm_adder.versions(), "machine": machine(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(seconds, 1),
         "loss_per_epoch": [float(loss) for loss in losses],
         "figures": final,
-        "checkpoints": checkpoints,
+        "evaluations": evaluations,
     }
+    if every:
+        entry["stopped_by"] = stopped
+    return entry, saved
 
 
 # ----------------------------------------------------------------------------------------------
@@ -134,12 +188,24 @@ def run_one(study, activation, seed, epochs, every, label):
 
 
 def planned_runs(study):
-    """(id, activation, seed, epochs, every) for each run, the short runs first."""
-    runs = [(f"{activation}-seed{seed}-{study.epochs}ep", activation, seed, study.epochs, 0)
+    """The planned runs, plain runs first; each a dict with its id, activation, engine, seed,
+    epochs and `every` (0 for a plain run, evaluated once at its end)."""
+    def plan(run_id, activation, engine, seed, epochs, every):
+        return {"id": run_id, "activation": activation, "engine": engine, "seed": seed,
+                "epochs": epochs, "every": every}
+
+    runs = [plan(f"{activation}-seed{seed}-{study.epochs}ep", activation, "jax", seed,
+                 study.epochs, 0)
             for seed in range(1, study.seeds + 1) for activation in study.activations]
+    if BLOGS_ACTIVATION in study.activations:
+        runs += [plan(f"{BLOGS_ACTIVATION}-keras-seed{seed}-{study.epochs}ep", BLOGS_ACTIVATION,
+                      "keras", seed, study.epochs, 0) for seed in range(1, study.keras_seeds + 1)]
     if study.long_epochs:
-        runs += [(f"{activation}-long-{study.long_epochs}ep-every{study.every}", activation, 1,
-                  study.long_epochs, study.every) for activation in study.activations]
+        for activation in study.activations:
+            seeds = study.long_seeds if activation == BLOGS_ACTIVATION else 1
+            runs += [plan(f"{activation}-long-{study.long_epochs}ep-every{study.every}-seed{seed}",
+                          activation, "jax", seed, study.long_epochs, study.every)
+                     for seed in range(1, seeds + 1)]
     return runs
 
 
@@ -164,61 +230,178 @@ def summarise(values):
             "min": min(values), "max": max(values)}
 
 
+def binomial_upper_bound(successes, trials, confidence=0.95):
+    """The exact (Clopper-Pearson) one-sided upper bound on a probability seen `successes` times
+    in `trials`: the largest p under which so few successes still have a 5% chance."""
+    if successes >= trials:
+        return 1.0
+    low, high = successes / trials, 1.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        at_most = sum(math.comb(trials, k) * middle**k * (1 - middle)**(trials - k)
+                      for k in range(successes + 1))
+        low, high = (middle, high) if at_most > 1 - confidence else (low, middle)
+    return high
+
+
+def probability(result):
+    """The share of blog-style random tests that reach the blog's figure, or None if unknown."""
+    return result["sampling"]["probability_reaching_blog_figure"] if "sampling" in result else None
+
+
 def table(runs):
-    """Per configuration (activation, epochs) of the plain runs: statistics of each figure."""
+    """Per configuration (activation, engine, epochs) of the plain runs: statistics of each figure."""
     groups = {}
     for run in runs.values():
         if not run["every"]:
-            groups.setdefault((run["activation"], run["epochs"]), []).append(run)
+            groups.setdefault((run["activation"], run["engine"], run["epochs"]), []).append(run)
     rows = []
-    for (activation, epochs), members in sorted(groups.items()):
-        row = {"activation": activation, "epochs": epochs, "n": len(members),
-               "reached": sum(m["figures"]["blog_figure"] >= BLOG_FIGURE for m in members),
-               "blog_figure": summarise(m["figures"]["blog_figure"] for m in members)}
+    for (activation, engine, epochs), members in sorted(groups.items()):
+        reached = sum(m["figures"]["blog_figure"] >= BLOG_FIGURE for m in members)
+        row = {"activation": activation, "engine": engine, "epochs": epochs, "n": len(members),
+               "reached": reached,
+               "upper_bound": binomial_upper_bound(reached, len(members)),
+               "blog_figure": summarise(m["figures"]["blog_figure"] for m in members),
+               "mse": summarise(m["figures"]["sampled_mse"] for m in members)}
+        row["best_mse_over_blogs"] = row["mse"]["min"] / BLOG_MSE
         for key in ("exact_sum_accuracy", "unseen_exact_sum_accuracy"):
             if all(key in m["figures"] for m in members):
                 row[key] = summarise(100 * m["figures"][key] for m in members)
+        chances = [probability(m["figures"]) for m in members]
+        known = [chance for chance in chances if chance is not None]
+        row["probability_known"] = len(known)
+        row["max_probability"] = max(known) if known else None
         rows.append(row)
     return rows
 
 
-def first_reached(run):
-    """The first evaluated epoch at which the blog's figure was reached, or None."""
-    for checkpoint in run["checkpoints"]:
-        if checkpoint["blog_figure"] >= BLOG_FIGURE:
-            return checkpoint["epoch"]
-    return None
+def pooled(rows, epochs):
+    """All plain runs of `epochs` epochs together: reached k of n, the bound, the best MSE."""
+    members = [row for row in rows if row["epochs"] == epochs]
+    if not members:
+        return None
+    reached, trials = sum(r["reached"] for r in members), sum(r["n"] for r in members)
+    best = min(r["mse"]["min"] for r in members)
+    return {"epochs": epochs, "reached": reached, "n": trials,
+            "upper_bound": binomial_upper_bound(reached, trials), "best_mse": best,
+            "best_mse_over_blogs": best / BLOG_MSE}
 
 
-def verdict(rows, long_runs):
+def long_summary(run):
+    """What one long schedule says about time: when the figure came, if it did, and where it
+    stood at the end."""
+    evaluations = run["evaluations"]
+
+    def first(test):
+        return next((e["epoch"] for e in evaluations if test(e)), None)
+
+    best = max(evaluations, key=lambda e: e["blog_figure"])
+    with_chance = [e for e in evaluations if "sampling" in e]
+    best_chance = max(with_chance, key=lambda e: probability(e)) if with_chance else None
+    tail = with_chance[-min(8, len(with_chance)):]
+    return {
+        "activation": run["activation"], "seed": run["seed"], "cap": run["epochs"],
+        "last_epoch": evaluations[-1]["epoch"] if evaluations else 0,
+        "stopped_by": run.get("stopped_by"),
+        "fixed_sample_first": first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
+        "probability_first": first(lambda e: reaches_stop(e)),
+        "all_sums_right_first": first(lambda e: e.get("exact_sum_accuracy") == 1.0),
+        "best_fixed": best["blog_figure"], "best_fixed_epoch": best["epoch"],
+        "best_probability": probability(best_chance) if best_chance else None,
+        "best_probability_epoch": best_chance["epoch"] if best_chance else None,
+        "tail_epochs": (tail[0]["epoch"], tail[-1]["epoch"]) if tail else None,
+        "tail_median": ((min(e["sampling"]["p50"] for e in tail),
+                         max(e["sampling"]["p50"] for e in tail)) if tail else None),
+        "last_exact": evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
+    }
+
+
+def percent(fraction, digits=1):
+    return f"{100 * fraction:.{digits}f}%"
+
+
+def verdict(rows, long_runs, plain_epochs=100):
+    """Plain words from the numbers: training luck, sample luck, time, and what they leave."""
     sentences = []
-    for row in rows:
-        figure = row["blog_figure"]
+    everything = pooled(rows, plain_epochs)
+    if everything:
         sentences.append(
-            f"With {row['activation']} at {row['epochs']} epochs, {row['reached']} of {row['n']} "
-            f"runs reached the blog's {BLOG_FIGURE}% (their figure: mean {figure['mean']:.4f}%, "
-            f"min {figure['min']:.4f}%, max {figure['max']:.4f}%)"
-            + (f", and they got {row['exact_sum_accuracy']['mean']:.2f}% of all sums exactly "
-               f"right on average ({row['unseen_exact_sum_accuracy']['mean']:.2f}% of the pairs "
-               "never seen in training)." if "exact_sum_accuracy" in row else "."))
-    for run in long_runs:
-        epoch = first_reached(run)
-        last = run["checkpoints"][-1] if run["checkpoints"] else None
-        if epoch is not None:
-            sentences.append(f"The {run['epochs']}-epoch schedule with {run['activation']} "
-                             f"(seed {run['seed']}) first reached the blog's figure at epoch "
-                             f"{epoch} (evaluated every {run['every']}).")
-        elif last is not None:
-            best = max(run["checkpoints"], key=lambda checkpoint: checkpoint["blog_figure"])
-            sentences.append(f"The {run['epochs']}-epoch schedule with {run['activation']} "
-                             f"(seed {run['seed']}) did not reach it: its best was "
-                             f"{best['blog_figure']:.4f}% at epoch {best['epoch']}, and at epoch "
-                             f"{last['epoch']} its figure was {last['blog_figure']:.4f}%"
-                             + (f" with {100 * last['exact_sum_accuracy']:.2f}% of all sums "
-                                "exactly right." if "exact_sum_accuracy" in last else "."))
+            f"**Luck of the training run.** {everything['reached']} of {everything['n']} runs at "
+            f"the blog's {plain_epochs} epochs reached {BLOG_FIGURE}%, so the chance that a "
+            f"{plain_epochs}-epoch run of this code reaches it is at most "
+            f"{percent(everything['upper_bound'])} (95% upper bound, exact binomial). The best "
+            f"of them had an MSE of {everything['best_mse']:.3g} on the fixed 1,000 pairs, "
+            f"{everything['best_mse_over_blogs']:.0f} times the blog's {BLOG_MSE:.3g}.")
+        by_engine = {}
+        for row in rows:
+            if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION:
+                by_engine[row["engine"]] = row
+        if "keras" in by_engine and "jax" in by_engine:
+            keras_row, jax_row = by_engine["keras"], by_engine["jax"]
+            far = min(keras_row["best_mse_over_blogs"], jax_row["best_mse_over_blogs"]) > 2
+            sentences.append(
+                f"Through Keras's own model.fit, the blog's LSTM reached {keras_row['reached']} "
+                f"of {keras_row['n']} times (best MSE {keras_row['best_mse_over_blogs']:.0f} "
+                f"times the blog's; figure mean {keras_row['blog_figure']['mean']:.4f}%), with "
+                f"the project's JAX engine {jax_row['reached']} of {jax_row['n']} (best "
+                f"{jax_row['best_mse_over_blogs']:.0f} times; mean "
+                f"{jax_row['blog_figure']['mean']:.4f}%)"
+                + (": both engines end far from the blog's MSE, so the engine is not what "
+                   "separates these runs from the blog." if far else "."))
+    chances = [(row["max_probability"], row) for row in rows
+               if row["epochs"] == plain_epochs and row["max_probability"] is not None]
+    if chances:
+        highest, _ = max(chances, key=lambda pair: pair[0])
+        counted = sum(row["probability_known"] for _, row in chances)
+        sentences.append(
+            f"**Luck of the test sample.** For the {counted} {plain_epochs}-epoch runs whose "
+            f"error on every pair was kept, the largest chance that a 1,000-pair test like the "
+            f"blog's shows {BLOG_FIGURE}% is {percent(highest, 3)}"
+            + (": a lucky test sample cannot explain the blog's number at its epoch count."
+               if highest < 0.01 else "."))
+    summaries = [long_summary(run) for run in long_runs if run["evaluations"]]
+    if summaries:
+        parts = []
+        for summary in summaries:
+            name = f"{summary['activation']} (seed {summary['seed']})"
+            if summary["probability_first"] is not None:
+                text = (f"{name} reached the stop rule (at least {percent(STOP_PROBABILITY, 0)} "
+                        f"of 1,000-pair tests show the blog's figure) at epoch "
+                        f"{summary['probability_first']}")
+            else:
+                text = (f"{name} did not within {summary['last_epoch']} epochs: its best chance "
+                        f"was {percent(summary['best_probability'] or 0, 1)} at epoch "
+                        f"{summary['best_probability_epoch']}")
+                if summary["tail_median"]:
+                    low, high = summary["tail_median"]
+                    text += (f", and over epochs {summary['tail_epochs'][0]}-"
+                             f"{summary['tail_epochs'][1]} the typical figure stayed between "
+                             f"{low:.4f}% and {high:.4f}%")
+                if summary["last_epoch"] < summary["cap"] and summary["stopped_by"] is None:
+                    text += f" (still running towards {summary['cap']})"
+            fixed = summary["fixed_sample_first"]
+            text += (f"; the study's fixed sample first showed the figure at epoch {fixed}"
+                     if fixed is not None else "; the fixed sample never showed it")
+            right = summary["all_sums_right_first"]
+            text += (f"; all sums were right from epoch {right} on, at least once"
+                     if right is not None else "; never were all sums right")
+            parts.append(text)
+        sentences.append("**Time.** " + ". ".join(parts) + ".")
+        reached_at = [s["probability_first"] for s in summaries if s["probability_first"]]
+        if reached_at:
+            sentences.append(
+                f"**So:** the numbers support a blog run that trained longer than its "
+                f"{plain_epochs} epochs, or one far luckier than any here: this code reaches the "
+                f"figure in the blog's kind of test after {min(reached_at)} epochs or more. They "
+                "rule out a lucky test sample at 100 epochs.")
+        else:
+            sentences.append(
+                "**So:** no explanation from these numbers reaches the blog's figure: not a "
+                f"lucky test sample, not a lucky {plain_epochs}-epoch run (at most the bound "
+                "above), and not longer training within the epochs run here.")
     if not sentences:
         return "No run has finished yet."
-    return " ".join(sentences)
+    return "\n\n".join(sentences)
 
 
 def study_markdown(runs, planned, command):
@@ -229,40 +412,97 @@ def study_markdown(runs, planned, command):
         "",
         f"Generated by `{command}` from `study.json` ({len(runs)} of {len(planned)} planned runs "
         "finished). The blog reports one run: **99.98892793562263%**, its `(1 - MSE) * 100` on "
-        "1,000 fresh pairs.",
+        f"1,000 fresh pairs, an MSE of {BLOG_MSE:.6g}.",
         "",
-        "| recurrent activation | epochs | n | blog's figure: mean | std | min | max "
-        "| runs reaching 99.98892793562263% | exact sums, all pairs: mean | std | min | max "
-        "| exact sums, never-seen pairs: mean |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "## Plain runs at the blog's settings",
+        "",
+        "MSE and the blog's figure on the study's fixed 1,000 pairs (evaluate.py's seed 0); exact "
+        "sums over all pairs. 'chance' is the largest, over the runs, share of random 1,000-pair "
+        "tests that show the blog's figure (Monte Carlo, 100,000 draws; '-' for runs trained "
+        "before the study kept it).",
+        "",
+        "| recurrent activation | engine | epochs | n | MSE: mean | best | best / blog's "
+        "| blog's figure: mean | std | min | max | runs reaching 99.98892793562263% "
+        "| 95% upper bound | chance | exact sums, all pairs: mean | std | min | max "
+        "| never-seen pairs: mean |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        figure = row["blog_figure"]
+        figure, mse = row["blog_figure"], row["mse"]
         exact = row.get("exact_sum_accuracy")
         unseen = row.get("unseen_exact_sum_accuracy")
         exact_cells = (f"{exact['mean']:.2f}% | {exact['std']:.2f} | {exact['min']:.2f}% | "
                        f"{exact['max']:.2f}%" if exact else "- | - | - | -")
         unseen_cell = f"{unseen['mean']:.2f}%" if unseen else "-"
+        chance = (f"{percent(row['max_probability'], 3)} ({row['probability_known']} runs)"
+                  if row["max_probability"] is not None else "-")
         lines.append(
-            f"| {row['activation']} | {row['epochs']} | {row['n']} | {figure['mean']:.4f}% | "
-            f"{figure['std']:.4f} | {figure['min']:.4f}% | {figure['max']:.4f}% | "
-            f"{row['reached']} of {row['n']} | {exact_cells} | {unseen_cell} |")
+            f"| {row['activation']} | {row['engine']} | {row['epochs']} | {row['n']} | "
+            f"{mse['mean']:.3g} | {mse['min']:.3g} | {row['best_mse_over_blogs']:.0f}x | "
+            f"{figure['mean']:.4f}% | {figure['std']:.4f} | {figure['min']:.4f}% | "
+            f"{figure['max']:.4f}% | {row['reached']} of {row['n']} | "
+            f"{percent(row['upper_bound'])} | {chance} | {exact_cells} | {unseen_cell} |")
+    plain_epochs = max((row["epochs"] for row in rows), default=0)
+    everything = pooled(rows, plain_epochs)
+    if everything:
+        lines += ["", f"All {everything['n']} runs at {plain_epochs} epochs together: "
+                      f"{everything['reached']} reached the blog's figure; 95% upper bound on the "
+                      f"chance that such a run does: {percent(everything['upper_bound'])}; best "
+                      f"MSE {everything['best_mse']:.3g}, {everything['best_mse_over_blogs']:.0f} "
+                      "times the blog's."]
     if long_runs:
-        lines += ["", "Long schedules (one run each, evaluated every K epochs):", "",
-                  "| recurrent activation | epoch | blog's figure | exact sums, all pairs "
-                  "| never-seen pairs |", "|---|---|---|---|---|"]
+        lines += ["", "## Long schedules", "",
+                  f"Evaluated every K epochs; each stops at the first evaluation where at least "
+                  f"{percent(STOP_PROBABILITY, 0)} of random 1,000-pair tests show the blog's "
+                  "figure, or at its cap.", "",
+                  "| recurrent activation | seed | epochs run | stopped by | fixed sample first "
+                  "shows the figure | chance >= 50% from | best chance | all sums right first |",
+                  "|---|---|---|---|---|---|---|---|"]
         for run in long_runs:
-            for checkpoint in run["checkpoints"]:
-                exact = checkpoint.get("exact_sum_accuracy")
-                unseen = checkpoint.get("unseen_exact_sum_accuracy")
-                lines.append(f"| {run['activation']} | {checkpoint['epoch']} | "
-                             f"{checkpoint['blog_figure']:.4f}% | "
+            if not run["evaluations"]:
+                continue
+            summary = long_summary(run)
+            best = (f"{percent(summary['best_probability'], 1)} at {summary['best_probability_epoch']}"
+                    if summary["best_probability"] is not None else "-")
+            lines.append(
+                f"| {run['activation']} | {run['seed']} | {summary['last_epoch']} of {run['epochs']} "
+                f"| {summary['stopped_by'] or 'still running'} | "
+                f"{summary['fixed_sample_first'] or 'never'} | "
+                f"{summary['probability_first'] or 'not within ' + str(summary['last_epoch'])} | "
+                f"{best} | {summary['all_sums_right_first'] or 'never'} |")
+        for run in long_runs:
+            lines += ["", f"### {run['activation']}, seed {run['seed']}, every {run['every']} "
+                          "epochs", "",
+                      "| epoch | blog's figure, fixed sample | random tests: 5th | 50th | 95th "
+                      "percentile | chance of the blog's figure | exact sums, all pairs "
+                      "| never-seen pairs |", "|---|---|---|---|---|---|---|---|"]
+            for evaluation in run["evaluations"]:
+                sampling = evaluation.get("sampling")
+                spread = (f"{sampling['p5']:.4f}% | {sampling['p50']:.4f}% | "
+                          f"{sampling['p95']:.4f}% | "
+                          f"{percent(sampling['probability_reaching_blog_figure'], 2)}"
+                          if sampling else "- | - | - | -")
+                exact = evaluation.get("exact_sum_accuracy")
+                unseen = evaluation.get("unseen_exact_sum_accuracy")
+                lines.append(f"| {evaluation['epoch']} | {evaluation['blog_figure']:.4f}% | "
+                             f"{spread} | "
                              + (f"{100 * exact:.2f}% | {100 * unseen:.2f}% |"
                                 if exact is not None else "- | - |"))
-    lines += ["", "## Verdict", "", verdict(rows, long_runs), "",
+    lines += ["", "## Verdict", "", verdict(rows, long_runs, plain_epochs), "",
               "Standard deviations are sample standard deviations (n - 1). Exact sums: all 9 "
-              "output bits right, an output counting as 1 when it is >= 0.5.", ""]
+              "output bits right, an output counting as 1 when it is >= 0.5. The 95% upper "
+              "bound is exact (Clopper-Pearson, one-sided).", "",
+              "Single runs do not carry across machines: the same seed on another processor "
+              "trains a different network (float rounding differs, and training amplifies it). "
+              "The distributions above, and the verdict, are what another machine should "
+              f"reproduce. These runs: {machine_names(runs)}.", ""]
     return "\n".join(lines)
+
+
+def machine_names(runs):
+    names = sorted({f"{run['machine'].get('processor') or 'processor not recorded'}, "
+                    f"{run['machine'].get('cpus')} CPUs" for run in runs.values()})
+    return "; ".join(names) if names else "none yet"
 
 
 def plot(runs, path):
@@ -271,28 +511,64 @@ def plot(runs, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (losses, blog) = plt.subplots(1, 2, figsize=(12, 4.5))
+    figure, (losses, long_axis, plain_axis) = plt.subplots(1, 3, figsize=(18, 5))
     colours = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
     for run in runs.values():
         epochs = np.arange(1, len(run["loss_per_epoch"]) + 1)
         losses.plot(epochs, run["loss_per_epoch"], color=colours.get(run["activation"]),
-                    alpha=0.8 if run["every"] else 0.4, linewidth=1.5 if run["every"] else 1)
+                    alpha=0.8 if run["every"] else 0.4, linewidth=1.5 if run["every"] else 1,
+                    linestyle="--" if run["engine"] == "keras" else "-")
     for activation, colour in colours.items():
         losses.plot([], [], color=colour, label=activation)
-    losses.axhline(1 - BLOG_FIGURE / 100, color="black", linestyle="--",
-                   label="the blog's MSE (its test set)")
-    losses.set(yscale="log", xlabel="epoch", ylabel="training loss (MSE)",
-               title="Training loss of every run")
-    losses.legend()
+    losses.axhline(BLOG_MSE, color="black", linestyle=":", label="the blog's MSE (its test)")
+    losses.set(yscale="log", xlabel="epoch", ylabel="training loss (MSE), log scale",
+               title="Training loss of every run (dashed: model.fit)")
+    losses.legend(fontsize=8)
+
+    # The blog's figure as its distance from 100%, on a log axis: 99.9% and 99.99% are a
+    # factor of ten apart here, where a linear axis would draw them on top of each other.
     for run in runs.values():
-        if run["every"] and run["checkpoints"]:
-            blog.plot([c["epoch"] for c in run["checkpoints"]],
-                      [c["blog_figure"] for c in run["checkpoints"]], marker="o",
-                      color=colours.get(run["activation"]), label=run["activation"])
-    blog.axhline(BLOG_FIGURE, color="black", linestyle="--", label=f"the blog: {BLOG_FIGURE}%")
-    blog.set(xlabel="epoch", ylabel="(1 - MSE) * 100 on 1,000 fresh pairs (%)",
-             title="The blog's figure along the long schedule")
-    blog.legend()
+        if not run["every"] or not run["evaluations"]:
+            continue
+        colour = colours.get(run["activation"])
+        label = f"{run['activation']}, seed {run['seed']}"
+        epochs = [e["epoch"] for e in run["evaluations"]]
+        long_axis.plot(epochs, [100 - e["blog_figure"] for e in run["evaluations"]], "o",
+                       markersize=3, color=colour, alpha=0.6)
+        spread = [e for e in run["evaluations"] if "sampling" in e]
+        if spread:
+            at = [e["epoch"] for e in spread]
+            long_axis.fill_between(at, [100 - e["sampling"]["p95"] for e in spread],
+                                   [100 - e["sampling"]["p5"] for e in spread], color=colour,
+                                   alpha=0.15)
+            long_axis.plot(at, [100 - e["sampling"]["p50"] for e in spread], color=colour,
+                           linestyle="-" if run["seed"] == 1 else "--", label=label)
+    long_axis.axhline(100 - BLOG_FIGURE, color="black", linestyle=":",
+                      label=f"the blog: {BLOG_FIGURE}%")
+    long_axis.set(yscale="log", xlabel="epoch",
+                  ylabel="100 - blog's figure (%), log scale (lower is better)",
+                  title="Long schedules: median and 5-95% of 1,000-pair tests\n"
+                        "(dots: the study's fixed sample)")
+    long_axis.legend(fontsize=8)
+
+    groups = sorted({(run["activation"], run["engine"]) for run in runs.values()
+                     if not run["every"]})
+    for position, (activation, engine) in enumerate(groups):
+        values = [run["figures"]["sampled_mse"] for run in runs.values()
+                  if not run["every"] and (run["activation"], run["engine"]) == (activation, engine)]
+        offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else [0.0]
+        plain_axis.plot(position + np.asarray(offsets), values, "o",
+                        color=colours.get(activation), markerfacecolor="none"
+                        if engine == "keras" else colours.get(activation))
+    plain_axis.axhline(BLOG_MSE, color="black", linestyle=":",
+                       label=f"the blog's MSE {BLOG_MSE:.3g}")
+    plain_axis.set_xticks(range(len(groups)),
+                          [f"{activation}\n{'model.fit' if engine == 'keras' else engine + ' engine'}"
+                           for activation, engine in groups], fontsize=8)
+    plain_axis.set_xlim(-0.5, max(len(groups), 1) - 0.5)
+    plain_axis.set(yscale="log", ylabel="MSE on 1,000 fresh pairs, log scale",
+                   title="Plain runs at the blog's settings: one point per run")
+    plain_axis.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
@@ -310,20 +586,30 @@ def main(argv=None):
     study = parse_args(argv)
     command = " ".join(["study.py", *(argv if argv is not None else sys.argv[1:])])
     os.makedirs(study.results, exist_ok=True)
+    runs = load_done(os.path.join(study.results, "study.json"))
+    planned = planned_runs(study)
+    if study.report:
+        write_outputs(study, runs, planned, command)
+        print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json")
+        return 0
     with quiet.tensorflow_startup(study.verbose):
         import keras  # noqa: F401
 
-    runs = load_done(os.path.join(study.results, "study.json"))
-    planned = planned_runs(study)
-    todo = [run for run in planned if run[0] not in runs]
+    todo = [plan for plan in planned if plan["id"] not in runs]
     print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already done", flush=True)
-    for number, (run_id, activation, seed, epochs, every) in enumerate(todo, 1):
-        label = f"[{number}/{len(todo)}] {run_id}"
+    for number, plan in enumerate(todo, 1):
+        label = f"[{number}/{len(todo)}] {plan['id']}"
         print(label, flush=True)
-        runs[run_id] = run_one(study, activation, seed, epochs, every, label)
+        try:
+            runs[plan["id"]], saved = run_one(study, plan, label)
+        except checkpoint.CheckpointError as error:
+            print(f"study.py: error: {error}", file=sys.stderr)
+            return 2
         write_outputs(study, runs, planned, command)
-        result = runs[run_id]["figures"]
-        print(f"  done in {runs[run_id]['train_seconds'] / 60:.1f} min: blog's figure "
+        if os.path.exists(saved):  # the run is in study.json now; its state is not needed
+            os.remove(saved)
+        result = runs[plan["id"]]["figures"]
+        print(f"  done in {runs[plan['id']]['train_seconds'] / 60:.1f} min: blog's figure "
               f"{result['blog_figure']:.4f}%"
               + (f", exact sums {100 * result['exact_sum_accuracy']:.2f}%"
                  if "exact_sum_accuracy" in result else ""), flush=True)

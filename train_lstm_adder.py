@@ -25,8 +25,8 @@ import numpy as np
 
 import data
 import quiet
-from cli import bit_count, positive_float, positive_int
-from record import record_json, record_path_for, sha256_of
+from cli import bit_count, non_negative_int, positive_float, positive_int
+from record import machine, record_json, record_path_for, sha256_of
 
 # The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
 # (kept here too so that a bad option is refused before TensorFlow's slow import).
@@ -64,6 +64,16 @@ def parse_args(argv=None):
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="how to run the training (same math either way): jax_lstm.py's "
                              "compiled step (faster on a CPU: make bench), or Keras's model.fit")
+    parser.add_argument("--checkpoint-every", type=non_negative_int, default=0, metavar="K",
+                        help="save the whole training state every K epochs and at the end, "
+                             "beside --output (NAME.checkpoint.npz); 0: no checkpoints")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on from the checkpoint beside --output up to --epochs; the "
+                             "other options must be the checkpointed run's. With the default "
+                             "engine the result is the uninterrupted run's, bit for bit, on the "
+                             "same machine; with --engine keras the weights, Adam's state and "
+                             "dropout's generator are restored, but Keras reshuffles from its "
+                             "first epoch's order, so the run goes on differently")
     parser.add_argument("--verbose", action="store_true",
                         help="show TensorFlow's start-up and warning messages")
     args = parser.parse_args(argv)
@@ -187,45 +197,109 @@ def versions():
     return found
 
 
-def fit(net, X, Y, epochs, batch_size, callbacks=(), verbose=0, engine=ENGINES[0],
-        recurrent_activation="keras2_hard_sigmoid", learning_rate=0.001, seed=0):
-    """The project's training path; returns the loss of each epoch and leaves the weights in `net`.
+def keras_state(net):
+    """model.fit's whole training state: the network's variables (weights, and dropout's seed
+    generator) and the optimizer's (Adam's step, moments and velocities), by position."""
+    if not net.optimizer.built:
+        net.optimizer.build(net.trainable_variables)
+    variables = [*net.variables, *net.optimizer.variables]
+    return {f"variable_{index}": np.asarray(variable) for index, variable in
+            enumerate(variables)}, {"paths": [variable.path for variable in variables]}
 
-    engine "keras": the blog's `model.fit`, shuffled each epoch. engine "jax": the same
+
+def restore_keras_state(net, arrays, state):
+    if not net.optimizer.built:
+        net.optimizer.build(net.trainable_variables)
+    variables = [*net.variables, *net.optimizer.variables]
+    if state.get("paths") != [variable.path for variable in variables]:
+        raise ValueError("its variables are not this network's")
+    for index, variable in enumerate(variables):
+        variable.assign(arrays[f"variable_{index}"])
+
+
+def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
+    """Train `net` as `args` say; returns every epoch's loss (it stops at a NaN or inf).
+
+    args.engine "keras": the blog's `model.fit`, shuffled each epoch. "jax": the same
     computation compiled by XLA (jax_lstm.py). Keras callbacks see the same epoch events.
+    resume: (meta, arrays) from checkpoint.load: the run goes on from its epoch to args.epochs.
+    With args.checkpoint_every K the whole training state is saved every K epochs and at the
+    end, with `extra()` (a JSON-able dict of the caller's, such as the study's evaluations).
     """
-    if engine == "keras":
-        history = net.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=True,
-                          callbacks=list(callbacks), verbose=verbose)
-        return history.history.get("loss", [])
+    import keras
 
-    import model
-    with quiet.tensorflow_startup():
-        import jax_lstm
+    import checkpoint
 
-    trainer = jax_lstm.Trainer(net.get_weights(), recurrent_activation, learning_rate,
-                               model.DROPOUT, seed)
+    losses = list(resume[0]["losses"]) if resume else []
+    seconds_before = resume[0]["train_seconds"] if resume else 0.0
+    if args.engine == "jax":
+        import model
+        with quiet.tensorflow_startup():
+            import jax_lstm
+
+        trainer = jax_lstm.Trainer(net.get_weights(), args.recurrent_activation,
+                                   args.learning_rate, model.DROPOUT, args.seed)
+        state_of, restore = trainer.state, trainer.restore
+    else:
+        state_of = lambda: keras_state(net)  # noqa: E731
+        restore = lambda arrays, state: restore_keras_state(net, arrays, state)  # noqa: E731
+    if resume:
+        try:
+            restore(resume[1], resume[0]["state"])
+        except (KeyError, ValueError, TypeError) as error:
+            raise checkpoint.CheckpointError(f"the checkpoint's state does not fit this network "
+                                             f"({error})") from None
+        if args.engine == "jax":
+            net.set_weights(trainer.numpy_weights())
+    started = time.perf_counter()
+
+    class StopOnNonFiniteLoss(keras.callbacks.Callback):
+        """Keras's model.fit reports each batch: stop at the first loss that is not a number."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            if not np.isfinite(float((logs or {}).get("loss", 0.0))):
+                self.model.stop_training = True
+
+    class KeepLossAndCheckpoint(keras.callbacks.Callback):
+        """After the caller's callbacks: note the epoch's loss; save the state when it is due."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            losses.append(float(logs["loss"]))
+            done, every = epoch + 1, args.checkpoint_every
+            due = every and (done % every == 0 or done >= args.epochs or self.model.stop_training)
+            if due and np.isfinite(losses[-1]):
+                arrays, state = state_of()
+                checkpoint.save(checkpoint.checkpoint_path_for(args.output),
+                                checkpoint.identity_of(args), done, losses, arrays,
+                                dict(state, every=every),
+                                seconds_before + time.perf_counter() - started,
+                                extra() if extra else None)
+
+    callbacks = [StopOnNonFiniteLoss(), *callbacks, KeepLossAndCheckpoint()]
+    first_epoch = len(losses)
+    if args.engine == "keras":
+        net.fit(X, Y, epochs=args.epochs, initial_epoch=first_epoch, batch_size=args.batch_size,
+                shuffle=True, callbacks=callbacks, verbose=verbose)
+        return losses
+
     for callback in callbacks:
         callback.set_model(net)
-    losses = []
-    batches = -(-len(X) // batch_size)
-    for epoch in range(epochs):
+    batches = -(-len(X) // args.batch_size)
+    for epoch in range(first_epoch, args.epochs):
         for callback in callbacks:
             callback.on_epoch_begin(epoch)
-        started = time.perf_counter()
-        loss = trainer.train_epoch(X, Y, batch_size)
-        seconds = time.perf_counter() - started
-        losses.append(loss)
+        epoch_started = time.perf_counter()
+        loss = trainer.train_epoch(X, Y, args.batch_size)
+        seconds = time.perf_counter() - epoch_started
         if verbose:  # the lines Keras prints with verbose=2
-            print(f"Epoch {epoch + 1}/{epochs}\n{batches}/{batches} - {seconds:.0f}s - "
+            print(f"Epoch {epoch + 1}/{args.epochs}\n{batches}/{batches} - {seconds:.0f}s - "
                   f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}", flush=True)
-        if callbacks:  # a callback may evaluate the network: give it this epoch's weights
-            net.set_weights(trainer.numpy_weights())
+        # The callbacks may evaluate the network: give it this epoch's weights.
+        net.set_weights(trainer.numpy_weights())
         for callback in callbacks:
             callback.on_epoch_end(epoch, {"loss": loss})
         if not np.isfinite(loss) or net.stop_training:
             break
-    net.set_weights(trainer.numpy_weights())
     return losses
 
 
@@ -246,30 +320,30 @@ def prepare(args):
     return net, first_operand, second_operand, X, Y
 
 
-def train_network(args, net, X, Y, callbacks=(), verbose=0):
-    """Train `net` as `args` say; returns the loss of each epoch (it stops at a NaN or inf)."""
-    import keras
+def load_resume_state(args):
+    """The checkpoint --resume continues, checked against these options (CheckpointError)."""
+    import checkpoint
 
-    class StopOnNonFiniteLoss(keras.callbacks.Callback):
-        """Keras's model.fit reports each batch: stop at the first loss that is not a number."""
-
-        def on_train_batch_end(self, batch, logs=None):
-            if not np.isfinite(float((logs or {}).get("loss", 0.0))):
-                self.model.stop_training = True
-
-    return fit(net, X, Y, args.epochs, args.batch_size,
-               callbacks=[StopOnNonFiniteLoss(), *callbacks], verbose=verbose,
-               engine=args.engine, recurrent_activation=args.recurrent_activation,
-               learning_rate=args.learning_rate, seed=args.seed)
+    path = checkpoint.checkpoint_path_for(args.output)
+    meta, arrays = checkpoint.load(path, checkpoint.identity_of(args))
+    if meta["epoch"] > args.epochs:
+        raise checkpoint.CheckpointError(f"{path} is at epoch {meta['epoch']}, beyond "
+                                         f"--epochs {args.epochs}")
+    if not args.checkpoint_every:
+        args.checkpoint_every = int(meta["state"].get("every") or 0)
+    print(f"Resuming from {path}: epoch {meta['epoch']} of {args.epochs} done", flush=True)
+    return meta, arrays
 
 
 def train(args):
+    resume = load_resume_state(args) if args.resume else None
     net, first_operand, second_operand, X, Y = prepare(args)
     net.summary()
     started = time.time()
     # Keras's progress bar on a terminal; one line per epoch in a log file.
-    losses = train_network(args, net, X, Y, verbose=1 if sys.stdout.isatty() else 2)
-    wall_seconds = time.time() - started
+    losses = train_network(args, net, X, Y, verbose=1 if sys.stdout.isatty() else 2,
+                           resume=resume)
+    wall_seconds = time.time() - started + (resume[0]["train_seconds"] if resume else 0.0)
     final_loss = losses[-1] if losses else float("nan")
     if not np.all(np.isfinite(losses)):
         print(f"train_lstm_adder.py: training stopped in epoch {len(losses)}: "
@@ -281,6 +355,7 @@ def train(args):
         "script": "train_lstm_adder.py",
         "options": {key: value for key, value in vars(args).items() if key != "verbose"},
         "seed": args.seed,
+        "resumed_from_epoch": resume[0]["epoch"] if resume else None,
         "data": {
             "generator": "numpy.random.RandomState(seed).randint(0, 2**bits), first operand "
                          "then second, data_size times (the blog's draw order)",
@@ -288,8 +363,7 @@ def train(args):
             "second_operand": second_operand.tolist(),
         },
         "versions": versions(),
-        "machine": {"platform": platform.platform(), "processor": platform.machine(),
-                    "cpus": os.cpu_count()},
+        "machine": machine(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "loss_per_epoch": [float(loss) for loss in losses],
@@ -310,12 +384,20 @@ def main(argv=None):
     # raises KeyboardInterrupt; an interrupted run must still end cleanly, saving nothing.
     signal.signal(signal.SIGTERM, raise_interrupted)
     signal.signal(signal.SIGINT, raise_interrupted)
+    import checkpoint
+
     try:
         return train(args)
+    except checkpoint.CheckpointError as error:
+        print(f"train_lstm_adder.py: error: --resume: {error}", file=sys.stderr)
+        return 2
     except (KeyboardInterrupt, Interrupted) as stop:
         signum = getattr(stop, "signum", signal.SIGINT)
+        kept = checkpoint.checkpoint_path_for(args.output)
+        after = (f"; its last checkpoint is {kept}: continue with the same options and --resume"
+                 if args.checkpoint_every and os.path.exists(kept) else "")
         print(f"\ntrain_lstm_adder.py: interrupted ({signal.Signals(signum).name}); nothing was "
-              f"saved ({args.output} is as it was before)", file=sys.stderr)
+              f"saved ({args.output} is as it was before){after}", file=sys.stderr)
         return 128 + signum
 
 

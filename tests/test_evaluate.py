@@ -142,3 +142,32 @@ def test_exhaustive_refuses_more_than_8_bits(tmp_path):
     sampled = run_script("evaluate.py", "--model", path, "--samples", 20)
     assert sampled.returncode == 0, sampled.stderr
     assert "9-bit operands" in sampled.stdout
+
+
+def test_sampling_distribution_of_known_errors():
+    # Every pair equally wrong: every draw reports the same figure.
+    same = evaluate.sampling_distribution(np.full(256, 0.01), draws=1000)
+    assert same["p5"] == pytest.approx(99.0) and same["p95"] == pytest.approx(99.0)
+    assert same["probability_reaching_blog_figure"] == 0.0
+    # Half the pairs perfect, half at twice the blog's MSE: the mean of a draw is the blog's MSE
+    # on average, so about half of the draws reach its figure, and the median is its figure.
+    split = np.repeat([0.0, 2 * evaluate.BLOG_MSE], 32768)
+    spread = evaluate.sampling_distribution(split)
+    assert spread["draws"] == 100_000 and spread["samples"] == 1000
+    assert 0.45 < spread["probability_reaching_blog_figure"] < 0.55
+    assert spread["p50"] == pytest.approx(evaluate.BLOG_FIGURE, abs=1e-4)
+    # The binomial spread of that mean: sd = 2*MSE * sqrt(0.25 / 1000), 1.645 sd to the 5th.
+    sd = 100 * 2 * evaluate.BLOG_MSE * np.sqrt(0.25 / 1000)
+    assert spread["p95"] - spread["p5"] == pytest.approx(2 * 1.645 * sd, rel=0.05)
+    assert spread == evaluate.sampling_distribution(split)  # a fixed seed: the same numbers
+
+
+def test_exhaustive_prints_the_sampling_distribution(tiny_model):
+    result = run_script("evaluate.py", "--model", tiny_model, "--exhaustive", "--json")
+    sampling = json.loads(result.stdout)["sampling"]
+    assert sampling["draws"] == 100_000 and sampling["p5"] <= sampling["p50"] <= sampling["p95"]
+    text = run_script("evaluate.py", "--model", tiny_model, "--exhaustive").stdout
+    assert "4. Luck of the test sample" in text and f"{sampling['p50']:.4f}%" in text
+    assert "100,000 draws" in text
+    plain = run_script("evaluate.py", "--model", tiny_model, "--json").stdout
+    assert "sampling" not in json.loads(plain)  # a sample alone cannot give it

@@ -1,0 +1,88 @@
+"""The training state on disk, so that a run can stop and later go on exactly where it was.
+
+A checkpoint is one `.npz` file beside the model (`LSTM_Operation.checkpoint.npz` for
+`LSTM_Operation.h5`): the float arrays of the state (weights, Adam's moments and step) and one
+JSON text that says what run it belongs to (the options that define the computation), how far
+it got (epoch, every epoch's loss, training seconds) and the random generators' states.
+
+Reading it follows the model file's rule: `numpy.load(allow_pickle=False)` takes arrays of
+numbers and text only, so nothing in a checkpoint can run. A file that is damaged, foreign
+(another seed, other options) or not a checkpoint at all raises CheckpointError with one line.
+Writing is atomic: a temporary file beside the target, then a rename, so a crash or a signal
+while saving leaves the previous checkpoint as it was.
+"""
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+FORMAT = "lstm-adder-checkpoint/1"
+# The options that fix the computation: a checkpoint continues only a run with the same ones.
+# (--epochs is not among them: resuming to a larger --epochs is the point.)
+IDENTITY = ("bits", "data_size", "batch_size", "learning_rate", "seed", "recurrent_activation",
+            "engine")
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used; the message says why, in one line."""
+
+
+def checkpoint_path_for(model_path):
+    """The checkpoint that goes with a model file: same name, .checkpoint.npz."""
+    return os.path.splitext(str(model_path))[0] + ".checkpoint.npz"
+
+
+def identity_of(options):
+    """The identity of a run, from its parsed options (an argparse Namespace or a dict)."""
+    options = options if isinstance(options, dict) else vars(options)
+    return {key: options[key] for key in IDENTITY}
+
+
+def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, extra=None):
+    """Write a checkpoint atomically. `arrays`: name -> numpy array; `state`: JSON-able (the
+    random generators' states); `extra`: JSON-able, kept for the caller (the study's evaluations)."""
+    meta = {"format": FORMAT, "identity": identity, "epoch": int(epoch),
+            "losses": [float(loss) for loss in losses], "state": state or {},
+            "train_seconds": float(train_seconds), "extra": extra or {}}
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
+                                             suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a checkpoint is not
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def load(path, identity):
+    """(meta, arrays) of the checkpoint at `path`, checked to belong to the run `identity`."""
+    if not os.path.isfile(path):
+        raise CheckpointError(f"no checkpoint at {path} (train with --checkpoint-every K first)")
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            meta = json.loads(str(stored["meta"]))
+            arrays = {name: stored[name] for name in stored.files if name != "meta"}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise CheckpointError(f"{path} is not a readable checkpoint (damaged or something "
+                              f"else): {str(error).splitlines()[0] if str(error) else error!r}"
+                              ) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not an lstm-adder checkpoint")
+    stored_identity = meta.get("identity") or {}
+    differences = [f"{key} {stored_identity.get(key)!r} there, {identity[key]!r} here"
+                   for key in IDENTITY if stored_identity.get(key) != identity[key]]
+    if differences:
+        raise CheckpointError(f"{path} belongs to another run ({'; '.join(differences)}): "
+                              "resume with that run's options, or train afresh without --resume")
+    if any(array.dtype.kind not in "fiu" for array in arrays.values()):
+        raise CheckpointError(f"{path} holds arrays that are not numbers")
+    return meta, arrays
