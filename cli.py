@@ -39,3 +39,24 @@ def bit_count(text):
     if value > 16:
         raise argparse.ArgumentTypeError(f"{value} is outside 1..16")
     return value
+
+
+def available_memory():
+    """Bytes this machine can still give a process (Linux's MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as file:
+            for line in file:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def refuse_if_too_big(parser, option, count, bytes_each):
+    """Exit 2 with one line, before any work, if `count` items of `bytes_each` cannot fit in the
+    memory that is free now (a typo like --data-size 2000000000 would otherwise fill it)."""
+    needed, available = count * bytes_each, available_memory()
+    if available is not None and needed > available:
+        parser.error(f"{option} {count:,} needs about {needed / 2**30:,.1f} GiB of memory, and "
+                     f"{available / 2**30:,.1f} GiB is available now: use a smaller value")

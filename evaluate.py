@@ -27,7 +27,7 @@ import numpy as np
 import data
 import prefix_tree
 import quiet
-from cli import positive_int, whole_number
+from cli import positive_int, refuse_if_too_big, whole_number
 from record import training_pairs
 
 BLOG_FIGURE = 99.98892793562263  # percent, as printed by the blog: (1 - MSE) * 100
@@ -307,6 +307,17 @@ def print_addition(one):
 def main(argv=None):
     if hasattr(signal, "SIGPIPE"):  # `python evaluate.py | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # SIGTERM ends the process at once by default; Ctrl-C too, with one line and no traceback
+    # (an evaluation writes nothing, so there is nothing to keep).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print("\nevaluate.py: interrupted (SIGINT); nothing was written", file=sys.stderr)
+        return 128 + signal.SIGINT
+
+
+def run(argv):
     parser = make_parser()
     args = parser.parse_args(argv)
     with quiet.tensorflow_startup(args.verbose):
@@ -338,6 +349,8 @@ def main(argv=None):
         first_operand, second_operand = data.all_pairs(bits)
         description = f"all {4 ** bits:,} pairs of {bits}-bit operands"
     else:
+        # Measured here: about 430 bytes a sample at 8 bits, all figures included; rounded up.
+        refuse_if_too_big(parser, "--samples", args.samples, data.bytes_per_pair(bits, 500))
         rng = np.random.RandomState(args.seed)
         first_operand, second_operand = data.draw_pairs(args.samples, bits, rng)
         description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"

@@ -25,7 +25,7 @@ import numpy as np
 
 import data
 import quiet
-from cli import bit_count, non_negative_int, positive_float, positive_int
+from cli import bit_count, non_negative_int, positive_float, positive_int, refuse_if_too_big
 from record import machine, record_json, record_path_for, sha256_of
 
 # The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
@@ -81,6 +81,9 @@ def parse_args(argv=None):
         parser.error(f"--output {args.output!r}: the model file name must end in .h5")
     if not 0 <= args.seed < 2**32:
         parser.error(f"--seed {args.seed}: must be in 0..{2**32 - 1}")
+    # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
+    # copy of the pairs), rounded up.
+    refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
     try:
         check_output_folder(args.output)
     except OSError as error:

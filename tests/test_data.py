@@ -30,6 +30,14 @@ def test_draws_match_the_blogs_loop_after_np_random_seed():
     assert list(zip(first.tolist(), second.tolist())) == blog
 
 
+@pytest.mark.parametrize("bits", [1, 4, 8, 16])
+def test_vectorised_draws_are_the_blogs_alternating_scalar_calls(bits):
+    rng = np.random.RandomState(11)
+    blog = [(rng.randint(0, 2**bits), rng.randint(0, 2**bits)) for _ in range(500)]
+    first, second = data.draw_pairs(500, bits, np.random.RandomState(11))
+    assert list(zip(first.tolist(), second.tolist())) == blog
+
+
 def test_shapes_and_values():
     first, second = data.draw_pairs(1000, 8, np.random.RandomState(0))
     X, Y = data.encode_pairs(first, second, 8)

@@ -317,3 +317,33 @@ def test_save_replaces_both_files(tmp_path):
     saved = json.loads(open(record_path).read())
     assert saved["model_sha256"] == record.sha256_of(output)
     model.read_model_file(str(output))
+
+
+# ----------------------------------------------------------------------------------------------
+# Sizes that do not fit, and stopping an evaluation.
+
+
+@pytest.mark.parametrize("script,option", [("train_lstm_adder.py", "--data-size"),
+                                           ("evaluate.py", "--samples")])
+def test_a_size_that_does_not_fit_is_refused_at_once(tmp_path, script, option):
+    started = time.monotonic()
+    result = run_script(script, option, 2_000_000_000,
+                        *(["--output", tmp_path / "m.h5"] if script.startswith("train") else []))
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"{option} 2,000,000,000 needs about" in last and "GiB is available now" in last
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert time.monotonic() - started < 60  # before any work
+    assert listing(tmp_path) == {}
+
+
+def test_ctrl_c_stops_an_evaluation_with_one_line():
+    process = subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, "evaluate.py"), "--samples", "6000000"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)  # importing TensorFlow, loading or drawing: the whole run takes over 10 s
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGINT
+    assert stderr.strip().splitlines()[-1] == "evaluate.py: interrupted (SIGINT); nothing was written"
+    assert "Traceback" not in stderr
