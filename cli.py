@@ -1,5 +1,7 @@
 """Option types the scripts share: a bad value is refused by argparse with exit status 2."""
 import argparse
+import os
+import tempfile
 
 
 def whole_number(text):
@@ -60,3 +62,14 @@ def refuse_if_too_big(parser, option, count, bytes_each):
     if available is not None and needed > available:
         parser.error(f"{option} {count:,} needs about {needed / 2**30:,.1f} GiB of memory, and "
                      f"{available / 2**30:,.1f} GiB is available now: use a smaller value")
+
+
+def check_output_folder(path):
+    """Create the folder of an output file if needed and prove it takes a file, before any work.
+    Raises OSError."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, "it is a directory")
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass

@@ -27,7 +27,7 @@ import numpy as np
 import data
 import prefix_tree
 import quiet
-from cli import positive_int, refuse_if_too_big, whole_number
+from cli import check_output_folder, positive_int, refuse_if_too_big, whole_number
 from record import training_pairs
 
 BLOG_FIGURE = 99.98892793562263  # percent, as printed by the blog: (1 - MSE) * 100
@@ -58,6 +58,9 @@ def make_parser():
                         help=f"evaluate every pair of operands (up to {EXHAUSTIVE_MAX_BITS} bits)")
     parser.add_argument("--add", nargs=2, type=whole_number, metavar=("A", "B"),
                         help="show how the network adds A and B, bit by bit")
+    parser.add_argument("--plot", metavar="FILE.png",
+                        help="also draw every sum as a map, with the per-bit and carry-chain "
+                             "accuracies, into this PNG (implies --exhaustive)")
     parser.add_argument("--json", action="store_true",
                         help="print every figure as one JSON object on stdout, and nothing else")
     parser.add_argument("--batch-size", type=positive_int, default=prefix_tree.CHUNK_PAIRS,
@@ -121,6 +124,22 @@ def by_carry_chain(outputs, first_operand, second_operand, bits):
             for length in np.unique(chains)]
 
 
+def failures_by_sum(outputs, first_operand, second_operand, worst=20):
+    """Where the wrong answers fall by the true sum: how many sum values have any, and the share
+    of all failures on the `worst` values with most (the map's diagonal stripes)."""
+    true_sums = np.asarray(first_operand) + np.asarray(second_operand)
+    wrong = data.bits_to_ints(data.outputs_to_bits(outputs)) != true_sums
+    failures = np.bincount(true_sums[wrong], minlength=int(true_sums.max()) + 1)
+    pairs = np.bincount(true_sums, minlength=len(failures))
+    order = np.argsort(-failures, kind="stable")[:worst]
+    order = order[failures[order] > 0]
+    return {"sum_values": int(np.count_nonzero(pairs)),
+            "sum_values_with_failures": int(np.count_nonzero(failures)),
+            "worst": [{"sum": int(value), "wrong": int(failures[value]),
+                       "pairs": int(pairs[value])} for value in order],
+            "share_on_worst": float(failures[order].sum() / max(1, wrong.sum()))}
+
+
 def examples(outputs, first_operand, second_operand, count=8):
     """A few sums as a reader checks them, failures first, spread over the evaluated pairs."""
     answers = data.bits_to_ints(data.outputs_to_bits(outputs))
@@ -179,10 +198,11 @@ def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
     }
 
 
-def evaluate(net, bits, first_operand, second_operand, seen_codes, batch_size=prefix_tree.CHUNK_PAIRS,
-             exhaustive=False):
-    """Every figure for these pairs, as one dict (what --json prints). `exhaustive`: the pairs
-    are every pair, so the spread of the blog's figure over its random draws can be computed."""
+def evaluate(net, bits, first_operand, second_operand, seen_codes,
+             batch_size=prefix_tree.CHUNK_PAIRS, exhaustive=False):
+    """Every figure for these pairs, as one dict (what --json prints), and the outputs they come
+    from. `exhaustive`: the pairs are every pair, so the spread of the blog's figure over its
+    random draws can be computed."""
     started = time.perf_counter()
     outputs = predict(net, first_operand, second_operand, bits, batch_size)
     seconds = time.perf_counter() - started
@@ -195,8 +215,9 @@ def evaluate(net, bits, first_operand, second_operand, seen_codes, batch_size=pr
         result.update(split_by_seen(outputs, first_operand, second_operand, bits, seen_codes))
     result["per_position"] = per_position(outputs, first_operand, second_operand, bits)
     result["by_carry_chain"] = by_carry_chain(outputs, first_operand, second_operand, bits)
+    result["failures_by_sum"] = failures_by_sum(outputs, first_operand, second_operand)
     result["examples"] = examples(outputs, first_operand, second_operand)
-    return result
+    return result, outputs
 
 
 def add_one(net, bits, first, second):
@@ -285,6 +306,14 @@ def print_report(info, model_path, description, result, split_note):
     for group in result["by_carry_chain"]:
         print(f"   chain {group['longest_carry_chain']:>2}   {group['pairs']:>6,} pairs   "
               f"{percent(group['exact_sum_accuracy']):>8} right")
+    spread = result["failures_by_sum"]
+    if spread["worst"]:
+        print(f"Wrong sums by their true value: {spread['sum_values_with_failures']} of "
+              f"{spread['sum_values']} values have any; the {len(spread['worst'])} worst hold "
+              f"{percent(spread['share_on_worst'])} of the {result['pairs'] - result['sums_right']:,} "
+              "failures")
+        print("   " + ", ".join(f"{w['sum']} ({w['wrong']} of {w['pairs']} wrong)"
+                                for w in spread["worst"][:5]))
     print("Examples (failures first):")
     print_examples(result)
 
@@ -320,6 +349,14 @@ def main(argv=None):
 def run(argv):
     parser = make_parser()
     args = parser.parse_args(argv)
+    if args.plot is not None:
+        if not args.plot.endswith(".png"):
+            parser.error(f"--plot {args.plot!r}: the picture's file name must end in .png")
+        try:
+            check_output_folder(args.plot)
+        except OSError as error:
+            parser.error(f"--plot {args.plot!r}: cannot write there ({error.strerror or error})")
+        args.exhaustive = True
     with quiet.tensorflow_startup(args.verbose):
         import model
 
@@ -356,16 +393,24 @@ def run(argv):
         description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
 
     seen_codes, split_note = training_pairs(args.model)
-    result = evaluate(net, bits, first_operand, second_operand, seen_codes, args.batch_size,
-                      exhaustive=args.exhaustive)
+    result, outputs = evaluate(net, bits, first_operand, second_operand, seen_codes,
+                               args.batch_size, exhaustive=args.exhaustive)
+    if args.plot is not None:
+        import plots
+
+        grid = plots.sum_grid(outputs, first_operand, second_operand, bits, seen_codes)
+        plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
     if args.json:
         print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],
                           "recurrent_activation": info["recurrent_activation"],
                           "pairs_evaluated": description, "blog_figure_reported": BLOG_FIGURE,
                           "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
-                          "split_note": split_note, **result}))
+                          "split_note": split_note, "plot": args.plot, **result}))
     else:
         print_report(info, args.model, description, result, split_note)
+        if args.plot is not None:
+            print(f"Picture  {args.plot}  (every sum as a map, with the per-bit and carry-chain "
+                  "accuracies)")
     return 0
 
 

@@ -25,7 +25,8 @@ import numpy as np
 
 import data
 import quiet
-from cli import bit_count, non_negative_int, positive_float, positive_int, refuse_if_too_big
+from cli import (bit_count, check_output_folder, non_negative_int, positive_float, positive_int,
+                 refuse_if_too_big)
 from record import machine, record_json, record_path_for, sha256_of
 
 # The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
@@ -89,16 +90,6 @@ def parse_args(argv=None):
     except OSError as error:
         parser.error(f"--output {args.output!r}: cannot write there ({error.strerror or error})")
     return args
-
-
-def check_output_folder(model_path):
-    """Create the model's folder if needed and prove it takes a file, before any training."""
-    if os.path.isdir(model_path):
-        raise IsADirectoryError(21, "it is a directory")
-    folder = os.path.dirname(os.path.abspath(model_path))
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.TemporaryFile(dir=folder):
-        pass
 
 
 # ----------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_known_answers_of_a_hand_set_model():
     weights = net.get_weights()
     net.set_weights(weights[:3] + [np.zeros_like(weights[3]), np.zeros_like(weights[4])])
     first, second = data.all_pairs(bits)
-    result = evaluate.evaluate(net, bits, first, second, seen_codes={0, 17})
+    result, _ = evaluate.evaluate(net, bits, first, second, seen_codes={0, 17})
     _, targets = data.encode_pairs(first, second, bits)
     assert result["sums_right"] == 1  # only 0 + 0
     assert result["exact_sum_accuracy"] == 1 / 256
@@ -58,6 +58,12 @@ def test_known_answers_of_a_hand_set_model():
     assert result["blog_figure"] == pytest.approx((1 - targets.mean()) * 100)
     assert result["seen"]["pairs"] == 2 and result["seen"]["sums_right"] == 1
     assert result["unseen"]["pairs"] == 254 and result["unseen"]["sums_right"] == 0
+    # Every true sum but 0 is answered wrong: 30 of the 31 values, the most common worst.
+    spread = result["failures_by_sum"]
+    assert spread["sum_values"] == 31 and spread["sum_values_with_failures"] == 30
+    assert spread["worst"][0] == {"sum": 15, "wrong": 16, "pairs": 16}
+    assert spread["share_on_worst"] == pytest.approx(
+        sum(w["wrong"] for w in spread["worst"]) / 255)
     chains = {group["longest_carry_chain"]: group for group in result["by_carry_chain"]}
     assert sum(group["pairs"] for group in chains.values()) == 256
     assert chains[0]["exact_sum_accuracy"] == 1 / chains[0]["pairs"]
