@@ -3,15 +3,20 @@
 Building: `build_model` is the blog's `Sequential` of LSTM(256) -> Dropout(0.2) -> Dense(relu),
 with the one default the blog's Keras 2.2.4 had that Keras 3 does not (see `keras2_hard_sigmoid`).
 
-Reading: `read_model_file` never hands a file to `keras.models.load_model`. It reads the file's
-JSON description as plain data, checks that it is this adder and nothing else, builds the same
-network in code, and copies in the weight arrays. So no code stored in a file (a Lambda layer's
+Reading: `read_model_file` never hands a file to `keras.models.load_model`. From an .h5 file,
+or from a .keras archive (a zip of config.json, metadata.json and model.weights.h5, read in
+memory with every member capped), it reads the JSON description as plain data, checks that it
+is this adder and nothing else, builds the same network in code, and copies in the weight
+arrays. So no code stored in a file (a Lambda layer's
 bytecode, a custom object looked up by name, a pickle) can ever run, whatever Keras version or
 `safe_mode` default is installed; and Keras 2 files, which Keras 3's `load_model` rejects
 (`time_major`) or misreads (`'hard_sigmoid'`), load with the meaning their writer gave them.
 """
+import io
 import json
 import os
+import zipfile
+import zlib
 
 import h5py
 import keras
@@ -79,7 +84,8 @@ class ModelFileError(Exception):
 
 
 def read_model_file(path):
-    """Load the LSTM adder stored in the .h5 file at `path` without running anything from it.
+    """Load the LSTM adder stored in the .h5 or .keras file at `path` without running anything
+    from it.
 
     Returns (model, info): a compiled Keras 3 model and a dict describing the file (bits,
     keras_version, recurrent_activation). Raises ModelFileError with a one-line reason.
@@ -90,16 +96,21 @@ def read_model_file(path):
         raise ModelFileError("is a directory, not a model file")
     if os.path.getsize(path) == 0:
         raise ModelFileError("is empty (0 bytes)")
-    if not h5py.is_hdf5(path):
-        raise ModelFileError("is not an HDF5 (.h5) file: it is damaged, truncated or something else")
-    try:
-        with h5py.File(path, "r") as h5:
-            description = _read_description(h5)
-            weights = _read_weights(h5, description)
-    except ModelFileError:
-        raise
-    except (OSError, KeyError, ValueError, TypeError, AttributeError, RuntimeError) as error:
-        raise ModelFileError(f"cannot be read (damaged or truncated .h5 file): {error}") from None
+    if zipfile.is_zipfile(path):
+        description, weights = _read_keras_archive(path)
+    elif h5py.is_hdf5(path):
+        try:
+            with h5py.File(path, "r") as h5:
+                description = _read_description(h5)
+                weights = _read_weights(h5, description)
+        except ModelFileError:
+            raise
+        except (OSError, KeyError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+            raise ModelFileError(f"cannot be read (damaged or truncated .h5 file): {error}"
+                                 ) from None
+    else:
+        raise ModelFileError("is neither an HDF5 (.h5) file nor a Keras (.keras) archive: it is "
+                             "damaged, truncated or something else")
 
     model = build_model(description["bits"], description["recurrent_activation_function"],
                         description["activation_function"],
@@ -117,14 +128,91 @@ def _text(value):
 
 
 def _read_description(h5):
-    """Parse and check the file's JSON model description (plain data: nothing is instantiated)."""
+    """The .h5 file's JSON model description, parsed and checked."""
     if "model_config" not in h5.attrs:
         raise ModelFileError("holds no Keras model description (a weights-only file?)")
+    return _describe(_text(h5.attrs["model_config"]),
+                     _text(h5.attrs.get("keras_version", "unknown")))
+
+
+# ----------------------------------------------------------------------------------------------
+# The .keras archive (Keras 3's own format): a zip of config.json, metadata.json and
+# model.weights.h5. Read in memory, member by member, each capped, nothing extracted to disk.
+
+ARCHIVE_MEMBER_LIMITS = {"config.json": 1 << 20, "metadata.json": 1 << 16,
+                         "model.weights.h5": 1 << 24}  # the 8-bit adder's weights: about 1 MB
+ARCHIVE_MEMBER_COUNT_LIMIT = 16
+# Where Keras 3 keeps each layer's arrays in model.weights.h5 (named after the layer's class).
+ARCHIVE_WEIGHT_PATHS = ("layers/lstm/cell/vars/0", "layers/lstm/cell/vars/1",
+                        "layers/lstm/cell/vars/2", "layers/dense/vars/0", "layers/dense/vars/1")
+
+
+def _read_keras_archive(path):
+    """(description, weights) from a .keras archive, checked as the .h5 reader checks."""
     try:
-        config = json.loads(_text(h5.attrs["model_config"]))
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > ARCHIVE_MEMBER_COUNT_LIMIT:
+                raise ModelFileError(f"is a zip archive of {len(members)} members, not a Keras "
+                                     "model (.keras)")
+            for member in members:
+                name = member.filename
+                if (name.startswith(("/", "\\")) or "\\" in name or ":" in name
+                        or ".." in name.split("/")):
+                    raise ModelFileError(f"holds a member path {name!r} that points outside the "
+                                         "archive: refused")
+            names = {member.filename for member in members}
+            missing = [name for name in ("config.json", "model.weights.h5") if name not in names]
+            if missing:
+                raise ModelFileError(f"is a zip archive but not a Keras model (.keras): it has "
+                                     f"no {' and no '.join(missing)}")
+            contents = {name: _read_member(archive, name) for name in ARCHIVE_MEMBER_LIMITS
+                        if name in names}
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError, zlib.error) as error:
+        raise ModelFileError(f"cannot be read (damaged or truncated .keras archive): {error}"
+                             ) from None
+    keras_version = "unknown"
+    if "metadata.json" in contents:
+        try:
+            keras_version = str(json.loads(contents["metadata.json"]).get("keras_version",
+                                                                          "unknown"))
+        except (ValueError, AttributeError):
+            raise ModelFileError("its metadata.json is not a JSON object") from None
+    description = _describe(contents["config.json"].decode("utf-8", "replace"), keras_version)
+    try:
+        with h5py.File(io.BytesIO(contents["model.weights.h5"]), "r") as h5:
+            weights = [_float_array(h5, name, name) for name in ARCHIVE_WEIGHT_PATHS]
+    except ModelFileError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError, RuntimeError) as error:
+        raise ModelFileError(f"its model.weights.h5 cannot be read: {error}") from None
+    return description, weights
+
+
+def _read_member(archive, name):
+    """A member's bytes, refused when it claims or turns out to be larger than its limit (a
+    zip bomb can lie in its header, so the reading itself is capped too)."""
+    limit = ARCHIVE_MEMBER_LIMITS[name]
+    member = archive.getinfo(name)
+    if member.file_size > limit:
+        raise ModelFileError(f"its {name} claims {member.file_size:,} bytes, more than an adder's "
+                             f"{limit:,}: refused")
+    with archive.open(member) as file:
+        content = file.read(limit + 1)
+    if len(content) > limit:
+        raise ModelFileError(f"its {name} is larger than an adder's {limit:,} bytes: refused")
+    return content
+
+
+def _describe(config_text, keras_version):
+    """Parse and check a JSON model description (plain data: nothing is instantiated)."""
+    try:
+        config = json.loads(config_text)
     except ValueError:
         raise ModelFileError("its model description is not valid JSON") from None
-    keras_version = _text(h5.attrs.get("keras_version", "unknown"))
     keras_major = keras_version.split(".")[0]
     activations = _KERAS2_ACTIVATIONS if keras_major in ("1", "2") else _KERAS3_ACTIVATIONS
 
@@ -202,15 +290,17 @@ def _read_weights(h5, description):
                                (dense_name, ("kernel", "bias"))):
         group = root[layer_name]
         names = [_text(name) for name in group.attrs["weight_names"]]
-        by_role = {}
-        for name in names:
-            role = name.rsplit("/", 1)[-1].split(":")[0]
-            by_role[role] = group[name]
+        name_of = {name.rsplit("/", 1)[-1].split(":")[0]: name for name in names}
         for role in wanted:
-            if role not in by_role:
+            if role not in name_of:
                 raise ModelFileError(f"layer {layer_name!r} has no {role} weights")
-            dataset = by_role[role]
-            if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind != "f":
-                raise ModelFileError(f"layer {layer_name!r}: {role} is not an array of numbers")
-            arrays.append(np.asarray(dataset[()], dtype=np.float32))
+            arrays.append(_float_array(group, name_of[role], f"layer {layer_name!r}: {role}"))
     return arrays
+
+
+def _float_array(group, name, what):
+    """The float array `name` in an h5 group, and only that: anything else is refused."""
+    dataset = group.get(name)
+    if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind != "f":
+        raise ModelFileError(f"{what} is not an array of numbers")
+    return np.asarray(dataset[()], dtype=np.float32)

@@ -35,6 +35,7 @@ RECURRENT_ACTIVATION_CHOICES = ("keras2_hard_sigmoid", "sigmoid")
 # How the same computation is executed: jax_lstm.py's compiled training step, or Keras's own
 # model.fit (the blog's code path). Both start from the Keras model's weights and save it.
 ENGINES = ("jax", "keras")
+MODEL_FORMATS = (".h5", ".keras")  # what Keras saves and model.read_model_file reads
 
 
 # ----------------------------------------------------------------------------------------------
@@ -57,7 +58,8 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=1,
                         help="seed for the data, the initial weights, dropout and shuffling")
     parser.add_argument("--output", default=os.path.join("models", "LSTM_Operation.h5"),
-                        help="where to save the model (.h5); the run record goes beside it (.json)")
+                        help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
+                             "own); the run record goes beside it (.json)")
     parser.add_argument("--recurrent-activation", choices=RECURRENT_ACTIVATION_CHOICES,
                         default="keras2_hard_sigmoid",
                         help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
@@ -78,8 +80,9 @@ def parse_args(argv=None):
     parser.add_argument("--verbose", action="store_true",
                         help="show TensorFlow's start-up and warning messages")
     args = parser.parse_args(argv)
-    if not args.output.endswith(".h5"):
-        parser.error(f"--output {args.output!r}: the model file name must end in .h5")
+    if not args.output.endswith(MODEL_FORMATS):
+        parser.error(f"--output {args.output!r}: the model file name must end in .h5 (the "
+                     "blog's format) or .keras (Keras 3's own)")
     if not 0 <= args.seed < 2**32:
         parser.error(f"--seed {args.seed}: must be in 0..{2**32 - 1}")
     # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
@@ -119,8 +122,11 @@ def save_atomically(net, record, model_path):
     folder = os.path.dirname(os.path.abspath(model_path))
     record_path = record_path_for(model_path)
     stem = os.path.basename(model_path)
-    # Keras picks the legacy .h5 format from the file name, so the temporary name ends in .h5.
-    model_fd, model_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp.h5", dir=folder)
+    # Keras picks the format (.h5, or its own .keras) from the file name, so the temporary
+    # name ends as the target's does.
+    extension = os.path.splitext(model_path)[1]
+    model_fd, model_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".tmp{extension}",
+                                           dir=folder)
     record_fd, record_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp.json", dir=folder)
     os.close(model_fd)
     os.close(record_fd)

@@ -63,7 +63,7 @@ def test_random_bytes(tmp_path, capsys):
     path = tmp_path / "random.h5"
     path.write_bytes(np.random.RandomState(0).bytes(5000))
     before = listing(tmp_path)
-    assert "not an HDF5" in evaluate_fails(capsys, path)
+    assert "neither an HDF5 (.h5) file nor a Keras (.keras) archive" in evaluate_fails(capsys, path)
     assert listing(tmp_path) == before
 
 
@@ -222,7 +222,7 @@ def test_evaluate_add_out_of_range(operands, message, tiny_model):
     (["--recurrent-activation", "relu"], "invalid choice"),
     (["--engine", "torch"], "invalid choice"),
     (["--learning-rate", "nan"], "not a positive number"),
-    (["--output", "model.keras"], "must end in .h5"),
+    (["--output", "model.pt"], "must end in .h5 (the blog's format) or .keras"),
 ])
 def test_train_bad_options(options, message, tmp_path):
     output = tmp_path / "out" / "m.h5"
