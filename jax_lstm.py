@@ -56,26 +56,62 @@ def _cell(z, c, gate, units):
     return o * tanh_c, c_next, (i, f, g, o, tanh_c)
 
 
+def tree_depth(batch, steps):
+    """How many steps run on the tree of distinct prefixes rather than on the batch.
+
+    After t input bits the LSTM's state is one of at most 2**t values, whatever the batch. So
+    while 2**t is smaller than the batch, every possible prefix is computed once (2, 4, ..., 64
+    rows for a batch of 128: fixed shapes, not the data's) and the samples then pick theirs.
+    At least one step runs per sample.
+    """
+    depth = 1
+    while depth + 1 < steps and 2 ** (depth + 1) < batch:
+        depth += 1
+    return depth
+
+
 def _lstm_forward(kernel, recurrent, bias, X, recurrent_activation):
-    """The LSTM over X (B, T, 1): the last hidden state, and every step's values for the
-    backward pass."""
+    """The LSTM over X (B, T, 1): the last hidden state, and what the backward pass needs.
+
+    Steps 1..D (D = tree_depth) run on every possible prefix; step D+1 picks each sample's
+    prefix state (its recurrent product still on the 2**D prefixes); steps D+2..T run per
+    sample. The sums are Keras's, x.kernel + h.recurrent, then + bias; only the sharing differs.
+    """
     gate = RECURRENT_ACTIVATIONS[recurrent_activation]
     units = recurrent.shape[0]
-    inputs = jnp.swapaxes(X, 0, 1)  # (T, B, 1)
+    depth = tree_depth(X.shape[0], X.shape[1])
 
-    # The first step starts from h = c = 0, where Keras's x.kernel + h.recurrent + bias is
-    # exactly x.kernel + bias: the product adds zeros, so it is skipped (1/16 of the products).
-    # x is one bit, so x.kernel is a broadcast, not a product.
-    zeros = jnp.zeros((X.shape[0], units), X.dtype)
-    h, c, first = _cell(inputs[0] * kernel[0] + bias, zeros, gate, units)
+    # The tree: depth t holds prefix p (t bits, first bit most significant) at row p; its
+    # parent is row p // 2 of depth t - 1, and its last bit is p % 2. Depth 1 starts from
+    # h = c = 0, where the recurrent product adds zeros: it is skipped.
+    bits = jnp.asarray([[0.0], [1.0]], X.dtype)
+    zeros = jnp.zeros((2, units), X.dtype)
+    h, c, values = _cell(bits * kernel[0] + bias, zeros, gate, units)
+    levels = [(None, zeros, values)]
+    for level in range(2, depth + 1):
+        last_bits = jnp.tile(bits, (2 ** (level - 1), 1))
+        product = jnp.repeat(h @ recurrent, 2, axis=0)
+        c_before = jnp.repeat(c, 2, axis=0)
+        parent_h = h
+        h, c, values = _cell(last_bits * kernel[0] + product + bias, c_before, gate, units)
+        levels.append((parent_h, c_before, values))
+
+    # Step D+1: each sample's product is its prefix's row of the tree's.
+    inputs = jnp.swapaxes(X, 0, 1)  # (T, B, 1)
+    place_values = 2.0 ** jnp.arange(depth - 1, -1, -1, dtype=X.dtype)
+    prefix = jnp.round(X[:, :depth, 0] @ place_values).astype(jnp.int32)
+    tree_h = h
+    c_before = c[prefix]
+    h, c, bridge = _cell(inputs[depth] * kernel[0] + (tree_h @ recurrent)[prefix] + bias,
+                         c_before, gate, units)
 
     def step(state, x_t):
         h, c = state
         h_next, c_next, values = _cell(x_t * kernel[0] + h @ recurrent + bias, c, gate, units)
         return (h_next, c_next), (h, c) + values
 
-    (h, _), steps = jax.lax.scan(step, (h, c), inputs[1:])
-    return h, (first, steps, inputs, recurrent)
+    (h, _), steps = jax.lax.scan(step, (h, c), inputs[depth + 1:])
+    return h, (levels, tree_h, prefix, c_before, bridge, steps, inputs, recurrent)
 
 
 def _gate_gradients(d_h, d_c, c_before, values, slope):
@@ -88,20 +124,23 @@ def _gate_gradients(d_h, d_c, c_before, values, slope):
 
 
 def _lstm_backward(recurrent_activation, saved, d_last_h):
-    """Gradients of the three LSTM weights, written out by hand for one reason: speed.
+    """Gradients of the three LSTM weights, written out by hand for speed.
 
-    Automatic differentiation of the scan computes the recurrent kernel's gradient as 16
-    small products, one per step, inside the sequential loop. Here the loop only carries
-    what must be sequential (dz and dh, one (B x 4u) . (4u x u) product a step), and the
-    weight gradient is then one large product over all steps and the whole batch, which the
-    CPU runs near its peak. The first step's h is zero, so it adds nothing to that gradient,
-    and the gradient of the initial state is not needed: both products are skipped. Same
-    sums, different grouping: tests/test_jax_lstm.py checks every gradient against Keras's
-    own LSTM.
+    Automatic differentiation would compute the recurrent kernel's gradient as one small
+    product per step inside the sequential loop, and could not share work between samples.
+    Here the per-sample loop carries only what must be sequential (dz and dh, one
+    (B x 4u) . (4u x u) product a step); at step D+1 the samples' gradients are summed onto
+    their prefixes (a segment sum over the 2**D prefixes, used or not) and the tree is walked
+    back on 2**D, ..., 2 rows, each level's gradients summed onto its parents before they are
+    multiplied; the recurrent kernel's gradient is then two products, one over every
+    per-sample step and one over the tree. Same sums, grouped differently:
+    tests/test_jax_lstm.py checks every gradient against Keras's own LSTM and against
+    automatic differentiation of a plainly written network.
     """
-    first, steps, inputs, recurrent = saved
+    levels, tree_h, prefix, bridge_c_before, bridge, steps, inputs, recurrent = saved
     slope = GATE_SLOPES[recurrent_activation]
     units = recurrent.shape[0]
+    depth = len(levels)
 
     def step(carry, values):
         d_h, d_c = carry
@@ -112,12 +151,33 @@ def _lstm_backward(recurrent_activation, saved, d_last_h):
 
     (d_h, d_c), d_z = jax.lax.scan(step, (d_last_h, jnp.zeros_like(d_last_h)), steps,
                                    reverse=True)
-    d_z_first, _ = _gate_gradients(d_h, d_c, jnp.zeros_like(d_c), first, slope)
-    d_z = d_z.reshape(-1, 4 * units)  # steps 2..T, all samples: ((T - 1) * B, 4u)
-    h_before = steps[0].reshape(-1, units)
-    d_kernel = inputs[0].T @ d_z_first + inputs[1:].reshape(1, -1) @ d_z
-    d_bias = d_z_first.sum(axis=0) + d_z.sum(axis=0)
-    return d_kernel, h_before.T @ d_z, d_bias, None
+    d_z = d_z.reshape(-1, 4 * units)  # steps D+2..T, all samples
+    d_recurrent = steps[0].reshape(-1, units).T @ d_z
+    d_kernel = inputs[depth + 1:].reshape(1, -1) @ d_z
+    d_bias = d_z.sum(axis=0)
+
+    # Step D+1, then onto the tree's 2**D prefixes.
+    d_z, d_c = _gate_gradients(d_h, d_c, bridge_c_before, bridge, slope)
+    d_kernel += inputs[depth].T @ d_z
+    d_bias += d_z.sum(axis=0)
+    nodes = 2 ** depth
+    d_z = jax.ops.segment_sum(d_z, prefix, num_segments=nodes)
+    tree_h_rows, tree_d_z = [tree_h], [d_z]
+    d_h = d_z @ recurrent.T
+    d_c = jax.ops.segment_sum(d_c * bridge[1], prefix, num_segments=nodes)
+    for parent_h, c_before, values in reversed(levels):
+        d_z, d_c = _gate_gradients(d_h, d_c, c_before, values, slope)
+        d_kernel += d_z[1::2].sum(axis=0, keepdims=True)  # rows whose last bit is 1
+        d_bias += d_z.sum(axis=0)
+        if parent_h is None:  # depth 1: its parent is the zero state
+            break
+        d_z = d_z.reshape(-1, 2, 4 * units).sum(axis=1)  # onto the parents
+        tree_h_rows.append(parent_h)
+        tree_d_z.append(d_z)
+        d_h = d_z @ recurrent.T
+        d_c = (d_c * values[1]).reshape(-1, 2, units).sum(axis=1)
+    d_recurrent += jnp.concatenate(tree_h_rows).T @ jnp.concatenate(tree_d_z)
+    return d_kernel, d_recurrent, d_bias, None
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(4,))

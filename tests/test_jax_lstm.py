@@ -78,6 +78,36 @@ def test_hand_written_backward_equals_automatic_differentiation(recurrent_activa
                 1.0, np.abs(np.asarray(theirs)).max())
 
 
+def test_tree_depth_follows_the_batch_size():
+    # Depth t has 2**t prefixes: the tree is used while 2**t < batch, and one step stays per sample.
+    assert jax_lstm.tree_depth(128, 16) == 6
+    assert jax_lstm.tree_depth(16, 16) == 3
+    assert jax_lstm.tree_depth(1, 16) == 1
+    assert jax_lstm.tree_depth(10_000, 4) == 3
+
+
+@pytest.mark.parametrize("bits,size", [(8, 128), (8, 16), (8, 5), (4, 200), (2, 3), (1, 64)])
+def test_shared_and_unused_prefixes_equal_automatic_differentiation(bits, size):
+    # Samples that share prefixes (repeats, and a first bit that is always 0), prefixes that
+    # occur in no sample (half the tree), batches smaller and larger than the tree.
+    with jax.enable_x64(True):
+        rng = np.random.RandomState(size)
+        first = rng.randint(0, 2 ** max(bits - 1, 0), size=size)
+        first[: size // 3] = first[0]
+        second = rng.randint(0, 2**bits, size=size)
+        X, Y = (np.float64(a) for a in data.encode_pairs(first, second, bits))
+        net = model.build_model(bits, "keras2_hard_sigmoid")
+        weights = [np.float64(w) * 3 for w in net.get_weights()]
+        expected_loss, expected = jax.value_and_grad(reference_loss)(
+            weights, X, Y, "keras2_hard_sigmoid")
+        loss, gradients = jax_lstm.loss_and_gradients(
+            weights, X, Y, np.ones((size, model.UNITS)), "keras2_hard_sigmoid")
+        assert abs(float(loss) - float(expected_loss)) < 1e-12
+        for ours, theirs in zip(gradients, expected):
+            assert np.abs(np.asarray(ours) - np.asarray(theirs)).max() < 1e-12 * max(
+                1.0, np.abs(np.asarray(theirs)).max())
+
+
 def test_adam_step_equals_keras():
     net = model.build_model(8)
     X, Y = one_batch(seed=1)
