@@ -1,42 +1,47 @@
-"""Benchmark: the blog's training code against this project's, side by side, on this machine.
+"""Benchmark: the blog's training code against this project's, each in a process of its own.
 
-    .venv/bin/python bench.py                 # 3 runs x (1 warm-up + 5 timed epochs) per path
-    .venv/bin/python bench.py --runs 1 --epochs 2 --json results/bench.json
+    .venv/bin/python bench.py --json results/bench.json     # make bench: about 15 minutes
+    .venv/bin/python bench.py --runs 1 --epochs 1 --whole-epochs 1    # a quick look
 
-In one process, run after run, alternating, it trains for K epochs after a warm-up epoch:
-  blog     the blog's code as the blog wrote it, on today's stack: Sequential, LSTM(256) (so
-           Keras 3's default sigmoid gates), Dropout(0.2), Dense(9, relu), 'adam', MSE,
-           model.fit on the integer arrays, batch 128;
-  project  train_lstm_adder.py's default training path on the same data and batch size.
-It prints, per path, the median seconds per epoch, samples per second, the achieved GFLOP/s
-(exact FLOP count below), the peak resident memory while that path ran, the machine's float32
-GEMM peak measured in the same run, and the ratio blog / project (the median of the per-run
-ratios). It also times `evaluate.py --exhaustive`.
+Paths, each run in a fresh Python process so that no two share TensorFlow's or XLA's thread
+pools, and each with its own peak memory (the child's maximum resident set, from wait4):
+  blog                    the blog's code as the blog wrote it, on today's stack: Sequential,
+                          LSTM(256) (so Keras 3's default sigmoid gates), Dropout(0.2),
+                          Dense(9, relu), 'adam', MSE, model.fit, batch 128;
+  project                 train_lstm_adder.py's default training path (the JAX engine);
+  project --engine keras  the project's network (Keras 2's hard sigmoid) through model.fit.
+Per epoch: `--runs` rounds, the paths alternating, each a warm-up epoch and `--epochs` timed
+ones; the median seconds per epoch, samples per second, achieved GFLOP/s (exact FLOP count
+below) against the machine's float32 GEMM peak (measured in a child too), and the ratio blog /
+project as the median of the per-round ratios.
+Whole command, what a user waits for: `--runs` alternating pairs of the blog's whole script
+(draw its data with its own loop, build, fit `--whole-epochs` epochs, save) and
+`train_lstm_adder.py --epochs N`, start-up and saving included.
+It also times `evaluate.py --exhaustive`'s forward pass over every pair.
 
 FLOP count of one training epoch, N samples, T = 16 steps, u = 256 units, one input, 9 outputs
-(a multiply-add counts 2):
+(a multiply-add counts 2), for a plain pass; the project's engine does less (its first steps
+run on distinct prefixes only), so its GFLOP/s is the work the blog's code would do, per second:
   forward   per sample  T * 2 * 4u * (1 + u)  +  2 * u * 9     (LSTM gates, then Dense)
   backward  per sample  2 x forward            (gradients of the inputs and of the weights)
   epoch     3 * N * (T * 8u * (1 + u) + 18u)  = 252.8 GFLOP for N = 10,000.
-Element-wise work (gate activations, the cell update) is not counted.
 """
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 
 import numpy as np
 
-import data
-import quiet
 from cli import positive_int
+from record import machine
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+PATHS = ("blog", "project", "project --engine keras")
 
 
 def epoch_flop(samples, bits=8, units=256):
@@ -45,59 +50,46 @@ def epoch_flop(samples, bits=8, units=256):
     return 3 * samples * forward
 
 
-class PeakMemory:
-    """The peak resident set size of this process while a `with` block runs, sampled."""
-
-    def __enter__(self):
-        self.peak = self.current()
-        self.running = True
-        self.thread = threading.Thread(target=self.sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
-
-    @staticmethod
-    def current():
-        with open("/proc/self/statm") as file:
-            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-    def sample(self):
-        while self.running:
-            self.peak = max(self.peak, self.current())
-            time.sleep(0.05)
+# ----------------------------------------------------------------------------------------------
+# What a child process runs.
 
 
-def gemm_peak(keras, size=2048, repeats=5):
-    """GFLOP/s of a large square float32 matmul, numpy's and the Keras backend's; the best."""
-    a = np.random.RandomState(0).rand(size, size).astype(np.float32)
-    found = {}
-    for name, matmul in (("numpy", lambda: a @ a),
-                         (keras.backend.backend(),
-                          lambda: keras.ops.convert_to_numpy(keras.ops.matmul(a_k, a_k)))):
-        a_k = keras.ops.convert_to_tensor(a)
-        matmul()
-        started = time.perf_counter()
-        for _ in range(repeats):
-            matmul()
-        found[name] = 2 * size**3 * repeats / (time.perf_counter() - started) / 1e9
-    return found
+def blog_script():
+    """The blog's code, top to bottom, on Keras 3, up to its model.fit: the model and its data."""
+    import keras
 
+    BINARY_DIM = 8
+    data_size = 10000
 
-def blog_model(keras):
-    """The blog's code, line for line, on Keras 3."""
+    def int_2_binary(number, binary_dim):
+        binary_list = list(map(lambda x: int(x), bin(number)[2:]))
+        return [0] * (binary_dim - len(binary_list)) + binary_list
+
+    binary = np.array([int_2_binary(x, BINARY_DIM) for x in range(2**BINARY_DIM)])
+
+    def batch_generation(largest_number):
+        n1 = np.random.randint(0, largest_number)
+        n2 = np.random.randint(0, largest_number)
+        return np.append(binary[n1], binary[n2]), int_2_binary(n1 + n2, BINARY_DIM + 1)
+
+    dataX, dataY = [], []
+    for _ in range(data_size):
+        inputX, inputY = batch_generation(2**BINARY_DIM)
+        dataX.append(inputX)
+        dataY.append(inputY)
+    X = np.reshape(dataX, (len(dataX), 2 * BINARY_DIM, 1))
+    Y = np.array(dataY)
+
     model = keras.Sequential()
-    model.add(keras.layers.LSTM(256, input_shape=(16, 1)))
+    model.add(keras.layers.Input((X.shape[1], X.shape[2])))
+    model.add(keras.layers.LSTM(256))
     model.add(keras.layers.Dropout(0.2))
-    model.add(keras.layers.Dense(9, activation="relu"))
+    model.add(keras.layers.Dense(Y.shape[1], activation="relu"))
     model.compile(loss=keras.losses.mean_squared_error, optimizer="adam")
-    return model
+    return model, X, Y
 
 
-def timed_epochs(keras, fit, epochs):
-    """Seconds of each of `epochs` epochs of `fit`, after one warm-up epoch, and peak memory."""
+def clock(keras):
     times = []
 
     class Clock(keras.callbacks.Callback):
@@ -107,106 +99,178 @@ def timed_epochs(keras, fit, epochs):
         def on_epoch_end(self, epoch, logs=None):
             times.append(time.perf_counter() - self.started)
 
-    with PeakMemory() as memory:
-        fit(epochs + 1, Clock())
-    return times[1:], memory.peak
+    return Clock(), times
 
 
-def project_options(train_lstm_adder, epochs, engine):
-    """train_lstm_adder.py's options: the blog's defaults, these epochs and engine."""
-    return train_lstm_adder.parse_args(["--epochs", str(epochs), "--engine", engine])
+def child(path, epochs, output):
+    """Train one path for `epochs` epochs in this process; print the epoch times as JSON."""
+    import quiet
 
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--runs", type=positive_int, default=3, help="alternating runs per path")
-    parser.add_argument("--epochs", type=positive_int, default=5,
-                        help="timed epochs per run, after one warm-up epoch")
-    parser.add_argument("--json", help="also write the results to this JSON file")
-    parser.add_argument("--verbose", action="store_true")
-    args = parser.parse_args(argv)
-
-    with quiet.tensorflow_startup(args.verbose):
+    with quiet.tensorflow_startup():
         import keras
 
         import model
         import train_lstm_adder
 
-    first, second = data.draw_pairs(10000, 8, np.random.RandomState(1))
-    X, Y = data.encode_pairs(first, second, 8)
-    flop = epoch_flop(len(X))
-    paths = {
-        "blog": lambda epochs, clock: blog_model(keras).fit(
-            X, Y, epochs=epochs, batch_size=128, callbacks=[clock], verbose=0),
-        "project": lambda epochs, clock: train_lstm_adder.train_network(
-            project_options(train_lstm_adder, epochs, "jax"), model.build_model(8), X, Y,
-            callbacks=[clock]),
-        # Not the default: the project's network (Keras 2's hard sigmoid) through model.fit.
-        "project --engine keras": lambda epochs, clock: train_lstm_adder.train_network(
-            project_options(train_lstm_adder, epochs, "keras"), model.build_model(8), X, Y,
-            callbacks=[clock]),
-    }
-    results = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": 0}
-               for name in paths}
+    import data
+
+    callback, times = clock(keras)
+    if path == "blog":
+        net, X, Y = blog_script()
+        net.fit(X, Y, epochs=epochs, batch_size=128, callbacks=[callback], verbose=0)
+        if output:
+            net.save(output)
+    else:
+        first, second = data.draw_pairs(10000, 8, np.random.RandomState(1))
+        X, Y = data.encode_pairs(first, second, 8)
+        engine = "keras" if path.endswith("keras") else "jax"
+        args = train_lstm_adder.parse_args(["--epochs", str(epochs), "--engine", engine])
+        train_lstm_adder.train_network(args, model.build_model(8), X, Y, callbacks=[callback])
+    print(json.dumps({"epoch_seconds": times}))
+
+
+def gemm_child(size=2048, repeats=5):
+    """GFLOP/s of a large square float32 matmul in numpy, TensorFlow and JAX."""
+    import quiet
+
+    with quiet.tensorflow_startup():
+        import jax.numpy as jnp
+        import tensorflow as tf
+
+    a = np.random.RandomState(0).rand(size, size).astype(np.float32)
+    a_tf, a_jax = tf.constant(a), jnp.asarray(a)
+    found = {}
+    for name, matmul in (("numpy", lambda: a @ a),
+                         ("tensorflow", lambda: (a_tf @ a_tf).numpy()),
+                         ("jax", lambda: (a_jax @ a_jax).block_until_ready())):
+        matmul()
+        started = time.perf_counter()
+        for _ in range(repeats):
+            matmul()
+        found[name] = 2 * size**3 * repeats / (time.perf_counter() - started) / 1e9
+    print(json.dumps(found))
+
+
+# ----------------------------------------------------------------------------------------------
+# The parent: runs the children and reports.
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--runs", type=positive_int, default=3,
+                        help="alternating rounds of every path (and of the whole commands)")
+    parser.add_argument("--epochs", type=positive_int, default=5,
+                        help="timed epochs per run, after one warm-up epoch")
+    parser.add_argument("--whole-epochs", type=positive_int, default=20,
+                        help="epochs of the whole-command comparison")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument("--child", choices=PATHS + ("gemm",), help=argparse.SUPPRESS)
+    parser.add_argument("--save", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == "gemm":
+        gemm_child()
+        return 0
+    if args.child:
+        child(args.child, args.epochs, args.save)
+        return 0
+    return compare(args, argv)
+
+
+def compare(args, argv):
+    flop = epoch_flop(10000)
+    results = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []}
+               for name in PATHS}
     for run in range(args.runs):
-        for name, fit in paths.items():
-            times, peak = timed_epochs(keras, fit, args.epochs)
+        for name in PATHS:
+            _, peak, stdout = timed_child(["bench.py", "--child", name,
+                                           "--epochs", str(args.epochs + 1)])
+            times = json.loads(stdout)["epoch_seconds"][1:]
             results[name]["epoch_seconds"] += times
             results[name]["run_medians"].append(statistics.median(times))
-            results[name]["peak_rss_bytes"] = max(results[name]["peak_rss_bytes"], peak)
+            results[name]["peak_rss_bytes"].append(peak)
             print(f"run {run + 1}/{args.runs}  {name:<22} "
-                  f"{statistics.median(times):.3f} s/epoch (median of {len(times)})", flush=True)
+                  f"{statistics.median(times):.3f} s/epoch (median of {len(times)}), "
+                  f"peak RSS {peak / 2**20:,.0f} MiB", flush=True)
 
-    peaks = gemm_peak(keras)
-    started = time.perf_counter()
-    exhaustive = subprocess.run([sys.executable, os.path.join(ROOT, "evaluate.py"),
-                                 "--exhaustive", "--json"], capture_output=True, text=True,
-                                cwd=ROOT)
-    exhaustive_seconds = time.perf_counter() - started
-    forward_seconds = (json.loads(exhaustive.stdout)["predict_seconds"]
-                       if exhaustive.returncode == 0 else None)
+    whole = {"blog": [], "project": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(args.runs):
+            commands = {
+                "blog": ["bench.py", "--child", "blog", "--epochs", str(args.whole_epochs),
+                         "--save", os.path.join(folder, "blog.h5")],
+                "project": ["train_lstm_adder.py", "--epochs", str(args.whole_epochs),
+                            "--output", os.path.join(folder, "project.h5")],
+            }
+            for name, command in commands.items():
+                seconds, _, _ = timed_child(command)
+                whole[name].append(seconds)
+                print(f"whole {run + 1}/{args.runs}  {name:<8} {args.whole_epochs} epochs: "
+                      f"{seconds:.1f} s", flush=True)
+
+    _, _, stdout = timed_child(["bench.py", "--child", "gemm"])
+    peaks = json.loads(stdout)
+    _, _, stdout = timed_child(["evaluate.py", "--exhaustive", "--json"])
+    forward_seconds = json.loads(stdout)["predict_seconds"]
 
     ratios = [blog / project for blog, project in
               zip(results["blog"]["run_medians"], results["project"]["run_medians"])]
+    whole_ratios = [blog / project for blog, project in zip(whole["blog"], whole["project"])]
+    where = machine()
     print()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
-          f"Keras {keras.__version__} on {keras.backend.backend()}")
-    print(f"float32 GEMM peak (2048^3): " + ", ".join(f"{name} {value:.0f} GFLOP/s"
-                                                    for name, value in peaks.items()))
+    print(f"machine: {where['processor']}, {where['cpus']} CPUs")
+    print("float32 GEMM peak (2048^3): " + ", ".join(f"{name} {value:.0f} GFLOP/s"
+                                                   for name, value in peaks.items()))
     print(f"one epoch = {flop / 1e9:.1f} GFLOP (10,000 samples, batch 128)")
     print()
     print("| path | s/epoch (median) | samples/s | GFLOP/s | % of GEMM peak | peak RSS |")
     print("|---|---|---|---|---|---|")
     for name, result in results.items():
         seconds = statistics.median(result["epoch_seconds"])
-        result.update(median_epoch_seconds=seconds, samples_per_second=len(X) / seconds,
+        result.update(median_epoch_seconds=seconds, samples_per_second=10000 / seconds,
                       gflop_per_second=flop / seconds / 1e9)
-        print(f"| {name} | {seconds:.3f} | {len(X) / seconds:,.0f} | "
+        print(f"| {name} | {seconds:.3f} | {10000 / seconds:,.0f} | "
               f"{result['gflop_per_second']:.1f} | "
               f"{100 * result['gflop_per_second'] / max(peaks.values()):.0f}% "
-              f"| {result['peak_rss_bytes'] / 2**20:,.0f} MiB |")
+              f"| {max(result['peak_rss_bytes']) / 2**20:,.0f} MiB |")
     print()
-    print(f"speed-up blog / project: {statistics.median(ratios):.2f}x "
+    print(f"per epoch, blog / project: {statistics.median(ratios):.2f}x "
           f"(median of per-run ratios {', '.join(f'{r:.2f}' for r in ratios)})")
-    if forward_seconds is not None:
-        print(f"evaluate.py --exhaustive: {exhaustive_seconds:.1f} s in all, "
-              f"forward pass over 65,536 pairs {forward_seconds:.1f} s")
-    else:
-        print(f"evaluate.py --exhaustive failed: {exhaustive.stderr.strip()}")
+    print(f"whole command, {args.whole_epochs} epochs with start-up and saving: blog "
+          f"{statistics.median(whole['blog']):.1f} s, project "
+          f"{statistics.median(whole['project']):.1f} s: {statistics.median(whole_ratios):.2f}x "
+          f"(median of per-pair ratios {', '.join(f'{r:.2f}' for r in whole_ratios)})")
+    print(f"evaluate.py --exhaustive: forward pass over 65,536 pairs {forward_seconds:.2f} s")
 
     if args.json:
         with open(args.json, "w") as file:
-            json.dump({"command": "bench.py " + " ".join(argv or sys.argv[1:]),
-                       "machine": {"processor": platform.processor(), "cpus": os.cpu_count(),
-                                   "platform": platform.platform()},
-                       "keras": keras.__version__, "backend": keras.backend.backend(),
-                       "epoch_gflop": flop / 1e9, "gemm_peak_gflop_per_second": peaks,
-                       "paths": results, "ratios": ratios,
-                       "speedup_median": statistics.median(ratios),
-                       "exhaustive_seconds": exhaustive_seconds,
+            json.dump({"command": "bench.py " + " ".join(argv if argv is not None
+                                                         else sys.argv[1:]),
+                       "machine": where, "epoch_gflop": flop / 1e9,
+                       "gemm_peak_gflop_per_second": peaks, "paths": results,
+                       "ratios": ratios, "speedup_median": statistics.median(ratios),
+                       "whole_command_epochs": args.whole_epochs,
+                       "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
+                       "whole_command_speedup_median": statistics.median(whole_ratios),
                        "exhaustive_forward_seconds": forward_seconds}, file, indent=1)
     return 0
+
+
+def timed_child(arguments):
+    """(seconds, the child's own peak resident bytes, stdout) of one child process."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen([sys.executable, *arguments], cwd=ROOT, stdout=out,
+                                   stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"bench.py: {' '.join(arguments)} failed: "
+                             f"{err.read().strip()[-2000:]}")
+        return seconds, usage.ru_maxrss * 1024, out.read()
 
 
 if __name__ == "__main__":

@@ -7,10 +7,13 @@ bits of the sum. Every default below is the blog's; see ../shared/reference/SPEC
 
     python train_lstm_adder.py                  # the blog's run: 100 epochs, minutes on a CPU
     python train_lstm_adder.py --epochs 2 --bits 4 --output /tmp/tiny.h5
+    python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output models/long.h5
+    python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output models/long.h5 --resume
 
-It writes the model (the blog's file name, LSTM_Operation.h5) and, beside it, a JSON record of
-the run: every option, the versions, the loss of every epoch and the training pairs, so that
-evaluate.py can tell pairs the network has seen from pairs it has not.
+It writes the model (the blog's file name, LSTM_Operation.h5, or Keras 3's own .keras format)
+and, beside it, a JSON record of the run: every option, the versions, the loss of every epoch
+and the training pairs, so that evaluate.py can tell pairs the network has seen from pairs it
+has not.
 """
 import argparse
 import datetime
@@ -204,14 +207,20 @@ def keras_state(net):
         net.optimizer.build(net.trainable_variables)
     variables = [*net.variables, *net.optimizer.variables]
     return {f"variable_{index}": np.asarray(variable) for index, variable in
-            enumerate(variables)}, {"paths": [variable.path for variable in variables]}
+            enumerate(variables)}, {"shapes": variable_shapes(variables)}
+
+
+def variable_shapes(variables):
+    """What identifies the variables across processes (their paths carry per-process counters:
+    sequential_3/lstm_3/...): their order, shapes and types."""
+    return [[list(variable.shape), str(variable.dtype)] for variable in variables]
 
 
 def restore_keras_state(net, arrays, state):
     if not net.optimizer.built:
         net.optimizer.build(net.trainable_variables)
     variables = [*net.variables, *net.optimizer.variables]
-    if state.get("paths") != [variable.path for variable in variables]:
+    if state.get("shapes") != variable_shapes(variables):
         raise ValueError("its variables are not this network's")
     for index, variable in enumerate(variables):
         variable.assign(arrays[f"variable_{index}"])

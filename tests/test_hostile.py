@@ -337,11 +337,23 @@ def test_a_size_that_does_not_fit_is_refused_at_once(tmp_path, script, option):
     assert listing(tmp_path) == {}
 
 
+def catches_sigint(pid):
+    with open(f"/proc/{pid}/status") as status:
+        caught = next(line for line in status if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+
+
 def test_ctrl_c_stops_an_evaluation_with_one_line():
     process = subprocess.Popen(
         [sys.executable, os.path.join(ROOT, "evaluate.py"), "--samples", "6000000"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)  # importing TensorFlow, loading or drawing: the whole run takes over 10 s
+    # Once its SIGINT handler is in (a shell's background job starts with SIGINT ignored, so
+    # the script installs its own), and a moment later: importing, loading or drawing.
+    while not catches_sigint(process.pid):
+        assert process.poll() is None
+        time.sleep(0.05)
+    time.sleep(1)
+    assert process.poll() is None  # the whole run takes over 10 s
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGINT

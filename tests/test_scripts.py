@@ -17,7 +17,8 @@ def test_tiny_train_save_evaluate(tiny_model):
     assert {"keras", "tensorflow", "numpy", "h5py", "python"} <= set(record["versions"])
     assert record["wall_seconds"] > 0
 
-    result = run_script("evaluate.py", "--model", tiny_model)  # no --bits: read from the model
+    # A real process: what reaches the terminal (no --bits: read from the model)
+    result = run_script("evaluate.py", "--model", tiny_model, process=True)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "1. The blog's figure, computed the blog's way" in out
