@@ -109,6 +109,22 @@ def figures(net, bits, seen_codes):
     return result
 
 
+def run_options(study, plan):
+    """train_lstm_adder.py's options for one planned run (its output names its checkpoint)."""
+    folder = os.path.join(study.results, "checkpoints")
+    os.makedirs(folder, exist_ok=True)
+    options = ["--epochs", plan["epochs"], "--seed", plan["seed"], "--bits", study.bits,
+               "--data-size", study.data_size, "--recurrent-activation", plan["activation"],
+               "--engine", plan["engine"], "--output", os.path.join(folder, plan["id"] + ".h5"),
+               "--checkpoint-every", plan["every"] or SHORT_RUN_CHECKPOINT_EVERY]
+    return train_lstm_adder.parse_args([str(option) for option in options])
+
+
+def checkpoint_path(study, plan):
+    return checkpoint.checkpoint_path_for(
+        os.path.join(study.results, "checkpoints", plan["id"] + ".h5"))
+
+
 def reaches_stop(result):
     sampling = result.get("sampling")
     return sampling is not None and sampling["probability_reaching_blog_figure"] >= STOP_PROBABILITY
@@ -119,14 +135,8 @@ def run_one(study, plan, label):
     import keras
 
     epochs, every = plan["epochs"], plan["every"]
-    folder = os.path.join(study.results, "checkpoints")
-    os.makedirs(folder, exist_ok=True)
-    options = ["--epochs", epochs, "--seed", plan["seed"], "--bits", study.bits,
-               "--data-size", study.data_size, "--recurrent-activation", plan["activation"],
-               "--engine", plan["engine"], "--output", os.path.join(folder, plan["id"] + ".h5"),
-               "--checkpoint-every", every or SHORT_RUN_CHECKPOINT_EVERY]
-    args = train_lstm_adder.parse_args([str(option) for option in options])
-    saved = checkpoint.checkpoint_path_for(args.output)
+    args = run_options(study, plan)
+    saved = checkpoint_path(study, plan)
     resume = checkpoint.load(saved, checkpoint.identity_of(args)) if os.path.exists(saved) else None
     net, first, second, X, Y = train_lstm_adder.prepare(args)
     seen_codes = set(data.pair_codes(first, second, study.bits).tolist())
@@ -310,8 +320,11 @@ def long_summary(run):
         "best_probability": probability(best_chance) if best_chance else None,
         "best_probability_epoch": best_chance["epoch"] if best_chance else None,
         "tail_epochs": (tail[0]["epoch"], tail[-1]["epoch"]) if tail else None,
+        # The typical (median) figure of a 1,000-pair test over the last evaluations: lowest,
+        # highest, latest.
         "tail_median": ((min(e["sampling"]["p50"] for e in tail),
-                         max(e["sampling"]["p50"] for e in tail)) if tail else None),
+                         max(e["sampling"]["p50"] for e in tail),
+                         tail[-1]["sampling"]["p50"]) if tail else None),
         "last_exact": evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
     }
 
@@ -364,27 +377,38 @@ def verdict(rows, long_runs, plain_epochs=100):
         parts = []
         for summary in summaries:
             name = f"{summary['activation']} (seed {summary['seed']})"
+            running = summary["stopped_by"] is None
+            best = summary["best_probability"] or 0
+            chance = (f"its best chance was {percent(best, 1)} at epoch "
+                      f"{summary['best_probability_epoch']}" if best else
+                      "no random test at any evaluation showed it")
             if summary["probability_first"] is not None:
                 text = (f"{name} reached the stop rule (at least {percent(STOP_PROBABILITY, 0)} "
                         f"of 1,000-pair tests show the blog's figure) at epoch "
                         f"{summary['probability_first']}")
-            else:
-                text = (f"{name} did not within {summary['last_epoch']} epochs: its best chance "
-                        f"was {percent(summary['best_probability'] or 0, 1)} at epoch "
-                        f"{summary['best_probability_epoch']}")
+            elif running:
+                text = (f"{name} is still running towards {summary['cap']} epochs; by epoch "
+                        f"{summary['last_epoch']} {chance}")
                 if summary["tail_median"]:
-                    low, high = summary["tail_median"]
+                    text += (f", and a typical 1,000-pair test showed "
+                             f"{summary['tail_median'][2]:.4f}%")
+            else:
+                text = f"{name} did not within {summary['last_epoch']} epochs: {chance}"
+                if summary["tail_median"]:
+                    low, high = summary["tail_median"][:2]
                     text += (f", and over epochs {summary['tail_epochs'][0]}-"
                              f"{summary['tail_epochs'][1]} the typical figure stayed between "
                              f"{low:.4f}% and {high:.4f}%")
-                if summary["last_epoch"] < summary["cap"] and summary["stopped_by"] is None:
-                    text += f" (still running towards {summary['cap']})"
             fixed = summary["fixed_sample_first"]
             text += (f"; the study's fixed sample first showed the figure at epoch {fixed}"
-                     if fixed is not None else "; the fixed sample never showed it")
+                     if fixed is not None else
+                     "; the fixed sample has not shown it yet" if running else
+                     "; the fixed sample never showed it")
             right = summary["all_sums_right_first"]
             text += (f"; all sums were right from epoch {right} on, at least once"
-                     if right is not None else "; never were all sums right")
+                     if right is not None else
+                     "; not all sums were right at any evaluation yet" if running else
+                     "; never were all sums right")
             parts.append(text)
         sentences.append("**Time.** " + ". ".join(parts) + ".")
         reached_at = [s["probability_first"] for s in summaries if s["probability_first"]]
@@ -398,20 +422,26 @@ def verdict(rows, long_runs, plain_epochs=100):
             sentences.append(
                 "**So:** no explanation from these numbers reaches the blog's figure: not a "
                 f"lucky test sample, not a lucky {plain_epochs}-epoch run (at most the bound "
-                "above), and not longer training within the epochs run here.")
+                "above), and not longer training within the epochs run here"
+                + (" so far (a long schedule is still running)." if any(
+                    summary["stopped_by"] is None for summary in summaries) else "."))
     if not sentences:
         return "No run has finished yet."
     return "\n\n".join(sentences)
 
 
-def study_markdown(runs, planned, command):
+def study_markdown(runs, planned, command, finished=None):
     rows = table(runs)
     long_runs = [run for run in runs.values() if run["every"]]
+    finished = len(runs) if finished is None else finished
+    under_way = len(runs) - finished
     lines = [
         "# Reproduction study",
         "",
-        f"Generated by `{command}` from `study.json` ({len(runs)} of {len(planned)} planned runs "
-        "finished). The blog reports one run: **99.98892793562263%**, its `(1 - MSE) * 100` on "
+        f"Generated by `{command}` from `study.json` ({finished} of {len(planned)} planned runs "
+        "finished" + (f"; {under_way} long schedule{'s' if under_way > 1 else ''} still under "
+                      "way, shown as far as its saved state goes" if under_way else "")
+        + "). The blog reports one run: **99.98892793562263%**, its `(1 - MSE) * 100` on "
         f"1,000 fresh pairs, an MSE of {BLOG_MSE:.6g}.",
         "",
         "## Plain runs at the blog's settings",
@@ -462,8 +492,10 @@ def study_markdown(runs, planned, command):
             if not run["evaluations"]:
                 continue
             summary = long_summary(run)
-            best = (f"{percent(summary['best_probability'], 1)} at {summary['best_probability_epoch']}"
-                    if summary["best_probability"] is not None else "-")
+            best = ("-" if summary["best_probability"] is None else "0 in every evaluation"
+                    if summary["best_probability"] == 0 else
+                    f"{percent(summary['best_probability'], 1)} at "
+                    f"{summary['best_probability_epoch']}")
             lines.append(
                 f"| {run['activation']} | {run['seed']} | {summary['last_epoch']} of {run['epochs']} "
                 f"| {summary['stopped_by'] or 'still running'} | "
@@ -574,12 +606,30 @@ def plot(runs, path):
     plt.close(figure)
 
 
+def unfinished_runs(study, runs, planned):
+    """The long schedules still under way, as far as their saved states go: their evaluations
+    so far, for the report (not for study.json, which holds finished runs only)."""
+    found = {}
+    for plan in planned:
+        saved = checkpoint_path(study, plan)
+        if plan["id"] in runs or not plan["every"] or not os.path.exists(saved):
+            continue
+        meta, _ = checkpoint.load(saved, checkpoint.identity_of(run_options(study, plan)))
+        found[plan["id"]] = {
+            "activation": plan["activation"], "seed": plan["seed"], "epochs": plan["epochs"],
+            "every": plan["every"], "engine": plan["engine"], "stopped_by": None,
+            "loss_per_epoch": meta["losses"], "evaluations": meta["extra"].get("evaluations", []),
+            "machine": machine()}
+    return found
+
+
 def write_outputs(study, runs, planned, command):
     write_atomically(os.path.join(study.results, "study.json"),
                      record_json({"command": command, "runs": runs}))
+    shown = {**runs, **unfinished_runs(study, runs, planned)}
     write_atomically(os.path.join(study.results, "STUDY.md"),
-                     study_markdown(runs, planned, command))
-    plot(runs, os.path.join(study.results, "learning_curves.png"))
+                     study_markdown(shown, planned, command, finished=len(runs)))
+    plot(shown, os.path.join(study.results, "learning_curves.png"))
 
 
 def main(argv=None):

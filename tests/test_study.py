@@ -158,6 +158,12 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
     with pytest.raises(KeyboardInterrupt):
         study.main(options + ["--results", str(tmp_path / "stopped")])
     monkeypatch.setattr(study, "figures", real_figures)
+    # The report shows the unfinished schedule as far as its saved state goes.
+    assert study.main(options + ["--results", str(tmp_path / "stopped"), "--report"]) == 0
+    report = (tmp_path / "stopped" / "STUDY.md").read_text()
+    assert "1 of 2 planned runs finished; 1 long schedule still under way" in report
+    assert "| keras2_hard_sigmoid | 1 | 2 of 6 | still running |" in report
+    assert "is still running towards 6 epochs; by epoch 2" in report
     capsys.readouterr()
     assert study.main(options + ["--results", str(tmp_path / "stopped")]) == 0
     assert "going on from its saved state at epoch 2" in capsys.readouterr().out
