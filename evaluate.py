@@ -117,11 +117,26 @@ def per_position(outputs, first_operand, second_operand, bits):
             for index in range(bits + 1)]
 
 
+def network_sums(outputs):
+    """The sums the network answers: its outputs read as bits (>= 0.5), decoded."""
+    return data.bits_to_ints(data.outputs_to_bits(outputs))
+
+
+def sums_right(outputs, first_operand, second_operand):
+    """For each pair, whether the network's sum is the true one (every bit right)."""
+    return network_sums(outputs) == np.asarray(first_operand) + np.asarray(second_operand)
+
+
+def seen_in_training(first_operand, second_operand, bits, seen_codes):
+    """For each pair, whether the run record lists it among the training pairs."""
+    codes = data.pair_codes(first_operand, second_operand, bits)
+    return np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
+
+
 def by_carry_chain(outputs, first_operand, second_operand, bits):
     """Exact-sum accuracy grouped by the longest run of carries in each addition."""
     chains = data.longest_carry_chain(first_operand, second_operand, bits)
-    sums = data.bits_to_ints(data.outputs_to_bits(outputs))
-    right = sums == first_operand + second_operand
+    right = sums_right(outputs, first_operand, second_operand)
     return [{"longest_carry_chain": int(length), "pairs": int((chains == length).sum()),
              "exact_sum_accuracy": float(right[chains == length].mean())}
             for length in np.unique(chains)]
@@ -131,7 +146,7 @@ def failures_by_sum(outputs, first_operand, second_operand, worst=20):
     """Where the wrong answers fall by the true sum: how many sum values have any, and the share
     of all failures on the `worst` values with most (the map's diagonal stripes)."""
     true_sums = np.asarray(first_operand) + np.asarray(second_operand)
-    wrong = data.bits_to_ints(data.outputs_to_bits(outputs)) != true_sums
+    wrong = ~sums_right(outputs, first_operand, second_operand)
     failures = np.bincount(true_sums[wrong], minlength=int(true_sums.max()) + 1)
     pairs = np.bincount(true_sums, minlength=len(failures))
     order = np.argsort(-failures, kind="stable")[:worst]
@@ -145,7 +160,7 @@ def failures_by_sum(outputs, first_operand, second_operand, worst=20):
 
 def examples(outputs, first_operand, second_operand, count=8):
     """A few sums as a reader checks them, failures first, spread over the evaluated pairs."""
-    answers = data.bits_to_ints(data.outputs_to_bits(outputs))
+    answers = network_sums(outputs)
     right = answers == first_operand + second_operand
     wrong_indices = np.flatnonzero(~right)
     right_indices = np.flatnonzero(right)
@@ -193,8 +208,7 @@ def sampling_distribution(squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_D
 
 
 def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
-    codes = data.pair_codes(first_operand, second_operand, bits)
-    seen = np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
+    seen = seen_in_training(first_operand, second_operand, bits, seen_codes)
     return {
         "seen": score(outputs[seen], first_operand[seen], second_operand[seen], bits),
         "unseen": score(outputs[~seen], first_operand[~seen], second_operand[~seen], bits),
@@ -401,7 +415,10 @@ def run(argv):
     if args.plot is not None:
         import plots
 
-        grid = plots.sum_grid(outputs, first_operand, second_operand, bits, seen_codes)
+        seen = (np.zeros(len(outputs), dtype=bool) if seen_codes is None else
+                seen_in_training(first_operand, second_operand, bits, seen_codes))
+        grid = plots.sum_grid(sums_right(outputs, first_operand, second_operand), seen,
+                              first_operand, second_operand, bits)
         plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
     if args.json:
         print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],

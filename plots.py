@@ -6,8 +6,6 @@ accuracies, so the picture and the text cannot disagree (tests/test_plots.py che
 """
 import numpy as np
 
-import data
-
 # The map's classes, in the order of CLASS_COLOURS: a lighter shade for the pairs seen in training.
 RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN, RIGHT_SEEN, WRONG_SEEN = range(4)
 CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#fdae61")
@@ -16,18 +14,11 @@ CLASS_NAMES = ("right, never seen", "wrong, never seen", "right, seen in trainin
 SIZE_INCHES, DPI = (14, 8), 100  # 1,400 x 800 pixels: at least 2 pixels a cell for 256 x 256
 
 
-def sum_grid(outputs, first_operand, second_operand, bits, seen_codes):
-    """A (2**bits, 2**bits) array of classes, row = second operand, column = first operand,
-    from the outputs for every pair. Without the training pairs (seen_codes None) every pair
-    counts as never seen, and only right and wrong are told apart."""
-    right = (data.bits_to_ints(data.outputs_to_bits(outputs))
-             == np.asarray(first_operand) + np.asarray(second_operand))
-    if seen_codes is None:
-        seen = np.zeros(len(right), dtype=bool)
-    else:
-        codes = data.pair_codes(first_operand, second_operand, bits)
-        seen = np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
-    classes = np.where(right, RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN) + 2 * seen
+def sum_grid(right, seen, first_operand, second_operand, bits):
+    """A (2**bits, 2**bits) array of classes, row = second operand, column = first operand, from
+    each pair's `right` and `seen` (evaluate.sums_right and evaluate.seen_in_training; all
+    False for `seen` when the training pairs are unknown)."""
+    classes = np.where(right, RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN) + 2 * np.asarray(seen)
     grid = np.full((2**bits, 2**bits), -1, dtype=np.int64)
     grid[np.asarray(second_operand), np.asarray(first_operand)] = classes
     return grid

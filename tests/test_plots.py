@@ -23,7 +23,8 @@ def test_the_grid_holds_the_printed_counts(tiny_model):
     first, second = data.all_pairs(4)
     seen_codes, _ = training_pairs(str(tiny_model))
     result, outputs = evaluate.evaluate(net, 4, first, second, seen_codes, exhaustive=True)
-    grid = plots.sum_grid(outputs, first, second, 4, seen_codes)
+    grid = plots.sum_grid(evaluate.sums_right(outputs, first, second),
+                          evaluate.seen_in_training(first, second, 4, seen_codes), first, second, 4)
     assert grid.shape == (16, 16) and grid.min() >= 0
     counts = np.bincount(grid.ravel(), minlength=4)
     assert counts[plots.RIGHT_SEEN] == result["seen"]["sums_right"]
@@ -62,7 +63,8 @@ def test_without_a_record_right_and_wrong_only(tiny_model, tmp_path):
     net, _ = model.read_model_file(str(alone))
     first, second = data.all_pairs(4)
     result, outputs = evaluate.evaluate(net, 4, first, second, None, exhaustive=True)
-    grid = plots.sum_grid(outputs, first, second, 4, None)
+    grid = plots.sum_grid(evaluate.sums_right(outputs, first, second),
+                          np.zeros(len(first), dtype=bool), first, second, 4)
     assert set(np.unique(grid)) <= {plots.RIGHT_NEVER_SEEN, plots.WRONG_NEVER_SEEN}
     assert (grid == plots.RIGHT_NEVER_SEEN).sum() == result["sums_right"]
     run = run_script("evaluate.py", "--model", alone, "--plot", tmp_path / "alone.png")
