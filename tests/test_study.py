@@ -110,7 +110,8 @@ def test_verdict_says_when_the_long_schedule_reached_the_figure():
     assert "reached the stop rule" in text and "at epoch 75" in text
     assert "fixed sample first showed the figure at epoch 50" in text
     assert "all sums were right from epoch 75" in text
-    assert "after 75 epochs or more" in text
+    assert "1 of 1 long schedules of this code reached the figure" in text
+    assert "the first after 75 epochs (evaluated every 25)" in text
 
 
 def test_verdict_says_where_a_long_schedule_plateaus():
