@@ -111,23 +111,27 @@ def figures(net, bits, seen_codes):
 
 def run_options(study, plan):
     """train_lstm_adder.py's options for one planned run (its output names its checkpoint)."""
-    folder = os.path.join(study.results, "checkpoints")
-    os.makedirs(folder, exist_ok=True)
+    output = run_output(study, plan)
+    os.makedirs(os.path.dirname(output), exist_ok=True)
     options = ["--epochs", plan["epochs"], "--seed", plan["seed"], "--bits", study.bits,
                "--data-size", study.data_size, "--recurrent-activation", plan["activation"],
-               "--engine", plan["engine"], "--output", os.path.join(folder, plan["id"] + ".h5"),
+               "--engine", plan["engine"], "--output", output,
                "--checkpoint-every", plan["every"] or SHORT_RUN_CHECKPOINT_EVERY]
     return train_lstm_adder.parse_args([str(option) for option in options])
 
 
+def run_output(study, plan):
+    """The model path a run would have: it is never saved, but its checkpoint goes beside it."""
+    return os.path.join(study.results, "checkpoints", plan["id"] + ".h5")
+
+
 def checkpoint_path(study, plan):
-    return checkpoint.checkpoint_path_for(
-        os.path.join(study.results, "checkpoints", plan["id"] + ".h5"))
+    return checkpoint.checkpoint_path_for(run_output(study, plan))
 
 
 def reaches_stop(result):
-    sampling = result.get("sampling")
-    return sampling is not None and sampling["probability_reaching_blog_figure"] >= STOP_PROBABILITY
+    chance = probability(result)
+    return chance is not None and chance >= STOP_PROBABILITY
 
 
 def run_one(study, plan, label):
