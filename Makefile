@@ -34,8 +34,9 @@ evaluate: venv
 	$(PY) evaluate.py
 
 # Hours of CPU: run it in the background (nohup make study > study.log 2>&1 &); it resumes.
+# It rewrites results/ and the README's study section after every run.
 study: venv
-	$(PY) study.py
+	$(PY) study.py --readme README.md
 
 bench: venv
 	$(PY) bench.py --json results/bench.json

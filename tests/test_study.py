@@ -173,3 +173,41 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
     run_id = "keras2_hard_sigmoid-long-6ep-every2-seed1"
     assert resumed[run_id]["loss_per_epoch"] == whole[run_id]["loss_per_epoch"]
     assert resumed[run_id]["evaluations"] == whole[run_id]["evaluations"]
+
+
+def test_readme_section_is_rewritten_from_the_study(finished, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n\nbefore\n<!-- study -->\nold numbers\n<!-- /study -->\nafter 中文\n",
+                      encoding="utf-8")
+    assert study.main(TINY_STUDY + ["--results", str(finished), "--report",
+                                    "--readme", str(readme)]) == 0
+    text = readme.read_text(encoding="utf-8")
+    before, rest = text.split("<!-- study -->\n")
+    section, after = rest.split("<!-- /study -->")
+    assert before == "# Title\n\nbefore\n" and after == "\nafter 中文\n"
+    assert "old numbers" not in section
+    markdown = (finished / "STUDY.md").read_text()
+    # The quote is STUDY.md's summary: its tables' rows and its verdict, word for word.
+    verdict = markdown.split("## Verdict\n\n")[1]
+    assert verdict.strip() in section
+    rows = [line for line in markdown.splitlines() if line.startswith(("| keras2_hard_sigmoid |",
+                                                                        "| sigmoid |"))]
+    assert any("| 4 of 4 |" in row for row in rows)  # the long schedules' table
+    for row in rows:
+        assert row in section
+    assert "### " not in section  # the epoch-by-epoch tables stay in STUDY.md
+
+
+@pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",
+                                     "<!-- study -->\n<!-- study -->\n<!-- /study -->\n", None])
+def test_a_readme_without_its_markers_is_refused_before_any_training(tmp_path, monkeypatch,
+                                                                      capsys, content):
+    readme = tmp_path / "README.md"
+    if content is not None:
+        readme.write_text(content)
+    monkeypatch.setattr(study, "run_one", lambda *args: pytest.fail("trained"))
+    assert study.main(TINY_STUDY + ["--results", str(tmp_path / "r"), "--readme",
+                                    str(readme)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("study.py: error: cannot use --readme") and error.count("\n") == 1
+    assert (readme.read_text() if content is not None else None) == content
