@@ -175,10 +175,9 @@ def run_one(study, plan, label):
                       f"{elapsed / 60:.1f} min elapsed, at most {left / 60:.1f} min left",
                       flush=True)
 
-    losses = train_lstm_adder.train_network(args, net, X, Y, callbacks=[Progress()],
-                                            resume=resume,
-                                            extra=lambda: {"evaluations": evaluations})
-    seconds = time.time() - started + (resume[0]["train_seconds"] if resume else 0.0)
+    losses, seconds = train_lstm_adder.train_network(
+        args, net, X, Y, callbacks=[Progress()], resume=resume,
+        extra=lambda: {"evaluations": evaluations})
     if evaluations and evaluations[-1]["epoch"] == len(losses):
         final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
     else:

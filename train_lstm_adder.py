@@ -227,7 +227,8 @@ def restore_keras_state(net, arrays, state):
 
 
 def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
-    """Train `net` as `args` say; returns every epoch's loss (it stops at a NaN or inf).
+    """Train `net` as `args` say; returns every epoch's loss (it stops at a NaN or inf) and the
+    seconds of training, those before a resume included.
 
     args.engine "keras": the blog's `model.fit`, shuffled each epoch. "jax": the same
     computation compiled by XLA (jax_lstm.py). Keras callbacks see the same epoch events.
@@ -239,8 +240,12 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
 
     import checkpoint
 
+    started = time.perf_counter()
     losses = list(resume[0]["losses"]) if resume else []
     seconds_before = resume[0]["train_seconds"] if resume else 0.0
+
+    def seconds_so_far():
+        return seconds_before + time.perf_counter() - started
     if args.engine == "jax":
         import model
         with quiet.tensorflow_startup():
@@ -260,7 +265,6 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
                                              f"({error})") from None
         if args.engine == "jax":
             net.set_weights(trainer.numpy_weights())
-    started = time.perf_counter()
 
     class StopOnNonFiniteLoss(keras.callbacks.Callback):
         """Keras's model.fit reports each batch: stop at the first loss that is not a number."""
@@ -280,8 +284,7 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
                 arrays, state = state_of()
                 checkpoint.save(checkpoint.checkpoint_path_for(args.output),
                                 checkpoint.identity_of(args), done, losses, arrays,
-                                dict(state, every=every),
-                                seconds_before + time.perf_counter() - started,
+                                dict(state, every=every), seconds_so_far(),
                                 extra() if extra else None)
 
     callbacks = [StopOnNonFiniteLoss(), *callbacks, KeepLossAndCheckpoint()]
@@ -289,7 +292,7 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
     if args.engine == "keras":
         net.fit(X, Y, epochs=args.epochs, initial_epoch=first_epoch, batch_size=args.batch_size,
                 shuffle=True, callbacks=callbacks, verbose=verbose)
-        return losses
+        return losses, seconds_so_far()
 
     for callback in callbacks:
         callback.set_model(net)
@@ -309,7 +312,7 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
             callback.on_epoch_end(epoch, {"loss": loss})
         if not np.isfinite(loss) or net.stop_training:
             break
-    return losses
+    return losses, seconds_so_far()
 
 
 def prepare(args):
@@ -348,11 +351,9 @@ def train(args):
     resume = load_resume_state(args) if args.resume else None
     net, first_operand, second_operand, X, Y = prepare(args)
     net.summary()
-    started = time.time()
     # Keras's progress bar on a terminal; one line per epoch in a log file.
-    losses = train_network(args, net, X, Y, verbose=1 if sys.stdout.isatty() else 2,
-                           resume=resume)
-    wall_seconds = time.time() - started + (resume[0]["train_seconds"] if resume else 0.0)
+    losses, wall_seconds = train_network(args, net, X, Y,
+                                         verbose=1 if sys.stdout.isatty() else 2, resume=resume)
     final_loss = losses[-1] if losses else float("nan")
     if not np.all(np.isfinite(losses)):
         print(f"train_lstm_adder.py: training stopped in epoch {len(losses)}: "
