@@ -334,7 +334,21 @@ def long_summary(run):
                          max(e["sampling"]["p50"] for e in tail),
                          tail[-1]["sampling"]["p50"]) if tail else None),
         "last_exact": evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
+        "setback": largest_setback(with_chance),
     }
+
+
+def largest_setback(evaluations):
+    """The largest fall of the typical (median) 1,000-pair test figure from its best so far:
+    (best epoch, best figure, later epoch, later figure), or None if it never fell."""
+    worst, best = None, None
+    for evaluation in evaluations:
+        median = evaluation["sampling"]["p50"]
+        if best is None or median > best[1]:
+            best = (evaluation["epoch"], median)
+        elif worst is None or best[1] - median > worst[1] - worst[3]:
+            worst = (*best, evaluation["epoch"], median)
+    return worst
 
 
 def percent(fraction, digits=1):
@@ -417,6 +431,12 @@ def verdict(rows, long_runs, plain_epochs=100):
                      if right is not None else
                      "; not all sums were right at any evaluation yet" if running else
                      "; never were all sums right")
+            setback = summary["setback"]
+            # A setback worth a reader's attention: the typical test's error at least tripled.
+            if setback and 100 - setback[3] >= 3 * (100 - setback[1]):
+                text += (f"; training was not steady: the typical test fell from "
+                         f"{setback[1]:.4f}% (epoch {setback[0]}) to {setback[3]:.4f}% (epoch "
+                         f"{setback[2]})")
             parts.append(text)
         sentences.append("**Time.** " + ". ".join(parts) + ".")
         reached_at = [s["probability_first"] for s in summaries if s["probability_first"]]

@@ -122,6 +122,16 @@ def test_verdict_says_where_a_long_schedule_plateaus():
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
     assert "the fixed sample never showed it" in text and "never were all sums right" in text
     assert "not longer training within the epochs run here" in text
+    assert "not steady" not in text  # its error grew from 0.03% to 0.05% at most: not a setback
+
+
+def test_verdict_names_the_largest_setback_of_a_long_schedule():
+    run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.99, 0.4),
+                    evaluation(75, 99.5, 0.0), evaluation(100, 99.0, 0.0),
+                    evaluation(125, 99.995, 0.6)], stopped_by="the stop rule")
+    text = study.verdict([], [run])
+    assert ("training was not steady: the typical test fell from 99.9900% (epoch 50) to "
+            "99.0000% (epoch 100)") in text
 
 
 def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
