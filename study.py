@@ -415,7 +415,8 @@ def verdict(rows, long_runs, plain_epochs=100):
                     text += (f", and a typical 1,000-pair test showed "
                              f"{summary['tail_median'][2]:.4f}%")
             else:
-                text = f"{name} did not within {summary['last_epoch']} epochs: {chance}"
+                text = (f"{name} did not reach the stop rule within {summary['last_epoch']} epochs: "
+                        f"{chance}")
                 if summary["tail_median"]:
                     low, high = summary["tail_median"][:2]
                     text += (f", and over epochs {summary['tail_epochs'][0]}-"
@@ -440,12 +441,14 @@ def verdict(rows, long_runs, plain_epochs=100):
             parts.append(text)
         sentences.append("**Time.** " + ". ".join(parts) + ".")
         reached_at = [s["probability_first"] for s in summaries if s["probability_first"]]
+        still = sum(s["stopped_by"] is None for s in summaries)
         if reached_at:
             sentences.append(
                 f"**So:** the numbers support a blog run that trained longer than its "
                 f"{plain_epochs} epochs, or one far luckier than any here: {len(reached_at)} of "
-                f"{len(summaries)} long schedules of this code reached the figure in the blog's "
-                f"kind of test, the first after {min(reached_at)} epochs (evaluated every "
+                f"{len(summaries)} long schedules of this code"
+                + (f" ({still} still running)" if still else "")
+                + f" reached the figure in the blog's kind of test, the first after {min(reached_at)} epochs (evaluated every "
                 f"{long_runs[0]['every']}). They rule out a lucky test sample at "
                 f"{plain_epochs} epochs.")
         else:
@@ -694,14 +697,15 @@ def unfinished_runs(study, runs, planned):
 
 
 def with_readme_section(text, section):
-    """`text` with its study section (between README_MARKERS) replaced by `section`."""
+    """`text` with its study section, the lines between the README_MARKERS lines, replaced by
+    `section` (a marker quoted inside a line is not a marker)."""
     start, end = README_MARKERS
-    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+    lines = text.split("\n")
+    if lines.count(start) != 1 or lines.count(end) != 1 or lines.index(start) > lines.index(end):
         raise ValueError(f"it needs one line '{start}' and, after it, one line '{end}' around "
                          "the study's section")
-    before, rest = text.split(start)
-    _, after = rest.split(end)
-    return f"{before}{start}\n{section}{end}{after}"
+    before, after = lines[:lines.index(start) + 1], lines[lines.index(end):]
+    return "\n".join(before + section.rstrip("\n").split("\n") + after)
 
 
 def readme_problem(path):

@@ -118,7 +118,7 @@ def test_verdict_says_where_a_long_schedule_plateaus():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.97, 0.02),
                     evaluation(75, 99.96, 0.01), evaluation(100, 99.95, 0.0)])
     text = study.verdict([], [run])
-    assert "did not within 100 epochs: its best chance was 2.0% at epoch 50" in text
+    assert "did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50" in text
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
     assert "the fixed sample never showed it" in text and "never were all sums right" in text
     assert "not longer training within the epochs run here" in text
@@ -187,14 +187,15 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
 
 def test_readme_section_is_rewritten_from_the_study(finished, tmp_path):
     readme = tmp_path / "README.md"
-    readme.write_text("# Title\n\nbefore\n<!-- study -->\nold numbers\n<!-- /study -->\nafter 中文\n",
-                      encoding="utf-8")
+    readme.write_text("# Title\n\nbefore, between `<!-- study -->` markers:\n<!-- study -->\n"
+                      "old numbers\n<!-- /study -->\nafter 中文\n", encoding="utf-8")
     assert study.main(TINY_STUDY + ["--results", str(finished), "--report",
                                     "--readme", str(readme)]) == 0
     text = readme.read_text(encoding="utf-8")
     before, rest = text.split("<!-- study -->\n")
     section, after = rest.split("<!-- /study -->")
-    assert before == "# Title\n\nbefore\n" and after == "\nafter 中文\n"
+    assert before == "# Title\n\nbefore, between `<!-- study -->` markers:\n"
+    assert after == "\nafter 中文\n"
     assert "old numbers" not in section
     markdown = (finished / "STUDY.md").read_text()
     # The quote is STUDY.md's summary: its tables' rows and its verdict, word for word.
