@@ -415,8 +415,8 @@ def verdict(rows, long_runs, plain_epochs=100):
                     text += (f", and a typical 1,000-pair test showed "
                              f"{summary['tail_median'][2]:.4f}%")
             else:
-                text = (f"{name} did not reach the stop rule within {summary['last_epoch']} epochs: "
-                        f"{chance}")
+                text = (f"{name} did not reach the stop rule within "
+                        f"{summary['last_epoch']} epochs: {chance}")
                 if summary["tail_median"]:
                     low, high = summary["tail_median"][:2]
                     text += (f", and over epochs {summary['tail_epochs'][0]}-"
@@ -448,8 +448,8 @@ def verdict(rows, long_runs, plain_epochs=100):
                 f"{plain_epochs} epochs, or one far luckier than any here: {len(reached_at)} of "
                 f"{len(summaries)} long schedules of this code"
                 + (f" ({still} still running)" if still else "")
-                + f" reached the figure in the blog's kind of test, the first after {min(reached_at)} epochs (evaluated every "
-                f"{long_runs[0]['every']}). They rule out a lucky test sample at "
+                + " reached the figure in the blog's kind of test, the first after "
+                f"{min(reached_at)} epochs (evaluated every {long_runs[0]['every']}). They rule out a lucky test sample at "
                 f"{plain_epochs} epochs.")
         else:
             sentences.append(
@@ -595,8 +595,8 @@ def long_schedule_evaluations(long_runs):
 def closing_notes(runs):
     output_bits = "/".join(str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()}))
     return ["Standard deviations are sample standard deviations (n - 1). Exact sums: all "
-            f"{output_bits or data.BINARY_DIM + 1} output bits right, an output counting as 1 when it is >= 0.5. The 95% upper "
-            "bound is exact (Clopper-Pearson, one-sided).", "",
+            f"{output_bits or data.BINARY_DIM + 1} output bits right, an output counting as 1 "
+            "when it is >= 0.5. The 95% upper bound is exact (Clopper-Pearson, one-sided).", "",
             "Single runs do not carry across machines: the same seed on another processor "
             "trains a different network (float rounding differs, and training amplifies it). "
             "The distributions above, and the verdict, are what another machine should "

@@ -118,7 +118,8 @@ def test_verdict_says_where_a_long_schedule_plateaus():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.97, 0.02),
                     evaluation(75, 99.96, 0.01), evaluation(100, 99.95, 0.0)])
     text = study.verdict([], [run])
-    assert "did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50" in text
+    assert ("did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50"
+            in text)
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
     assert "the fixed sample never showed it" in text and "never were all sums right" in text
     assert "not longer training within the epochs run here" in text
