@@ -449,8 +449,8 @@ def verdict(rows, long_runs, plain_epochs=100):
                 f"{len(summaries)} long schedules of this code"
                 + (f" ({still} still running)" if still else "")
                 + " reached the figure in the blog's kind of test, the first after "
-                f"{min(reached_at)} epochs (evaluated every {long_runs[0]['every']}). They rule out a lucky test sample at "
-                f"{plain_epochs} epochs.")
+                f"{min(reached_at)} epochs (evaluated every {long_runs[0]['every']}). They "
+                f"rule out a lucky test sample at {plain_epochs} epochs.")
         else:
             sentences.append(
                 "**So:** no explanation from these numbers reaches the blog's figure: not a "
