@@ -507,11 +507,12 @@ def summary_line(runs, planned, command, finished=None):
 
 
 def plain_runs_section(rows):
+    some_unknown = any(row["probability_known"] < row["n"] for row in rows)
     lines = [
         "MSE and the blog's figure on the study's fixed 1,000 pairs (evaluate.py's seed 0); exact "
         "sums over all pairs. 'chance' is the largest, over the runs, share of random 1,000-pair "
-        "tests that show the blog's figure (Monte Carlo, 100,000 draws; '-' for runs trained "
-        "before the study kept it).",
+        "tests that show the blog's figure (Monte Carlo, 100,000 draws"
+        + ("; '-' for runs trained before the study kept it)." if some_unknown else ")."),
         "",
         "| recurrent activation | engine | epochs | n | MSE: mean | best | best / blog's "
         "| blog's figure: mean | std | min | max | runs reaching 99.98892793562263% "
