@@ -246,6 +246,7 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
 
     def seconds_so_far():
         return seconds_before + time.perf_counter() - started
+
     if args.engine == "jax":
         import model
         with quiet.tensorflow_startup():
