@@ -18,6 +18,8 @@ import zipfile
 
 import numpy as np
 
+from cli import permissions_as_open
+
 FORMAT = "lstm-adder-checkpoint/1"
 # The options that fix the computation: a checkpoint continues only a run with the same ones.
 # (--epochs is not among them: resuming to a larger --epochs is the point.)
@@ -54,9 +56,7 @@ def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, e
             np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
             file.flush()
             os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a checkpoint is not
+        permissions_as_open(temporary)  # a checkpoint is not private
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

@@ -28,8 +28,8 @@ import numpy as np
 
 import data
 import quiet
-from cli import (bit_count, check_output_folder, non_negative_int, positive_float, positive_int,
-                 refuse_if_too_big)
+from cli import (bit_count, check_output_folder, non_negative_int, permissions_as_open,
+                 positive_float, positive_int, refuse_if_too_big)
 from record import machine, record_json, record_path_for, sha256_of
 
 # The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
@@ -142,9 +142,7 @@ def save_atomically(net, record, model_path):
             file.write(record_json(record))
             file.flush()
             os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(record_tmp, 0o666 & ~umask)  # mkstemp makes it private; a record is not
+        permissions_as_open(record_tmp)  # a record is not private
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             pending = signal.sigpending() & {signal.SIGINT, signal.SIGTERM}
@@ -201,13 +199,18 @@ def versions():
 
 
 def keras_state(net):
-    """model.fit's whole training state: the network's variables (weights, and dropout's seed
-    generator) and the optimizer's (Adam's step, moments and velocities), by position."""
-    if not net.optimizer.built:
-        net.optimizer.build(net.trainable_variables)
-    variables = [*net.variables, *net.optimizer.variables]
+    """model.fit's whole training state, by position: see training_variables."""
+    variables = training_variables(net)
     return {f"variable_{index}": np.asarray(variable) for index, variable in
             enumerate(variables)}, {"shapes": variable_shapes(variables)}
+
+
+def training_variables(net):
+    """Every variable model.fit changes: the network's (weights, and dropout's seed generator)
+    and the optimizer's (Adam's step, moments and velocities), the optimizer built if need be."""
+    if not net.optimizer.built:
+        net.optimizer.build(net.trainable_variables)
+    return [*net.variables, *net.optimizer.variables]
 
 
 def variable_shapes(variables):
@@ -217,9 +220,7 @@ def variable_shapes(variables):
 
 
 def restore_keras_state(net, arrays, state):
-    if not net.optimizer.built:
-        net.optimizer.build(net.trainable_variables)
-    variables = [*net.variables, *net.optimizer.variables]
+    variables = training_variables(net)
     if state.get("shapes") != variable_shapes(variables):
         raise ValueError("its variables are not this network's")
     for index, variable in enumerate(variables):

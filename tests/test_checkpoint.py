@@ -138,3 +138,14 @@ def test_resume_without_a_checkpoint_and_beyond_epochs(tmp_path, checkpointed):
     assert "no checkpoint at" in resume_fails(tmp_path)
     line = resume_fails(checkpointed, "--epochs", 1)
     assert "is at epoch 2, beyond --epochs 1" in line
+
+
+def test_checkpoint_and_record_are_not_private(tmp_path):
+    # Both are written through mkstemp (owner-only); they get what open() would give.
+    umask = os.umask(0o022)
+    try:
+        train(tmp_path / "run.h5", "--epochs", 1, "--checkpoint-every", 1)
+    finally:
+        os.umask(umask)
+    for name in ("run.checkpoint.npz", "run.json"):
+        assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644
