@@ -1,10 +1,11 @@
-"""The study's bookkeeping on a tiny configuration: resume, statistics, the plot."""
+"""The study on a tiny configuration: resume, statistics, the report, the plot."""
 import json
 
 import numpy as np
 import pytest
 
 import study
+import study_report
 
 TINY_STUDY = ["--seeds", "2", "--keras-seeds", "1", "--epochs", "2", "--bits", "4",
               "--data-size", "200", "--long-epochs", "4", "--long-seeds", "1", "--every", "2"]
@@ -56,7 +57,7 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
 
 def test_table_statistics_match_numpy(finished):
     runs = json.loads((finished / "study.json").read_text())["runs"]
-    rows = study.table(runs)
+    rows = study_report.table(runs)
     assert len(rows) == 3  # hard sigmoid with each engine, sigmoid with the default one
     for row in rows:
         members = [r for r in runs.values() if not r["every"] and
@@ -64,7 +65,7 @@ def test_table_statistics_match_numpy(finished):
         figures = [r["figures"]["blog_figure"] for r in members]
         assert row["n"] == len(members) == (1 if row["engine"] == "keras" else 2)
         assert row["mse"]["min"] == min(r["figures"]["sampled_mse"] for r in members)
-        assert row["best_mse_over_blogs"] == pytest.approx(row["mse"]["min"] / study.BLOG_MSE)
+        assert row["best_mse_over_blogs"] == pytest.approx(row["mse"]["min"] / study_report.BLOG_MSE)
         assert row["blog_figure"]["mean"] == pytest.approx(np.mean(figures))
         if len(figures) > 1:
             assert row["blog_figure"]["std"] == pytest.approx(np.std(figures, ddof=1))
@@ -84,11 +85,11 @@ def test_plot_is_a_png(finished):
 def test_binomial_upper_bound_is_exact():
     # 0 successes in n: (1 - p)^n = 0.05 at the bound.
     for trials in (1, 5, 15):
-        assert study.binomial_upper_bound(0, trials) == pytest.approx(1 - 0.05 ** (1 / trials))
+        assert study_report.binomial_upper_bound(0, trials) == pytest.approx(1 - 0.05 ** (1 / trials))
     # 1 in 10: P(X <= 1) = 0.05 at the bound.
-    bound = study.binomial_upper_bound(1, 10)
+    bound = study_report.binomial_upper_bound(1, 10)
     assert (1 - bound) ** 10 + 10 * bound * (1 - bound) ** 9 == pytest.approx(0.05)
-    assert study.binomial_upper_bound(3, 3) == 1.0
+    assert study_report.binomial_upper_bound(3, 3) == 1.0
 
 
 def evaluation(epoch, figure, chance, exact=0.99):
@@ -104,9 +105,9 @@ def long_run(evaluations, stopped_by="the cap"):
 
 
 def test_verdict_says_when_the_long_schedule_reached_the_figure():
-    run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, study.BLOG_FIGURE + 0.001, 0.3),
+    run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, study_report.BLOG_FIGURE + 0.001, 0.3),
                     evaluation(75, 99.99, 0.6, exact=1.0)], stopped_by="the stop rule")
-    text = study.verdict([], [run])
+    text = study_report.verdict([], [run])
     assert "reached the stop rule" in text and "at epoch 75" in text
     assert "fixed sample first showed the figure at epoch 50" in text
     assert "all sums were right from epoch 75" in text
@@ -117,7 +118,7 @@ def test_verdict_says_when_the_long_schedule_reached_the_figure():
 def test_verdict_says_where_a_long_schedule_plateaus():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.97, 0.02),
                     evaluation(75, 99.96, 0.01), evaluation(100, 99.95, 0.0)])
-    text = study.verdict([], [run])
+    text = study_report.verdict([], [run])
     assert ("did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50"
             in text)
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
@@ -130,7 +131,7 @@ def test_verdict_names_the_largest_setback_of_a_long_schedule():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.99, 0.4),
                     evaluation(75, 99.5, 0.0), evaluation(100, 99.0, 0.0),
                     evaluation(125, 99.995, 0.6)], stopped_by="the stop rule")
-    text = study.verdict([], [run])
+    text = study_report.verdict([], [run])
     assert ("training was not steady: the typical test fell from 99.9900% (epoch 50) to "
             "99.0000% (epoch 100)") in text
 
@@ -144,10 +145,10 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
 
     runs = {f"{engine}{seed}": plain(engine, seed, 0.01 * seed)
             for engine in ("jax", "keras") for seed in (1, 2, 3)}
-    text = study.verdict(study.table(runs), [])
+    text = study_report.verdict(study_report.table(runs), [])
     assert "0 of 6 runs at the blog's 100 epochs" in text
     assert f"at most {100 * (1 - 0.05 ** (1 / 6)):.1f}%" in text
-    assert f"{0.01 / study.BLOG_MSE:.0f} times the blog's" in text
+    assert f"{0.01 / study_report.BLOG_MSE:.0f} times the blog's" in text
     assert "the engine is not what separates these runs from the blog" in text
     assert "a lucky test sample cannot explain" in text
 
