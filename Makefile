@@ -25,13 +25,13 @@ dev-venv: $(VENV)/.dev-installed
 
 reproduce: venv
 	$(PY) train_lstm_adder.py
-	$(PY) evaluate.py
+	$(PY) evaluate.py --model LSTM_Operation.h5
 
 train: venv
 	$(PY) train_lstm_adder.py
 
 evaluate: venv
-	$(PY) evaluate.py
+	$(PY) evaluate.py --model LSTM_Operation.h5
 
 # Hours of CPU: run it in the background (nohup make study > study.log 2>&1 &); it resumes.
 # It rewrites results/ and the README's study section after every run.

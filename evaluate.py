@@ -8,7 +8,8 @@ exactly that way, then the accuracies a reader means, on the same samples:
   exact-sum accuracy  every output bit, read as 1 when the output is >= 0.5, is right
   per-bit accuracy    the share of single output bits that are right
 
-    python evaluate.py                      # models/LSTM_Operation.h5, 1,000 samples
+    python evaluate.py                      # the shipped models/LSTM_Operation.h5, 1,000 samples
+    python evaluate.py --model LSTM_Operation.h5    # what train_lstm_adder.py just saved
     python evaluate.py --exhaustive         # all 65,536 pairs, seen vs never seen in training
     python evaluate.py --add 200 55         # one sum, bit by bit
     python evaluate.py --exhaustive --json  # every figure as JSON, for scripts
@@ -40,6 +41,8 @@ EXHAUSTIVE_MAX_BITS = 8  # 2**16 pairs; 9 bits would already be 262,144
 # repeating that draw this many times, with this seed (sampling_distribution).
 BLOG_SAMPLES = 1000
 SAMPLING_DRAWS, SAMPLING_SEED = 100_000, 0
+SHIPPED_MODEL = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "models",
+                                             "LSTM_Operation.h5"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -51,8 +54,9 @@ def make_parser():
         description="Evaluate an LSTM adder: the blog's (1 - MSE) figure and the real accuracies.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--model", default=os.path.join("models", "LSTM_Operation.h5"),
-                        help="the .h5 model file")
+    parser.add_argument("--model", default=SHIPPED_MODEL,
+                        help="the model file (.h5 or .keras); by default the one the repository "
+                             "ships, from any folder")
     parser.add_argument("--samples", type=positive_int, default=1000,
                         help="fresh pairs drawn the blog's way")
     parser.add_argument("--seed", type=whole_number, default=0,

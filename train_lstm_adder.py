@@ -7,11 +7,12 @@ bits of the sum. Every default below is the blog's; see ../shared/reference/SPEC
 
     python train_lstm_adder.py                  # the blog's run: 100 epochs, minutes on a CPU
     python train_lstm_adder.py --epochs 2 --bits 4 --output /tmp/tiny.h5
-    python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output models/long.h5
-    python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output models/long.h5 --resume
+    python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output long.h5
+    python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output long.h5 --resume
 
-It writes the model (the blog's file name, LSTM_Operation.h5, or Keras 3's own .keras format)
-and, beside it, a JSON record of the run: every option, the versions, the loss of every epoch
+It writes the model where the blog did, ./LSTM_Operation.h5 (or --output: .h5, or Keras 3's
+own .keras format), never over the model the repository ships in models/ unless told to with
+--output; `git checkout models/` brings that one back. Beside the model goes a JSON record of the run: every option, the versions, the loss of every epoch
 and the training pairs, so that evaluate.py can tell pairs the network has seen from pairs it
 has not.
 """
@@ -26,6 +27,7 @@ import time
 
 import numpy as np
 
+import backend
 import data
 import quiet
 from cli import (bit_count, check_output_folder, non_negative_int, permissions_as_open,
@@ -60,16 +62,21 @@ def parse_args(argv=None):
                         help="Adam's learning rate (Keras 2.2.4's default)")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed for the data, the initial weights, dropout and shuffling")
-    parser.add_argument("--output", default=os.path.join("models", "LSTM_Operation.h5"),
+    parser.add_argument("--output", default="LSTM_Operation.h5",
                         help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
-                             "own); the run record goes beside it (.json)")
+                             "own); the run record goes beside it (.json). The default is the "
+                             "blog's ./LSTM_Operation.h5, in the current folder: the model the "
+                             "repository ships, models/LSTM_Operation.h5, is replaced only when "
+                             "named here (git checkout models/ brings it back)")
     parser.add_argument("--recurrent-activation", choices=RECURRENT_ACTIVATION_CHOICES,
                         default="keras2_hard_sigmoid",
                         help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
                              "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3")
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="how to run the training (same math either way): jax_lstm.py's "
-                             "compiled step (faster on a CPU: make bench), or Keras's model.fit")
+                             "compiled step, with Keras on its JAX backend (faster on a CPU: make "
+                             "bench), or Keras's model.fit on TensorFlow, the blog's backend; a "
+                             "KERAS_BACKEND you set wins")
     parser.add_argument("--checkpoint-every", type=non_negative_int, default=0, metavar="K",
                         help="save the whole training state every K epochs and at the end, "
                              "beside --output (NAME.checkpoint.npz); 0: no checkpoints")
@@ -171,11 +178,24 @@ def save_atomically(net, record, model_path):
 def make_seeded(keras, seed):
     """Same seed, same data and identical weights: seed every generator, and on TensorFlow ask
     for deterministic kernels (its CPU reductions may otherwise vary between runs)."""
-    keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
+        keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
+        return
+    # Keras's set_random_seed also seeds TensorFlow whenever it is installed, importing it
+    # (5-8 s here) into a run that never uses it. A None in sys.modules makes that import
+    # fail, and Keras then skips TensorFlow; Python, numpy and Keras's own generator are
+    # seeded as always.
+    hidden = "tensorflow" not in sys.modules
+    if hidden:
+        sys.modules["tensorflow"] = None
+    try:
+        keras.utils.set_random_seed(seed)
+    finally:
+        if hidden:
+            del sys.modules["tensorflow"]
 
 
 def versions():
@@ -319,6 +339,7 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
 
 def prepare(args):
     """Seed everything, draw the blog's data and build the network, as `args` say."""
+    backend.choose(args.engine)
     with quiet.tensorflow_startup(args.verbose):
         import keras
 
@@ -350,6 +371,7 @@ def load_resume_state(args):
 
 
 def train(args):
+    _, backend_chosen_by = backend.choose(args.engine)
     resume = load_resume_state(args) if args.resume else None
     net, first_operand, second_operand, X, Y = prepare(args)
     net.summary()
@@ -375,6 +397,7 @@ def train(args):
             "second_operand": second_operand.tolist(),
         },
         "versions": versions(),
+        "backend_chosen_by": backend_chosen_by,
         "machine": machine(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
@@ -382,7 +405,8 @@ def train(args):
     }
     record_path, late_signal = save_atomically(net, record, args.output)
     print(f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
-          f"{wall_seconds:.1f} s of training)")
+          f"{wall_seconds:.1f} s of training); evaluate it with: python evaluate.py --model "
+          f"{args.output}")
     if late_signal:
         print(f"train_lstm_adder.py: interrupted ({signal.Signals(late_signal).name}) while "
               "saving, after both files were complete: they are saved", file=sys.stderr)

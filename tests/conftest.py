@@ -15,6 +15,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import quiet  # noqa: E402
 
+# The suite runs the scripts' main() in this one process, where Keras can have one backend: the
+# default engine's, JAX, set as a user sets it, so that `--engine keras` runs on it too instead
+# of in a fresh process (study.run_here_or_apart). tests/test_scripts.py checks, in fresh
+# processes without it, that each engine chooses its own backend.
+os.environ.setdefault("KERAS_BACKEND", "jax")
 with quiet.tensorflow_startup():
     import keras  # noqa: E402,F401
 

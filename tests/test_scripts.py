@@ -1,11 +1,15 @@
 """The scripts end to end, through their own command lines, on tiny configurations."""
 import json
+import os
+import subprocess
+import sys
 
 import h5py
 import numpy as np
 import pytest
 
-from conftest import TINY, run_script
+import backend as backend_module
+from conftest import ROOT, TINY, run_script
 
 
 def test_tiny_train_save_evaluate(tiny_model):
@@ -14,7 +18,7 @@ def test_tiny_train_save_evaluate(tiny_model):
     assert record["options"]["recurrent_activation"] == "keras2_hard_sigmoid"
     assert len(record["loss_per_epoch"]) == 2
     assert len(record["data"]["first_operand"]) == 300
-    assert {"keras", "tensorflow", "numpy", "h5py", "python"} <= set(record["versions"])
+    assert {"keras", "backend", "jax", "numpy", "h5py", "python"} <= set(record["versions"])
     assert record["wall_seconds"] > 0
 
     # A real process: what reaches the terminal (no --bits: read from the model)
@@ -64,3 +68,36 @@ def test_help_shows_the_blogs_defaults():
     for default in ("default: 100", "default: 10000", "default: 8", "default: 128",
                     "keras2_hard_sigmoid", "LSTM_Operation.h5", "default: jax"):
         assert default in result.stdout
+
+
+@pytest.mark.parametrize("engine, backend, tensorflow", [("jax", "jax", False),
+                                                          ("keras", "tensorflow", True)])
+def test_each_engine_imports_its_own_backend(tmp_path, engine, backend, tensorflow):
+    # A fresh process, as a user runs it: the default engine builds and saves the network with
+    # Keras on JAX and never imports TensorFlow; model.fit runs on TensorFlow, the blog's.
+    path = tmp_path / "m.h5"
+    script = ("import runpy, sys\n"
+              f"sys.argv = ['train_lstm_adder.py', *{[str(a) for a in TINY]!r}, '--output', "
+              f"{str(path)!r}, '--engine', {engine!r}]\n"
+              "try:\n    runpy.run_path('train_lstm_adder.py', run_name='__main__')\n"
+              "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+              "print('tensorflow imported:', 'tensorflow' in sys.modules)\n")
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("KERAS_BACKEND", backend_module.SET_HERE)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert f"tensorflow imported: {tensorflow}" in result.stdout
+    record = json.loads(path.with_suffix(".json").read_text())
+    assert record["versions"]["backend"] == backend
+    assert record["backend_chosen_by"] == f"--engine {engine}"
+    assert ("tensorflow" in record["versions"]) == tensorflow
+
+    # A KERAS_BACKEND the user set wins, and the record says so.
+    result = subprocess.run([sys.executable, "train_lstm_adder.py", *map(str, TINY), "--output",
+                             str(path), "--engine", engine], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300, env=dict(environment, KERAS_BACKEND="jax"))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(path.with_suffix(".json").read_text())
+    assert record["versions"]["backend"] == "jax"
+    assert record["backend_chosen_by"] == "KERAS_BACKEND"

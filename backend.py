@@ -1,0 +1,49 @@
+"""Which Keras backend a command runs on: decided before Keras is first imported.
+
+Keras 3 reads its backend once, at its first import, from the KERAS_BACKEND variable. The
+default engine (jax_lstm.py) needs Keras only to build the network, draw its initial weights
+and save the file, and on the JAX backend that import takes about 2 s here against 5-8 s for
+TensorFlow, which it then never uses. `--engine keras` is the blog's own code path, model.fit,
+and runs on TensorFlow, the blog's backend. A KERAS_BACKEND the user set always wins; the run
+record says which backend ran and who chose it.
+
+The backend also decides where the initial weights come from: the same seed draws other
+weights from JAX's generator than from TensorFlow's.
+"""
+import os
+import sys
+
+ENGINE_BACKENDS = {"jax": "jax", "keras": "tensorflow"}
+# KERAS_BACKEND as this module set it: what child processes inherit from us is not the user's.
+SET_HERE = "LSTM_ADDER_KERAS_BACKEND"
+
+
+def wanted(engine):
+    """(backend, who chose it) for `engine` in a fresh process: the user's KERAS_BACKEND, or
+    the engine's own."""
+    users = os.environ.get("KERAS_BACKEND")
+    if users and users != os.environ.get(SET_HERE):
+        return users, "KERAS_BACKEND"
+    return ENGINE_BACKENDS[engine], "--engine " + engine
+
+
+def imported():
+    """The backend of the Keras already imported in this process, or None."""
+    keras = sys.modules.get("keras")
+    return keras.backend.backend() if keras is not None else None
+
+
+def choose(engine):
+    """Ask for `engine`'s backend before Keras is imported; returns (backend, who chose it).
+
+    Where Keras is already imported (a test suite, a study's worker), its backend stays: Keras
+    cannot switch in a running process. The study runs such a run in a fresh process instead.
+    """
+    current = imported()
+    if current is not None:
+        backend, chosen_by = wanted(engine)
+        return current, chosen_by if current == backend else "already imported"
+    backend, chosen_by = wanted(engine)
+    if chosen_by != "KERAS_BACKEND":
+        os.environ["KERAS_BACKEND"] = os.environ[SET_HERE] = backend
+    return backend, chosen_by
