@@ -26,19 +26,23 @@ from its last saved state. results/STUDY.md and results/learning_curves.png are 
 from study.json after every run by study_report.py; every number in them comes from it.
 """
 import argparse
+import ctypes
 import datetime
 import json
 import os
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 
+import backend
 import checkpoint
 import data
-import quiet
 import train_lstm_adder
-from cli import bit_count, non_negative_int, positive_int
+from cli import available_memory, bit_count, non_negative_int, positive_int
 from evaluate import (BLOG_SAMPLES, EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
                       sampling_distribution, score, split_by_seen)
 from record import machine, record_json
@@ -53,9 +57,12 @@ SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--seeds", type=positive_int, default=5,
-                        help="plain runs per recurrent activation with the default engine "
-                             "(seeds 1..N)")
+    parser.add_argument("--seeds", type=positive_int, default=100,
+                        help="plain runs of the blog's LSTM (Keras 2's hard sigmoid) with the "
+                             "default engine, seeds 1..N")
+    parser.add_argument("--other-seeds", type=non_negative_int, default=5,
+                        help="plain runs of each other recurrent activation (the sigmoid), "
+                             "seeds 1..N")
     parser.add_argument("--keras-seeds", type=non_negative_int, default=5,
                         help="plain runs of the blog's LSTM through Keras's own model.fit "
                              "(--engine keras), seeds 1..N")
@@ -65,7 +72,7 @@ def parse_args(argv=None):
                         help="the long schedules' cap in epochs (0: no long schedules); each "
                              f"stops earlier at the first evaluation where a blog-style test "
                              f"shows the blog's figure with probability >= {STOP_PROBABILITY}")
-    parser.add_argument("--long-seeds", type=positive_int, default=2,
+    parser.add_argument("--long-seeds", type=positive_int, default=4,
                         help="long schedules of the blog's LSTM (seeds 1..N); the other "
                              "activation gets one")
     parser.add_argument("--every", type=positive_int, default=25,
@@ -80,8 +87,43 @@ def parse_args(argv=None):
                         help="also rewrite FILE's study section (between the lines "
                              f"'{README_MARKERS[0]}' and '{README_MARKERS[1]}') with the "
                              "tables and verdict of STUDY.md, each time it is written")
+    parser.add_argument("--workers", type=non_negative_int, default=default_workers(),
+                        help="runs at a time on this machine, through a local Dask cluster that "
+                             "listens on 127.0.0.1 only (default: one per core, as memory "
+                             "allows); 0: one run at a time inside this process, without Dask")
+    parser.add_argument("--cores-per-run", type=positive_int, metavar="K",
+                        help="pin each local worker's runs to K cores (default: the cores "
+                             "shared out among --workers). A run's weights depend on how many "
+                             "threads computed them: keep K to compare runs bit for bit")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="send the runs to an existing Dask cluster instead (tcp://HOST:PORT, "
+                             "or tls://HOST:PORT with the certificates of Dask's configuration); "
+                             "its workers must run this folder's code and share --results")
+    parser.add_argument("--dashboard", metavar="PORT", type=non_negative_int,
+                        help="serve the local cluster's Dask dashboard on 127.0.0.1:PORT "
+                             "(none by default)")
     parser.add_argument("--verbose", action="store_true")
-    return parser.parse_args(argv)
+    study = parser.parse_args(argv)
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if study.cores_per_run and study.workers and study.cores_per_run * study.workers > len(cores):
+        parser.error(f"--workers {study.workers} x --cores-per-run {study.cores_per_run} needs "
+                     f"{study.workers * study.cores_per_run} cores; this machine gives "
+                     f"{len(cores)}")
+    if study.workers and not study.scheduler and cores:
+        share = study.cores_per_run or max(1, len(cores) // study.workers)
+        # Worker i of the local cluster runs on these cores (none when workers outnumber them).
+        study.worker_cores = [cores[i * share:(i + 1) * share] for i in range(study.workers)]
+    else:
+        study.worker_cores = None
+    return study
+
+
+def default_workers():
+    """One worker per core, as long as each can have about 2 GiB of memory (a run on the JAX
+    backend peaks near 1 GiB; make bench measures runs an hour at 1 and 2 workers)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = available_memory()
+    return max(1, min(cores or 1, memory // 2**31 if memory else cores or 1))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -134,13 +176,13 @@ def checkpoint_path(study, plan):
 
 def run_one(study, plan, label):
     """Train one planned run (from its saved state, if any) and return its entry for study.json."""
-    import keras
-
     epochs, every = plan["epochs"], plan["every"]
     args = run_options(study, plan)
     saved = checkpoint_path(study, plan)
     resume = checkpoint.load(saved, checkpoint.identity_of(args)) if os.path.exists(saved) else None
-    net, first, second, X, Y = train_lstm_adder.prepare(args)
+    net, first, second, X, Y = train_lstm_adder.prepare(args)  # Keras on the engine's backend
+    import keras
+
     seen_codes = set(data.pair_codes(first, second, study.bits).tolist())
     evaluations = list(resume[0]["extra"].get("evaluations", [])) if resume else []
     done_before = resume[0]["epoch"] if resume else 0
@@ -183,6 +225,8 @@ def run_one(study, plan, label):
         "activation": plan["activation"], "seed": plan["seed"], "epochs": epochs,
         "every": every, "bits": study.bits, "data_size": study.data_size,
         "engine": plan["engine"], "versions": train_lstm_adder.versions(), "machine": machine(),
+        # The weights depend on how many threads computed them: the cores this run had.
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(seconds, 1),
         "loss_per_epoch": [float(loss) for loss in losses],
@@ -191,7 +235,69 @@ def run_one(study, plan, label):
     }
     if every:
         entry["stopped_by"] = stopped
-    return entry, saved
+    return entry
+
+
+def run_here_or_apart(study, plan, label):
+    """run_one in this process, or in a fresh one where Keras already runs here on another
+    backend than the run's engine needs (Keras cannot switch backends in a running process)."""
+    current = backend.imported()
+    if current is None or current == backend.wanted(plan["engine"])[0]:
+        return run_one(study, plan, label)
+    return run_apart(study, plan, label)
+
+
+def run_apart(study, plan, label, cores=None):
+    """run_one in a fresh process of its own (study.py --job), on `cores` if given, from its
+    start: its thread pools are sized for them, as if it had been started with taskset."""
+    def prepare_child():
+        if sys.platform == "linux":  # the run dies with its parent: a killed worker leaves none
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+        if cores:
+            os.sched_setaffinity(0, cores)
+
+    with tempfile.TemporaryDirectory() as folder:
+        job = os.path.join(folder, "job.json")
+        with open(job, "w") as file:
+            json.dump({"study": vars(study), "plan": plan, "label": label}, file)
+        # Dask's nanny gives its workers MALLOC_TRIM_THRESHOLD_=65536, so that they hand memory
+        # back: glibc then returns the training step's large buffers after every use, which
+        # doubled a run's time here (most of it in the kernel). Not for the run's process.
+        environment = {key: value for key, value in os.environ.items()
+                       if key != "MALLOC_TRIM_THRESHOLD_"}
+        finished = subprocess.run([sys.executable, os.path.abspath(__file__), "--job", job],
+                                  preexec_fn=prepare_child, env=environment)
+        with open(job) as file:
+            outcome = json.load(file)
+    if "checkpoint_error" in outcome:
+        raise checkpoint.CheckpointError(outcome["checkpoint_error"])
+    if "entry" not in outcome:
+        raise RuntimeError(f"{label}: its process ended with exit status {finished.returncode}")
+    return outcome["entry"]
+
+
+def run_job(path):
+    """The fresh process of run_here_or_apart: one run, its outcome written back to `path`."""
+    with open(path) as file:
+        job = json.load(file)
+    try:
+        outcome = {"entry": run_one(argparse.Namespace(**job["study"]), job["plan"], job["label"])}
+    except checkpoint.CheckpointError as error:
+        outcome = {"checkpoint_error": str(error)}
+    with open(path, "w") as file:
+        json.dump(outcome, file)
+    return 0
+
+
+def run_on_worker(study, plan, label):
+    """A Dask task: one run, in a process of its own on the worker's share of the cores."""
+    cores = None
+    if study.worker_cores:
+        import distributed
+
+        cores = study.worker_cores[int(distributed.get_worker().name) % len(study.worker_cores)]
+    print(f"{label}: started", flush=True)
+    return run_apart(study, plan, label, cores)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -205,9 +311,13 @@ def planned_runs(study):
         return {"id": run_id, "activation": activation, "engine": engine, "seed": seed,
                 "epochs": epochs, "every": every}
 
+    def seeds_of(activation):
+        return study.seeds if activation == BLOGS_ACTIVATION else study.other_seeds
+
     runs = [plan(f"{activation}-seed{seed}-{study.epochs}ep", activation, "jax", seed,
                  study.epochs, 0)
-            for seed in range(1, study.seeds + 1) for activation in study.activations]
+            for seed in range(1, max(map(seeds_of, study.activations)) + 1)
+            for activation in study.activations if seed <= seeds_of(activation)]
     if BLOGS_ACTIVATION in study.activations:
         runs += [plan(f"{BLOGS_ACTIVATION}-keras-seed{seed}-{study.epochs}ep", BLOGS_ACTIVATION,
                       "keras", seed, study.epochs, 0) for seed in range(1, study.keras_seeds + 1)]
@@ -218,6 +328,20 @@ def planned_runs(study):
                           activation, "jax", seed, study.long_epochs, study.every)
                      for seed in range(1, seeds + 1)]
     return runs
+
+
+def running_order(todo):
+    """The runs still to do, the long schedules spread evenly among the plain runs from the
+    first place on: with several workers the longest runs start early, and plain results still
+    come in from the start."""
+    long_runs = [plan for plan in todo if plan["every"]]
+    plain = [plan for plan in todo if not plan["every"]]
+    ordered = []
+    for index, plan in enumerate(long_runs):
+        ordered.append(plan)
+        ordered += plain[len(plain) * index // len(long_runs):
+                         len(plain) * (index + 1) // len(long_runs)]
+    return ordered or plain
 
 
 def load_done(path):
@@ -255,6 +379,8 @@ def write_outputs(study, runs, planned, command):
 
 
 def main(argv=None):
+    if argv is None and sys.argv[1:2] == ["--job"]:  # run_here_or_apart's fresh process
+        return run_job(sys.argv[2])
     study = parse_args(argv)
     command = " ".join(["study.py", *(argv if argv is not None else sys.argv[1:])])
     os.makedirs(study.results, exist_ok=True)
@@ -269,31 +395,89 @@ def main(argv=None):
         print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
               + (f", and the study section of {study.readme}" if study.readme else ""))
         return 0
-    with quiet.tensorflow_startup(study.verbose):
-        import keras  # noqa: F401
 
-    todo = [plan for plan in planned if plan["id"] not in runs]
+    todo = running_order([plan for plan in planned if plan["id"] not in runs])
     print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already done", flush=True)
-    for number, plan in enumerate(todo, 1):
-        label = f"[{number}/{len(todo)}] {plan['id']}"
-        print(label, flush=True)
-        try:
-            runs[plan["id"]], saved = run_one(study, plan, label)
-        except checkpoint.CheckpointError as error:
-            print(f"study.py: error: {error}", file=sys.stderr)
-            return 2
+    labels = {plan["id"]: f"[{number}/{len(todo)}] {plan['id']}"
+              for number, plan in enumerate(todo, 1)}
+
+    def finished(plan, entry):
+        """Only this process writes study.json and the report, after every finished run."""
+        runs[plan["id"]] = entry
         write_outputs(study, runs, planned, command)
+        saved = checkpoint_path(study, plan)
         if os.path.exists(saved):  # the run is in study.json now; its state is not needed
             os.remove(saved)
-        result = runs[plan["id"]]["figures"]
-        print(f"  done in {runs[plan['id']]['train_seconds'] / 60:.1f} min: blog's figure "
-              f"{result['blog_figure']:.4f}%"
+        result = entry["figures"]
+        print(f"{labels[plan['id']]}: done in {entry['train_seconds'] / 60:.1f} min: blog's "
+              f"figure {result['blog_figure']:.4f}%"
               + (f", exact sums {100 * result['exact_sum_accuracy']:.2f}%"
                  if "exact_sum_accuracy" in result else ""), flush=True)
+
+    # Background jobs start with SIGINT ignored, and a study is often one: take it, and
+    # SIGTERM, as Ctrl-C.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        if study.workers or study.scheduler:
+            run_through_dask(study, todo, labels, finished)
+        else:
+            for plan in todo:
+                print(labels[plan["id"]], flush=True)
+                finished(plan, run_here_or_apart(study, plan, labels[plan["id"]]))
+    except checkpoint.CheckpointError as error:
+        print(f"study.py: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\nstudy.py: interrupted; {len(runs)} finished runs are in "
+              f"{study.results}/study.json, and each unfinished one goes on from its last saved "
+              "state when the same command runs again", file=sys.stderr)
+        return 128 + signal.SIGINT
     if not todo:
         write_outputs(study, runs, planned, command)
     print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
     return 0
+
+
+def run_through_dask(study, todo, labels, finished):
+    """Each run one Dask task, on a local cluster of study.workers processes or on the cluster
+    at study.scheduler. A worker that dies mid-run (killed, out of memory) is replaced, and
+    Dask gives its task to a worker again (up to distributed.scheduler.allowed-failures
+    times): the run goes on from its last saved state. Results come back here as they finish."""
+    import logging
+
+    import dask
+    import distributed
+
+    if not todo:
+        return
+    if study.scheduler:
+        client = distributed.Client(study.scheduler, timeout="30s")
+        cluster = None
+    else:
+        # A scheduler runs whatever its clients send it: this one listens on the loopback
+        # interface only, and serves no dashboard unless asked.
+        # The workers only start runs, each in a process of its own: they keep the user's
+        # environment rather than Dask's settings for workers that compute themselves (one
+        # thread for numpy, and the memory trimming above).
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
+            cluster = distributed.LocalCluster(
+                n_workers=study.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=(f"127.0.0.1:{study.dashboard}" if study.dashboard is not None
+                                   else None),
+                silence_logs=logging.ERROR)
+        client = distributed.Client(cluster)
+    try:
+        print(f"Running {study.workers} at a time on a local Dask cluster (127.0.0.1)"
+              if cluster else f"Running on the Dask cluster at {study.scheduler}", flush=True)
+        futures = {client.submit(run_on_worker, study, plan, labels[plan["id"]],
+                                 key=f"run-{plan['id']}", pure=False): plan for plan in todo}
+        for future in distributed.as_completed(futures):
+            finished(futures[future], future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ import pytest
 import study
 import study_report
 
-TINY_STUDY = ["--seeds", "2", "--keras-seeds", "1", "--epochs", "2", "--bits", "4",
-              "--data-size", "200", "--long-epochs", "4", "--long-seeds", "1", "--every", "2"]
+# One run at a time in this process (--workers 0): tests/test_study_dask.py runs it on Dask.
+TINY_STUDY = ["--seeds", "2", "--other-seeds", "2", "--keras-seeds", "1", "--epochs", "2",
+              "--bits", "4", "--data-size", "200", "--long-epochs", "4", "--long-seeds", "1",
+              "--every", "2", "--workers", "0"]
 
 
 @pytest.fixture(scope="module")
@@ -156,25 +158,24 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
 def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypatch, capsys):
     options = ["--seeds", "1", "--keras-seeds", "0", "--epochs", "2", "--bits", "4",
                "--data-size", "200", "--long-epochs", "6", "--long-seeds", "1", "--every", "2",
-               "--activations", "keras2_hard_sigmoid"]
+               "--activations", "keras2_hard_sigmoid", "--workers", "0"]
     assert study.main(options + ["--results", str(tmp_path / "whole")]) == 0
     real_figures = study.figures
     calls = []
 
     def stop_at_the_second_evaluation(*args):
         calls.append(1)
-        if len(calls) == 3:  # the plain run's, then the long run's epoch 2, then its epoch 4
+        if len(calls) == 2:  # the long run's epoch 2, then its epoch 4 (long schedules go first)
             raise KeyboardInterrupt
         return real_figures(*args)
 
     monkeypatch.setattr(study, "figures", stop_at_the_second_evaluation)
-    with pytest.raises(KeyboardInterrupt):
-        study.main(options + ["--results", str(tmp_path / "stopped")])
+    assert study.main(options + ["--results", str(tmp_path / "stopped")]) == 130
     monkeypatch.setattr(study, "figures", real_figures)
     # The report shows the unfinished schedule as far as its saved state goes.
     assert study.main(options + ["--results", str(tmp_path / "stopped"), "--report"]) == 0
     report = (tmp_path / "stopped" / "STUDY.md").read_text()
-    assert "1 of 2 planned runs finished; 1 long schedule still under way" in report
+    assert "0 of 2 planned runs finished; 1 long schedule still under way" in report
     assert "| keras2_hard_sigmoid | 1 | 2 of 6 | still running |" in report
     assert "is still running towards 6 epochs; by epoch 2" in report
     capsys.readouterr()
