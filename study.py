@@ -255,6 +255,9 @@ def run_apart(study, plan, label, cores=None):
             ctypes.CDLL(None).prctl(1, signal.SIGKILL)
         if cores:
             os.sched_setaffinity(0, cores)
+        # Ctrl-C reaches every process of the terminal's group: the study process alone takes
+        # it and ends the rest, without a traceback from each.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     with tempfile.TemporaryDirectory() as folder:
         job = os.path.join(folder, "job.json")
@@ -425,7 +428,7 @@ def main(argv=None):
             for plan in todo:
                 print(labels[plan["id"]], flush=True)
                 finished(plan, run_here_or_apart(study, plan, labels[plan["id"]]))
-    except checkpoint.CheckpointError as error:
+    except (checkpoint.CheckpointError, SchedulerError) as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -437,6 +440,10 @@ def main(argv=None):
         write_outputs(study, runs, planned, command)
     print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
     return 0
+
+
+class SchedulerError(Exception):
+    """--scheduler names no Dask scheduler that answers."""
 
 
 def run_through_dask(study, todo, labels, finished):
@@ -452,7 +459,12 @@ def run_through_dask(study, todo, labels, finished):
     if not todo:
         return
     if study.scheduler:
-        client = distributed.Client(study.scheduler, timeout="30s")
+        try:
+            client = distributed.Client(study.scheduler, timeout="30s")
+        except (OSError, TimeoutError, ValueError) as error:
+            raise SchedulerError(f"cannot reach the Dask scheduler at {study.scheduler}: "
+                                 f"{str(error).splitlines()[0] if str(error) else error!r}"
+                                 ) from None
         cluster = None
     else:
         # A scheduler runs whatever its clients send it: this one listens on the loopback
@@ -460,12 +472,19 @@ def run_through_dask(study, todo, labels, finished):
         # The workers only start runs, each in a process of its own: they keep the user's
         # environment rather than Dask's settings for workers that compute themselves (one
         # thread for numpy, and the memory trimming above).
+        # Its processes start with SIGINT ignored (see run_apart): Ctrl-C is the study's.
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
         with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
             cluster = distributed.LocalCluster(
                 n_workers=study.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=(f"127.0.0.1:{study.dashboard}" if study.dashboard is not None
                                    else None),
+                # Without a dashboard the scheduler still serves its health and metrics pages:
+                # on the loopback interface too, on a free port.
+                scheduler_kwargs=({} if study.dashboard is not None
+                                  else {"dashboard_address": "127.0.0.1:0"}),
                 silence_logs=logging.ERROR)
+        signal.signal(signal.SIGINT, interrupt)
         client = distributed.Client(cluster)
     try:
         print(f"Running {study.workers} at a time on a local Dask cluster (127.0.0.1)"
