@@ -15,9 +15,10 @@ exactly that way, then the accuracies a reader means, on the same samples:
     python evaluate.py --exhaustive --json  # every figure as JSON, for scripts
     python evaluate.py --plot sums.png      # every sum as a picture (implies --exhaustive)
 
-The model file (.h5 or .keras) is read by model.read_model_file, which never runs code stored
-in a file. With --exhaustive it also prints how the blog's figure varies over the blog's kind
-of test (1,000 random pairs), from the network's error on every pair.
+The model file (.h5 or .keras) is read by model_file.read into its arrays, which never runs
+code stored in a file, and is evaluated in numpy: neither Keras nor TensorFlow is imported.
+With --exhaustive it also prints how the blog's figure varies over the blog's kind of test
+(1,000 random pairs), from the network's error on every pair.
 """
 import argparse
 import json
@@ -29,8 +30,8 @@ import time
 import numpy as np
 
 import data
+import model_file
 import prefix_tree
-import quiet
 from cli import check_output_folder, positive_int, refuse_if_too_big, whole_number
 from record import training_pairs
 
@@ -72,8 +73,6 @@ def make_parser():
                         help="print every figure as one JSON object on stdout, and nothing else")
     parser.add_argument("--batch-size", type=positive_int, default=prefix_tree.CHUNK_PAIRS,
                         help="distinct pairs per forward pass (the figures do not depend on it)")
-    parser.add_argument("--verbose", action="store_true",
-                        help="show TensorFlow's start-up and warning messages")
     return parser
 
 
@@ -82,16 +81,16 @@ def make_parser():
 # its bits are.
 
 
-def predict(net, first_operand, second_operand, bits, batch_size=prefix_tree.CHUNK_PAIRS):
-    """The network's raw outputs for these pairs, shape (N, bits+1), float64.
+def predict(network, first_operand, second_operand, bits, batch_size=prefix_tree.CHUNK_PAIRS):
+    """The raw outputs of `network` (model_file.Network: what a model file holds, or
+    model.network_of a Keras network) for these pairs, shape (N, bits+1), float64.
 
     Computed over the tree of the pairs' distinct prefixes (prefix_tree.py): every state the
     LSTM passes through is computed once, however many pairs share it, so all 65,536 pairs
     cost an eighth of a plain pass, and a sample of any size no more than its distinct pairs.
     The outputs equal the model's own to float rounding.
     """
-    return prefix_tree.outputs(prefix_tree.network_of(net), first_operand, second_operand, bits,
-                               batch_size)
+    return prefix_tree.outputs(network, first_operand, second_operand, bits, batch_size)
 
 
 def score(outputs, first_operand, second_operand, bits):
@@ -219,13 +218,13 @@ def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
     }
 
 
-def evaluate(net, bits, first_operand, second_operand, seen_codes,
+def evaluate(network, bits, first_operand, second_operand, seen_codes,
              batch_size=prefix_tree.CHUNK_PAIRS, exhaustive=False):
     """Every figure for these pairs, as one dict (what --json prints), and the outputs they come
     from. `exhaustive`: the pairs are every pair, so the spread of the blog's figure over its
     random draws can be computed."""
     started = time.perf_counter()
-    outputs = predict(net, first_operand, second_operand, bits, batch_size)
+    outputs = predict(network, first_operand, second_operand, bits, batch_size)
     seconds = time.perf_counter() - started
     result = score(outputs, first_operand, second_operand, bits)
     result["predict_seconds"] = seconds
@@ -241,11 +240,11 @@ def evaluate(net, bits, first_operand, second_operand, seen_codes,
     return result, outputs
 
 
-def add_one(net, bits, first, second):
+def add_one(network, bits, first, second):
     """How the network adds one pair: its input bits, raw outputs, bits and decoded sum."""
     operands = np.array([first]), np.array([second])
     X, Y = data.encode_pairs(*operands, bits)
-    outputs = predict(net, *operands, bits)[0]
+    outputs = predict(network, *operands, bits)[0]
     answer_bits = data.outputs_to_bits(outputs[None])[0]
     answer = int(data.bits_to_ints(answer_bits[None])[0])
     return {"first_operand": first, "second_operand": second,
@@ -378,12 +377,9 @@ def run(argv):
         except OSError as error:
             parser.error(f"--plot {args.plot!r}: cannot write there ({error.strerror or error})")
         args.exhaustive = True
-    with quiet.tensorflow_startup(args.verbose):
-        import model
-
     try:
-        net, info = model.read_model_file(args.model)
-    except model.ModelFileError as error:
+        network, info = model_file.read(args.model)
+    except model_file.ModelFileError as error:
         print(f"evaluate.py: error: {args.model}: {error}", file=sys.stderr)
         return 2
     bits = info["bits"]
@@ -392,7 +388,7 @@ def run(argv):
         for operand in args.add:
             if not 0 <= operand < 2**bits:
                 parser.error(f"--add: {operand} is not a {bits}-bit operand (0..{2**bits - 1})")
-        one = add_one(net, bits, *args.add)
+        one = add_one(network, bits, *args.add)
         if args.json:
             print(json.dumps({"model": args.model, "bits": bits, "addition": one}))
         else:
@@ -414,7 +410,7 @@ def run(argv):
         description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
 
     seen_codes, split_note = training_pairs(args.model)
-    result, outputs = evaluate(net, bits, first_operand, second_operand, seen_codes,
+    result, outputs = evaluate(network, bits, first_operand, second_operand, seen_codes,
                                args.batch_size, exhaustive=args.exhaustive)
     if args.plot is not None:
         import plots

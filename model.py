@@ -1,28 +1,18 @@
-"""The blog's network, and the one way this project reads a model file.
+"""The blog's network in Keras: built in code, from the blog's settings or from a model file.
 
-Building: `build_model` is the blog's `Sequential` of LSTM(256) -> Dropout(0.2) -> Dense(relu),
-with the one default the blog's Keras 2.2.4 had that Keras 3 does not (see `keras2_hard_sigmoid`).
-
-Reading: `read_model_file` never hands a file to `keras.models.load_model`. From an .h5 file,
-or from a .keras archive (a zip of config.json, metadata.json and model.weights.h5, read in
-memory with every member capped), it reads the JSON description as plain data, checks that it
-is this adder and nothing else, builds the same network in code, and copies in the weight
-arrays. So no code stored in a file (a Lambda layer's
-bytecode, a custom object looked up by name, a pickle) can ever run, whatever Keras version or
-`safe_mode` default is installed; and Keras 2 files, which Keras 3's `load_model` rejects
-(`time_major`) or misreads (`'hard_sigmoid'`), load with the meaning their writer gave them.
+`build_model` is the blog's `Sequential` of LSTM(256) -> Dropout(0.2) -> Dense(relu), with the
+one default the blog's Keras 2.2.4 had that Keras 3 does not (see `keras2_hard_sigmoid`).
+`read_model_file` builds the same network from any file model_file.py reads, never handing
+the file to `keras.models.load_model`. Importing this module also registers
+`keras2_hard_sigmoid` with Keras, so that Keras's own `load_model` can open a file of ours
+that you trust (docs/model-files.md).
 """
-import io
-import json
-import os
-import zipfile
-import zlib
-
-import h5py
 import keras
 import numpy as np
 
-UNITS = 256
+import model_file
+from model_file import UNITS
+
 DROPOUT = 0.2
 
 
@@ -44,32 +34,28 @@ RECURRENT_ACTIVATIONS = {
 }
 DEFAULT_RECURRENT_ACTIVATION = "keras2_hard_sigmoid"
 
-# The only activations a file may name; anything else is refused, never looked up.
-_KERAS3_ACTIVATIONS = {
-    "sigmoid": keras.activations.sigmoid,
+# Every activation a model file may name (model_file.ACTIVATIONS), as Keras functions.
+KERAS_ACTIVATIONS = {
+    "keras2_hard_sigmoid": keras2_hard_sigmoid,
     "hard_sigmoid": keras.activations.hard_sigmoid,  # Keras 3's: relu6(x + 3) / 6
+    "sigmoid": keras.activations.sigmoid,
     "tanh": keras.activations.tanh,
     "relu": keras.activations.relu,
     "linear": keras.activations.linear,
-    "keras2_hard_sigmoid": keras2_hard_sigmoid,
 }
-# In a file written by Keras 2 (2.2.4, tf.keras before TF 2.16, tf_keras), 'hard_sigmoid' is
-# the 0.2-slope function: that is what the file's author trained and saw.
-_KERAS2_ACTIVATIONS = dict(_KERAS3_ACTIVATIONS, hard_sigmoid=keras2_hard_sigmoid)
 
 
 def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activation="tanh",
                 output_activation="relu", learning_rate=0.001):
-    """The blog's network for `bits`-bit operands: input (2*bits, 1), output bits+1."""
-    if isinstance(recurrent_activation, str):
-        recurrent_activation = RECURRENT_ACTIVATIONS[recurrent_activation]
+    """The blog's network for `bits`-bit operands: input (2*bits, 1), output bits+1. The
+    activations by their names in KERAS_ACTIVATIONS."""
     model = keras.Sequential(
         [
             keras.Input(shape=(2 * bits, 1)),
-            keras.layers.LSTM(UNITS, activation=activation,
-                              recurrent_activation=recurrent_activation),
+            keras.layers.LSTM(UNITS, activation=KERAS_ACTIVATIONS[activation],
+                              recurrent_activation=KERAS_ACTIVATIONS[recurrent_activation]),
             keras.layers.Dropout(DROPOUT),
-            keras.layers.Dense(bits + 1, activation=output_activation),
+            keras.layers.Dense(bits + 1, activation=KERAS_ACTIVATIONS[output_activation]),
         ]
     )
     # The blog: loss=losses.mean_squared_error, optimizer='adam'. Keras 3's Adam defaults are
@@ -79,228 +65,26 @@ def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activ
     return model
 
 
-class ModelFileError(Exception):
-    """A file that is not a readable LSTM adder; the message says what is wrong with it."""
 
 
 def read_model_file(path):
-    """Load the LSTM adder stored in the .h5 or .keras file at `path` without running anything
-    from it.
+    """The Keras network stored in the .h5 or .keras file at `path`, safely: (model, info).
 
-    Returns (model, info): a compiled Keras 3 model and a dict describing the file (bits,
-    keras_version, recurrent_activation). Raises ModelFileError with a one-line reason.
+    The file is read as arrays by model_file.read (nothing in it runs, whatever it holds), and
+    the network is built here in code and given those arrays: a compiled Keras 3 model, for
+    your own code (`model.read_model_file("models/LSTM_Operation.h5")[0].predict(X)`).
+    Raises model_file.ModelFileError with a one-line reason.
     """
-    if not os.path.exists(path):
-        raise ModelFileError("no such file")
-    if os.path.isdir(path):
-        raise ModelFileError("is a directory, not a model file")
-    if os.path.getsize(path) == 0:
-        raise ModelFileError("is empty (0 bytes)")
-    if zipfile.is_zipfile(path):
-        description, weights = _read_keras_archive(path)
-    elif h5py.is_hdf5(path):
-        try:
-            with h5py.File(path, "r") as h5:
-                description = _read_description(h5)
-                weights = _read_weights(h5, description)
-        except ModelFileError:
-            raise
-        except (OSError, KeyError, ValueError, TypeError, AttributeError, RuntimeError) as error:
-            raise ModelFileError(f"cannot be read (damaged or truncated .h5 file): {error}"
-                                 ) from None
-    else:
-        raise ModelFileError("is neither an HDF5 (.h5) file nor a Keras (.keras) archive: it is "
-                             "damaged, truncated or something else")
-
-    model = build_model(description["bits"], description["recurrent_activation_function"],
-                        description["activation_function"],
-                        description["output_activation_function"])
-    try:
-        model.set_weights(weights)
-    except ValueError as error:
-        raise ModelFileError(f"its weights do not fit the adder: {error}") from None
-    info = {key: value for key, value in description.items() if not key.endswith("_function")}
-    return model, info
+    network, info = model_file.read(path)
+    net = build_model(info["bits"], network.recurrent_activation, network.activation,
+                      network.output_activation)
+    net.set_weights(network.weights)
+    return net, info
 
 
-def _text(value):
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _read_description(h5):
-    """The .h5 file's JSON model description, parsed and checked."""
-    if "model_config" not in h5.attrs:
-        raise ModelFileError("holds no Keras model description (a weights-only file?)")
-    return _describe(_text(h5.attrs["model_config"]),
-                     _text(h5.attrs.get("keras_version", "unknown")))
-
-
-# ----------------------------------------------------------------------------------------------
-# The .keras archive (Keras 3's own format): a zip of config.json, metadata.json and
-# model.weights.h5. Read in memory, member by member, each capped, nothing extracted to disk.
-
-ARCHIVE_MEMBER_LIMITS = {"config.json": 1 << 20, "metadata.json": 1 << 16,
-                         "model.weights.h5": 1 << 24}  # the 8-bit adder's weights: about 1 MB
-ARCHIVE_MEMBER_COUNT_LIMIT = 16
-# Where Keras 3 keeps each layer's arrays in model.weights.h5 (named after the layer's class).
-ARCHIVE_WEIGHT_PATHS = ("layers/lstm/cell/vars/0", "layers/lstm/cell/vars/1",
-                        "layers/lstm/cell/vars/2", "layers/dense/vars/0", "layers/dense/vars/1")
-
-
-def _read_keras_archive(path):
-    """(description, weights) from a .keras archive, checked as the .h5 reader checks."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            if len(members) > ARCHIVE_MEMBER_COUNT_LIMIT:
-                raise ModelFileError(f"is a zip archive of {len(members)} members, not a Keras "
-                                     "model (.keras)")
-            for member in members:
-                name = member.filename
-                if (name.startswith(("/", "\\")) or "\\" in name or ":" in name
-                        or ".." in name.split("/")):
-                    raise ModelFileError(f"holds a member path {name!r} that points outside the "
-                                         "archive: refused")
-            names = {member.filename for member in members}
-            missing = [name for name in ("config.json", "model.weights.h5") if name not in names]
-            if missing:
-                raise ModelFileError(f"is a zip archive but not a Keras model (.keras): it has "
-                                     f"no {' and no '.join(missing)}")
-            contents = {name: _read_member(archive, name) for name in ARCHIVE_MEMBER_LIMITS
-                        if name in names}
-    except ModelFileError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError, zlib.error) as error:
-        raise ModelFileError(f"cannot be read (damaged or truncated .keras archive): {error}"
-                             ) from None
-    keras_version = "unknown"
-    if "metadata.json" in contents:
-        try:
-            keras_version = str(json.loads(contents["metadata.json"]).get("keras_version",
-                                                                          "unknown"))
-        except (ValueError, AttributeError):
-            raise ModelFileError("its metadata.json is not a JSON object") from None
-    description = _describe(contents["config.json"].decode("utf-8", "replace"), keras_version)
-    try:
-        with h5py.File(io.BytesIO(contents["model.weights.h5"]), "r") as h5:
-            weights = [_float_array(h5, name, name) for name in ARCHIVE_WEIGHT_PATHS]
-    except ModelFileError:
-        raise
-    except (OSError, KeyError, ValueError, TypeError, RuntimeError) as error:
-        raise ModelFileError(f"its model.weights.h5 cannot be read: {error}") from None
-    return description, weights
-
-
-def _read_member(archive, name):
-    """A member's bytes, refused when it claims or turns out to be larger than its limit (a
-    zip bomb can lie in its header, so the reading itself is capped too)."""
-    limit = ARCHIVE_MEMBER_LIMITS[name]
-    member = archive.getinfo(name)
-    if member.file_size > limit:
-        raise ModelFileError(f"its {name} claims {member.file_size:,} bytes, more than an adder's "
-                             f"{limit:,}: refused")
-    with archive.open(member) as file:
-        content = file.read(limit + 1)
-    if len(content) > limit:
-        raise ModelFileError(f"its {name} is larger than an adder's {limit:,} bytes: refused")
-    return content
-
-
-def _describe(config_text, keras_version):
-    """Parse and check a JSON model description (plain data: nothing is instantiated)."""
-    try:
-        config = json.loads(config_text)
-    except ValueError:
-        raise ModelFileError("its model description is not valid JSON") from None
-    keras_major = keras_version.split(".")[0]
-    activations = _KERAS2_ACTIVATIONS if keras_major in ("1", "2") else _KERAS3_ACTIVATIONS
-
-    if not isinstance(config, dict) or config.get("class_name") != "Sequential":
-        kind = config.get("class_name") if isinstance(config, dict) else type(config).__name__
-        raise ModelFileError(f"is not the LSTM adder: a {kind} model, expected a Sequential one")
-    layers = config.get("config")
-    if isinstance(layers, dict):  # Keras >= 2.2: {"name": ..., "layers": [...]}
-        layers = layers.get("layers")
-    if not isinstance(layers, list) or not all(isinstance(layer, dict) for layer in layers):
-        raise ModelFileError("its model description has no list of layers")
-    input_layers = [layer for layer in layers if layer.get("class_name") == "InputLayer"]
-    layers = [layer for layer in layers if layer.get("class_name") != "InputLayer"]
-    kinds = [str(layer.get("class_name")) for layer in layers]
-    if kinds != ["LSTM", "Dropout", "Dense"]:
-        unsafe = [kind for kind in kinds if kind not in ("LSTM", "Dropout", "Dense")]
-        why = (f" (a {unsafe[0]} layer, which this tool never builds or runs)" if unsafe else "")
-        raise ModelFileError(
-            f"is not the LSTM adder: its layers are {' -> '.join(kinds) or 'none'}{why}; "
-            "expected LSTM -> Dropout -> Dense"
-        )
-    lstm, _, dense = (layer.get("config", {}) for layer in layers)
-
-    # Keras 3 keeps the input shape on an InputLayer; Keras 2 on the first layer.
-    shape_holder = input_layers[0].get("config", {}) if input_layers else lstm
-    input_shape = shape_holder.get("batch_shape") or shape_holder.get("batch_input_shape")
-    if (not isinstance(input_shape, list) or len(input_shape) != 3 or input_shape[2] != 1
-            or not isinstance(input_shape[1], int) or input_shape[1] % 2 or input_shape[1] < 2):
-        raise ModelFileError(f"is not the LSTM adder: input shape {input_shape}, expected "
-                             "(None, 2*bits, 1)")
-    bits = input_shape[1] // 2
-    if lstm.get("units") != UNITS or dense.get("units") != bits + 1:
-        raise ModelFileError(
-            f"is not the LSTM adder: LSTM({lstm.get('units')}) -> Dense({dense.get('units')}), "
-            f"expected LSTM({UNITS}) -> Dense({bits + 1}) for {bits}-bit operands"
-        )
-    for flag in ("return_sequences", "go_backwards", "stateful", "return_state"):
-        if lstm.get(flag):
-            raise ModelFileError(f"is not the LSTM adder: its LSTM has {flag}=True")
-
-    def activation(layer, key, default):
-        name = layer.get(key, default)
-        if isinstance(name, dict):  # Keras 3 records a registered function by its full name
-            name = name.get("config")
-        name = str(name).rsplit(">", 1)[-1]
-        if name not in activations:
-            raise ModelFileError(f"is not the LSTM adder: {key} {name!r} is not one this tool "
-                                 f"knows ({', '.join(sorted(activations))})")
-        return name, activations[name]
-
-    recurrent_name, recurrent_function = activation(lstm, "recurrent_activation", "sigmoid")
-    activation_name, activation_function = activation(lstm, "activation", "tanh")
-    output_name, output_function = activation(dense, "activation", "linear")
-    if recurrent_function is keras2_hard_sigmoid:
-        recurrent_name = "keras2_hard_sigmoid"
-    return {
-        "bits": bits,
-        "keras_version": keras_version,
-        "layer_names": [str(layer.get("config", {}).get("name")) for layer in layers],
-        "recurrent_activation": recurrent_name,
-        "recurrent_activation_function": recurrent_function,
-        "activation_function": activation_function,
-        "output_activation_function": output_function,
-        "activation": activation_name,
-        "output_activation": output_name,
-    }
-
-
-def _read_weights(h5, description):
-    """The weight arrays, in Keras's order, from the file's `model_weights` group."""
-    root = h5["model_weights"] if "model_weights" in h5 else h5
-    arrays = []
-    lstm_name, _, dense_name = description["layer_names"]
-    for layer_name, wanted in ((lstm_name, ("kernel", "recurrent_kernel", "bias")),
-                               (dense_name, ("kernel", "bias"))):
-        group = root[layer_name]
-        names = [_text(name) for name in group.attrs["weight_names"]]
-        name_of = {name.rsplit("/", 1)[-1].split(":")[0]: name for name in names}
-        for role in wanted:
-            if role not in name_of:
-                raise ModelFileError(f"layer {layer_name!r} has no {role} weights")
-            arrays.append(_float_array(group, name_of[role], f"layer {layer_name!r}: {role}"))
-    return arrays
-
-
-def _float_array(group, name, what):
-    """The float array `name` in an h5 group, and only that: anything else is refused."""
-    dataset = group.get(name)
-    if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind != "f":
-        raise ModelFileError(f"{what} is not an array of numbers")
-    return np.asarray(dataset[()], dtype=np.float32)
+def network_of(net):
+    """A Keras adder as the arrays and names evaluate.py computes with (model_file.Network)."""
+    lstm, dense = net.layers[0], net.layers[2]
+    return model_file.Network([np.asarray(w, dtype=np.float32) for w in net.get_weights()],
+                              lstm.cell.recurrent_activation.__name__,
+                              lstm.cell.activation.__name__, dense.activation.__name__)

@@ -24,9 +24,9 @@ import numpy as np
 CHUNK_PAIRS = 2048
 
 
-# The activations model.py lets a file name, as numpy functions that work in place (the buffers
-# below are reused, see the module's docstring), by the name of the Keras function the network
-# holds. tests/test_prefix_tree.py checks each against that Keras function.
+# The activations a model file may name (model_file.ACTIVATIONS), as numpy functions that work
+# in place (the buffers below are reused, see the module's docstring). tests/test_prefix_tree.py
+# checks each against the Keras function of its name.
 
 
 def _keras2_hard_sigmoid(x):  # clip(0.2x + 0.5, 0, 1)
@@ -58,22 +58,17 @@ NUMPY_ACTIVATIONS = {
 }
 
 
-def network_of(net):
-    """What the tree needs from a Keras adder, taken once: its five weight arrays and its three
-    activations as in-place numpy functions."""
-    lstm, dense = net.layers[0], net.layers[2]
-    functions = [NUMPY_ACTIVATIONS[function.__name__] for function in
-                 (lstm.cell.recurrent_activation, lstm.cell.activation, dense.activation)]
-    return [np.asarray(w, dtype=np.float32) for w in net.get_weights()], functions
-
-
 def outputs(network, first_operand, second_operand, bits, chunk_pairs=CHUNK_PAIRS):
-    """The network's raw outputs for these pairs, (N, bits+1) float64, from `network_of`;
-    `chunk_pairs` distinct pairs at a time (the outputs do not depend on it)."""
+    """The raw outputs of `network` (a model_file.Network: its arrays and activations' names)
+    for these pairs, (N, bits+1) float64; `chunk_pairs` distinct pairs at a time (the outputs
+    do not depend on it)."""
+    functions = [NUMPY_ACTIVATIONS[name] for name in (network.recurrent_activation,
+                                                      network.activation,
+                                                      network.output_activation)]
+    weights = [np.asarray(w, dtype=np.float32) for w in network.weights]
     codes = (np.asarray(first_operand, dtype=np.int64) << bits) | np.asarray(second_operand,
                                                                              dtype=np.int64)
     distinct, which = np.unique(codes, return_inverse=True)
-    weights, _ = network
     units = weights[1].shape[0]
     rows = min(chunk_pairs, len(distinct))
     buffers = {"product": np.empty((rows, 4 * units), np.float32),
@@ -84,13 +79,14 @@ def outputs(network, first_operand, second_operand, bits, chunk_pairs=CHUNK_PAIR
     found = np.empty((len(distinct), weights[4].shape[0]), dtype=np.float32)
     for start in range(0, len(distinct), chunk_pairs):
         chunk = distinct[start:start + chunk_pairs]
-        found[start:start + len(chunk)] = _tree_outputs(network, chunk, 2 * bits, buffers)
+        found[start:start + len(chunk)] = _tree_outputs(weights, functions, chunk, 2 * bits,
+                                                        buffers)
     return found[which.reshape(-1)].astype(np.float64)
 
 
-def _tree_outputs(network, codes, steps, buffers):
+def _tree_outputs(weights, functions, codes, steps, buffers):
     """Outputs for sorted distinct input codes (each `steps` bits, first bit most significant)."""
-    (kernel, recurrent, bias, dense_kernel, dense_bias), (gate, squash, output) = network
+    (kernel, recurrent, bias, dense_kernel, dense_bias), (gate, squash, output) = weights, functions
     units = recurrent.shape[0]
     # The root: the state before any bit, h = c = 0.
     h, c = buffers["h"][0][:1], buffers["c"][0][:1]

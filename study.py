@@ -133,13 +133,16 @@ def default_workers():
 def figures(net, bits, seen_codes):
     """The blog's figure on the study's fixed 1,000 pairs, and, over every pair: exact sums,
     seen and never seen, and how the blog's figure varies over random 1,000-pair tests."""
+    import model
+
+    network = model.network_of(net)
     first, second = data.draw_pairs(BLOG_SAMPLES, bits, np.random.RandomState(EVAL_SEED))
-    sampled = score(predict(net, first, second, bits), first, second, bits)
+    sampled = score(predict(network, first, second, bits), first, second, bits)
     result = {"blog_figure": sampled["blog_figure"], "sampled_mse": sampled["mse"],
               "sampled_exact_sum_accuracy": sampled["exact_sum_accuracy"]}
     if bits <= EXHAUSTIVE_MAX_BITS:
         first, second = data.all_pairs(bits)
-        outputs = predict(net, first, second, bits)
+        outputs = predict(network, first, second, bits)
         every = score(outputs, first, second, bits)
         split = split_by_seen(outputs, first, second, bits, seen_codes)
         result.update(
@@ -489,8 +492,10 @@ def run_through_dask(study, todo, labels, finished):
     try:
         print(f"Running {study.workers} at a time on a local Dask cluster (127.0.0.1)"
               if cluster else f"Running on the Dask cluster at {study.scheduler}", flush=True)
+        # Priorities keep the running order (Dask would otherwise pick among queued tasks).
         futures = {client.submit(run_on_worker, study, plan, labels[plan["id"]],
-                                 key=f"run-{plan['id']}", pure=False): plan for plan in todo}
+                                 key=f"run-{plan['id']}", pure=False, priority=-number): plan
+                   for number, plan in enumerate(todo)}
         for future in distributed.as_completed(futures):
             finished(futures[future], future.result())
     finally:

@@ -7,6 +7,7 @@ import pytest
 import data
 import evaluate
 import model
+import model_file
 from conftest import run_script
 
 
@@ -30,11 +31,11 @@ def keras2_hard_sigmoid(x):
 
 
 def test_predictions_equal_a_numpy_forward_pass(tiny_model):
-    net, info = model.read_model_file(str(tiny_model))
+    network, info = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
     X, _ = data.encode_pairs(first, second, 4)
-    expected = numpy_forward(net.get_weights(), X.astype(np.float64), keras2_hard_sigmoid)
-    outputs = evaluate.predict(net, first, second, 4)
+    expected = numpy_forward(network.weights, X.astype(np.float64), keras2_hard_sigmoid)
+    outputs = evaluate.predict(network, first, second, 4)
     assert np.abs(outputs - expected).max() < 1e-5
     ours, reference = (evaluate.score(o, first, second, 4) for o in (outputs, expected))
     assert ours["sums_right"] == reference["sums_right"]
@@ -49,7 +50,7 @@ def test_known_answers_of_a_hand_set_model():
     weights = net.get_weights()
     net.set_weights(weights[:3] + [np.zeros_like(weights[3]), np.zeros_like(weights[4])])
     first, second = data.all_pairs(bits)
-    result, _ = evaluate.evaluate(net, bits, first, second, seen_codes={0, 17})
+    result, _ = evaluate.evaluate(model.network_of(net), bits, first, second, seen_codes={0, 17})
     _, targets = data.encode_pairs(first, second, bits)
     assert result["sums_right"] == 1  # only 0 + 0
     assert result["exact_sum_accuracy"] == 1 / 256
@@ -74,13 +75,13 @@ def test_known_answers_of_a_hand_set_model():
 
 
 def test_figures_do_not_depend_on_batch_size_or_order(tiny_model):
-    net, _ = model.read_model_file(str(tiny_model))
+    network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
-    whole = evaluate.score(evaluate.predict(net, first, second, 4, batch_size=4096),
+    whole = evaluate.score(evaluate.predict(network, first, second, 4, batch_size=4096),
                            first, second, 4)
     order = np.random.RandomState(0).permutation(len(first))
-    shuffled = evaluate.score(evaluate.predict(net, first[order], second[order], 4, batch_size=7),
-                              first[order], second[order], 4)
+    shuffled = evaluate.score(evaluate.predict(network, first[order], second[order], 4,
+                                               batch_size=7), first[order], second[order], 4)
     for key in ("pairs", "sums_right", "bits_right"):
         assert shuffled[key] == whole[key]
     assert shuffled["mse"] == pytest.approx(whole["mse"], abs=1e-7)  # float32 rounding only

@@ -160,6 +160,20 @@ def test_unknown_activation_is_never_looked_up(tmp_path, capsys, tiny_model):
     assert "'system' is not one this tool knows" in evaluate_fails(capsys, path)
 
 
+def test_non_finite_weights_are_refused(tmp_path, capsys, tiny_model):
+    # A damaged file can hold NaN in a weight array: it used to be evaluated into nan% figures.
+    path = tmp_path / "nan.h5"
+    path.write_bytes(tiny_model.read_bytes())
+    with h5py.File(path, "r+") as h5:
+        found = []
+        h5["model_weights"].visititems(lambda name, item: found.append(item)
+                                       if isinstance(item, h5py.Dataset) else None)
+        dense_bias = next(item for item in found if item.shape == (5,))
+        dense_bias[2] = np.nan
+    line = evaluate_fails(capsys, path)
+    assert "bias holds 1 values that are not finite numbers (NaN or infinity)" in line
+
+
 def test_weights_only_file(tmp_path, capsys):
     net = model.build_model(4)
     path = tmp_path / "adder.weights.h5"

@@ -9,6 +9,7 @@ import pytest
 
 import data
 import model
+import model_file
 from conftest import TINY, run_script
 from test_hostile import evaluate_fails, listing
 
@@ -179,3 +180,17 @@ def test_weights_that_do_not_fit(tmp_path, capsys, archive_parts):
     assert "do not fit" in line
     text = refused(capsys, tmp_path, {"config.json": b"{}", "model.weights.h5": b"junk"})
     assert "not the LSTM adder" in text
+
+
+def test_non_finite_weights_are_refused_in_a_keras_archive(tmp_path, capsys, archive_parts):
+    with h5py.File(io.BytesIO(archive_parts["model.weights.h5"]), "r") as h5:
+        buffer = io.BytesIO()
+        with h5py.File(buffer, "w") as copy:
+            for name in model_file.ARCHIVE_WEIGHT_PATHS:
+                copy[name] = h5[name][()]
+            recurrent = copy["layers/lstm/cell/vars/1"]
+            values = recurrent[()]
+            values[3, 7], values[5, 9] = np.nan, np.inf
+            recurrent[...] = values
+    line = refused(capsys, tmp_path, {**archive_parts, "model.weights.h5": buffer.getvalue()})
+    assert "layers/lstm/cell/vars/1 holds 2 values that are not finite numbers" in line

@@ -6,7 +6,7 @@ import numpy as np
 
 import data
 import evaluate
-import model
+import model_file
 import plots
 from conftest import ROOT, run_script
 from record import training_pairs
@@ -19,10 +19,10 @@ def png_size(path):
 
 
 def test_the_grid_holds_the_printed_counts(tiny_model):
-    net, _ = model.read_model_file(str(tiny_model))
+    network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
     seen_codes, _ = training_pairs(str(tiny_model))
-    result, outputs = evaluate.evaluate(net, 4, first, second, seen_codes, exhaustive=True)
+    result, outputs = evaluate.evaluate(network, 4, first, second, seen_codes, exhaustive=True)
     grid = plots.sum_grid(evaluate.sums_right(outputs, first, second),
                           evaluate.seen_in_training(first, second, 4, seen_codes), first, second, 4)
     assert grid.shape == (16, 16) and grid.min() >= 0
@@ -60,9 +60,9 @@ def test_shipped_model_picture_and_text(tmp_path):
 def test_without_a_record_right_and_wrong_only(tiny_model, tmp_path):
     alone = tmp_path / "alone.h5"
     alone.write_bytes(tiny_model.read_bytes())
-    net, _ = model.read_model_file(str(alone))
+    network, _ = model_file.read(str(alone))
     first, second = data.all_pairs(4)
-    result, outputs = evaluate.evaluate(net, 4, first, second, None, exhaustive=True)
+    result, outputs = evaluate.evaluate(network, 4, first, second, None, exhaustive=True)
     grid = plots.sum_grid(evaluate.sums_right(outputs, first, second),
                           np.zeros(len(first), dtype=bool), first, second, 4)
     assert set(np.unique(grid)) <= {plots.RIGHT_NEVER_SEEN, plots.WRONG_NEVER_SEEN}

@@ -11,7 +11,7 @@ from keras2_files import tf_keras_adder
 
 @pytest.mark.parametrize("name", sorted(prefix_tree.NUMPY_ACTIVATIONS))
 def test_numpy_activations_equal_the_keras_functions_of_their_names(name):
-    keras_function = model._KERAS3_ACTIVATIONS[name]
+    keras_function = model.KERAS_ACTIVATIONS[name]
     assert keras_function.__name__ == name  # how network_of finds it
     x = np.linspace(-8, 8, 4001, dtype=np.float32).reshape(1, -1)
     in_place = x.copy()
@@ -37,7 +37,7 @@ def test_every_pair_equals_a_plain_forward_pass(recurrent_activation):
     bits = 5
     net = random_weights(model.build_model(bits, recurrent_activation), seed=1, scale=0.3)
     first, second = data.all_pairs(bits)
-    ours = prefix_tree.outputs(prefix_tree.network_of(net), first, second, bits)
+    ours = prefix_tree.outputs(model.network_of(net), first, second, bits)
     plain = plain_forward(net, first, second, bits)
     assert plain.std() > 0.05
     assert np.abs(ours - plain).max() < 1e-5
@@ -55,7 +55,7 @@ def test_a_keras_2_file_equals_tf_keras_on_every_pair(tmp_path):
     first, second = data.all_pairs(bits)
     X, _ = data.encode_pairs(first, second, bits)
     expected = np.asarray(reference.predict(X, batch_size=4096, verbose=0), dtype=np.float64)
-    ours = evaluate.predict(net, first, second, bits)
+    ours = evaluate.predict(model.network_of(net), first, second, bits)
     assert np.abs(ours - expected).max() < 1e-5
 
 
@@ -65,7 +65,7 @@ def test_samples_with_repeats_in_any_order_and_any_chunk_size():
     rng = np.random.RandomState(0)
     first, second = data.draw_pairs(700, bits, rng)  # 700 draws of 256 pairs: many repeats
     plain = plain_forward(net, first, second, bits)
-    network = prefix_tree.network_of(net)
+    network = model.network_of(net)
     for chunk in (1, 7, 64, 4096):
         ours = prefix_tree.outputs(network, first, second, bits, chunk_pairs=chunk)
         assert ours.shape == (700, bits + 1)

@@ -101,3 +101,33 @@ def test_each_engine_imports_its_own_backend(tmp_path, engine, backend, tensorfl
     record = json.loads(path.with_suffix(".json").read_text())
     assert record["versions"]["backend"] == "jax"
     assert record["backend_chosen_by"] == "KERAS_BACKEND"
+
+
+@pytest.mark.parametrize("options", [[], ["--add", "3", "5"], ["--exhaustive"]])
+def test_evaluate_imports_neither_keras_nor_tensorflow(tiny_model, options):
+    script = ("import runpy, sys\n"
+              f"sys.argv = ['evaluate.py', '--model', {str(tiny_model)!r}, *{options!r}]\n"
+              "try:\n    runpy.run_path('evaluate.py', run_name='__main__')\n"
+              "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+              "print('imported:', sorted({'keras', 'tensorflow', 'tf_keras'} & set(sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "imported: []" in result.stdout
+
+
+def test_a_model_file_loads_into_a_users_keras_code(tiny_model):
+    # The documented calls (docs/model-files.md): our safe reader, and, for a file one trusts,
+    # Keras's own load_model once `import model` has registered the blog's gate function.
+    import keras
+
+    import data
+    import model
+
+    X, _ = data.encode_pairs(*data.all_pairs(4), 4)
+    ours, _ = model.read_model_file(str(tiny_model))
+    theirs = keras.models.load_model(str(tiny_model))
+    assert theirs.layers[0].cell.recurrent_activation is model.keras2_hard_sigmoid
+    expected = ours.predict(X, verbose=0)
+    assert expected.std() > 0.01
+    assert np.abs(theirs.predict(X, verbose=0) - expected).max() < 1e-6
