@@ -10,11 +10,11 @@ bits of the sum. Every default below is the blog's; see ../shared/reference/SPEC
     python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output long.h5
     python train_lstm_adder.py --epochs 2000 --checkpoint-every 25 --output long.h5 --resume
 
-It writes the model where the blog did, ./LSTM_Operation.h5 (or --output: .h5, or Keras 3's
-own .keras format), never over the model the repository ships in models/ unless told to with
---output; `git checkout models/` brings that one back. Beside the model goes a JSON record of the run: every option, the versions, the loss of every epoch
-and the training pairs, so that evaluate.py can tell pairs the network has seen from pairs it
-has not.
+It writes the model where the blog did, ./LSTM_Operation.h5 (or --output: .h5, or Keras 3's own
+.keras format), never over the model the repository ships in models/ unless told to with
+--output; `git checkout models/` brings that one back. Beside the model goes a JSON record of
+the run: every option, the versions, the loss of every epoch and the training pairs, so that
+evaluate.py can tell pairs the network has seen from pairs it has not.
 """
 import argparse
 import datetime
