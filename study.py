@@ -83,10 +83,11 @@ def parse_args(argv=None):
     parser.add_argument("--results", default="results", help="folder of the study's outputs")
     parser.add_argument("--report", action="store_true",
                         help="only write STUDY.md and the plot anew from study.json")
-    parser.add_argument("--readme", metavar="FILE",
-                        help="also rewrite FILE's study section (between the lines "
-                             f"'{README_MARKERS[0]}' and '{README_MARKERS[1]}') with the "
-                             "tables and verdict of STUDY.md, each time it is written")
+    parser.add_argument("--readme", metavar="FILE", nargs="+",
+                        help="also rewrite each FILE's answer (between the lines "
+                             f"'{README_MARKERS['en'][0]}' and '{README_MARKERS['en'][1]}', or "
+                             f"'{README_MARKERS['zh-CN'][0]}' and '{README_MARKERS['zh-CN'][1]}' "
+                             "in Chinese) from the runs, each time STUDY.md is written")
     parser.add_argument("--workers", type=non_negative_int, default=default_workers(),
                         help="runs at a time on this machine, through a local Dask cluster that "
                              "listens on 127.0.0.1 only (default: one per core, as memory "
@@ -392,14 +393,14 @@ def main(argv=None):
     os.makedirs(study.results, exist_ok=True)
     runs = load_done(os.path.join(study.results, "study.json"))
     planned = planned_runs(study)
-    problem = study.readme and readme_problem(study.readme)
+    problem = next(filter(None, map(readme_problem, study.readme or [])), None)
     if problem:
         print(f"study.py: error: {problem}", file=sys.stderr)
         return 2
     if study.report:
         write_outputs(study, runs, planned, command)
         print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
-              + (f", and the study section of {study.readme}" if study.readme else ""))
+              + (f", and the answer in {' and '.join(study.readme)}" if study.readme else ""))
         return 0
 
     todo = running_order([plan for plan in planned if plan["id"] not in runs])

@@ -6,10 +6,10 @@ verdict in plain words), results/learning_curves.png, and the README's quote of 
 Nothing here trains or reads a model: it reads the runs' figures, so the report can be written
 anew from study.json alone (study.py --report).
 """
-import math
 import os
 
 import numpy as np
+import scipy.stats
 
 import data
 from evaluate import BLOG_FIGURE, BLOG_MSE
@@ -17,7 +17,9 @@ from train_lstm_adder import RECURRENT_ACTIVATION_CHOICES
 
 BLOGS_ACTIVATION = RECURRENT_ACTIVATION_CHOICES[0]  # Keras 2's hard sigmoid: the blog's LSTM
 STOP_PROBABILITY = 0.5  # a long schedule stops once a blog-style test shows the figure this often
-README_MARKERS = ("<!-- study -->", "<!-- /study -->")  # around the README's quote of the study
+# Around a README's generated answer, by its language: the lines between them are rewritten.
+README_MARKERS = {"en": ("<!-- study -->", "<!-- /study -->"),
+                  "zh-CN": ("<!-- study:zh-CN -->", "<!-- /study:zh-CN -->")}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -34,15 +36,66 @@ def summarise(values):
 def binomial_upper_bound(successes, trials, confidence=0.95):
     """The exact (Clopper-Pearson) one-sided upper bound on a probability seen `successes` times
     in `trials`: the largest p under which so few successes still have a 5% chance."""
-    if successes >= trials:
-        return 1.0
-    low, high = successes / trials, 1.0
-    for _ in range(60):
-        middle = (low + high) / 2
-        at_most = sum(math.comb(trials, k) * middle**k * (1 - middle)**(trials - k)
-                      for k in range(successes + 1))
-        low, high = (middle, high) if at_most > 1 - confidence else (low, middle)
-    return high
+    test = scipy.stats.binomtest(successes, trials, alternative="less")
+    return float(test.proportion_ci(confidence_level=confidence, method="exact").high)
+
+
+def mse_distribution(runs, epochs, confidence=0.95):
+    """How the MSE over every pair spreads across plain runs of the blog's LSTM (default engine)
+    at `epochs`, and, from a normal distribution fitted to log10(MSE), the chance that such a
+    run reaches the blog's MSE: an extrapolation when every run is far from it. With a
+    Shapiro-Wilk test of the fit and a bootstrap interval (both seeded: the report is the same
+    every time it is written). None with fewer than 8 runs."""
+    values = np.log10([run["figures"]["exhaustive_mse"] for run in runs.values()
+                       if not run["every"] and run["epochs"] == epochs
+                       and run["activation"] == BLOGS_ACTIVATION and run["engine"] == "jax"
+                       and "exhaustive_mse" in run["figures"]])
+    if len(values) < 8:
+        return None
+    target = np.log10(BLOG_MSE)
+
+    def chance(sample, axis=-1):
+        mean, std = np.mean(sample, axis=axis), np.std(sample, ddof=1, axis=axis)
+        return scipy.stats.norm.cdf((target - mean) / std)
+
+    interval = scipy.stats.bootstrap((values,), chance, confidence_level=confidence,
+                                     n_resamples=10_000, method="percentile",
+                                     random_state=np.random.default_rng(0)).confidence_interval
+    mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
+    return {"n": len(values), "epochs": epochs, "log10_mean": mean, "log10_std": std,
+            "log10_values": values.tolist(), "best": float(10 ** values.min()),
+            "median": float(10 ** np.median(values)),
+            "blog_in_stds": (mean - target) / std,
+            "chance": float(chance(values)), "chance_low": float(interval.low),
+            "chance_high": float(interval.high),
+            "shapiro_p": float(scipy.stats.shapiro(values).pvalue)}
+
+
+TIME_TABLE_EPOCHS = (100, 250, 500, 1000, 1500, 2000)
+
+
+def time_table(long_runs):
+    """After each of TIME_TABLE_EPOCHS: over the long schedules that evaluated that epoch, the
+    chance that a blog-style 1,000-pair test shows the blog's figure (median and range), and
+    how many schedules had reached the stop rule by then (they stop there)."""
+    rows = []
+    for epoch in TIME_TABLE_EPOCHS:
+        chances, stopped, counted = [], 0, 0
+        for run in long_runs:
+            reached = long_summary(run)["probability_first"] if run["evaluations"] else None
+            if reached is not None and reached <= epoch:
+                stopped, counted = stopped + 1, counted + 1
+                continue
+            at = [e for e in run["evaluations"] if e["epoch"] == epoch and "sampling" in e]
+            if at:
+                chances.append(probability(at[0]))
+                counted += 1
+        if counted:
+            rows.append({"epoch": epoch, "schedules": counted, "stopped": stopped,
+                         "running": len(chances),
+                         "median": float(np.median(chances)) if chances else None,
+                         "low": min(chances, default=None), "high": max(chances, default=None)})
+    return rows
 
 
 def probability(result):
@@ -81,9 +134,11 @@ def table(runs):
     return rows
 
 
-def pooled(rows, epochs):
-    """All plain runs of `epochs` epochs together: reached k of n, the bound, the best MSE."""
-    members = [row for row in rows if row["epochs"] == epochs]
+def pooled(rows, epochs, activation=None):
+    """The plain runs of `epochs` epochs together (of one recurrent activation, if given):
+    reached k of n, the bound, the best MSE."""
+    members = [row for row in rows if row["epochs"] == epochs
+               and activation in (None, row["activation"])]
     if not members:
         return None
     reached, trials = sum(r["reached"] for r in members), sum(r["n"] for r in members)
@@ -147,18 +202,23 @@ def percent(fraction, digits=1):
     return f"{100 * fraction:.{digits}f}%"
 
 
-def verdict(rows, long_runs, plain_epochs=100):
-    """Plain words from the numbers: training luck, sample luck, time, and what they leave."""
+def verdict(rows, long_runs, plain_epochs=100, spread=None):
+    """Plain words from the numbers: training luck, sample luck, time, and what they leave.
+    `spread`: mse_distribution of the blog's LSTM at plain_epochs, if there is one."""
     sentences = []
-    everything = pooled(rows, plain_epochs)
+    everything = pooled(rows, plain_epochs, BLOGS_ACTIVATION) or pooled(rows, plain_epochs)
     if everything:
+        whose = ("runs of the blog's LSTM" if pooled(rows, plain_epochs, BLOGS_ACTIVATION)
+                 else "runs")
         sentences.append(
-            f"**Luck of the training run.** {everything['reached']} of {everything['n']} runs at "
-            f"the blog's {plain_epochs} epochs reached {BLOG_FIGURE}%, so the chance that a "
+            f"**Luck of the training run.** {everything['reached']} of {everything['n']} {whose} "
+            f"at the blog's {plain_epochs} epochs reached {BLOG_FIGURE}%, so the chance that a "
             f"{plain_epochs}-epoch run of this code reaches it is at most "
             f"{percent(everything['upper_bound'])} (95% upper bound, exact binomial). The best "
             f"of them had an MSE of {everything['best_mse']:.3g} on the fixed 1,000 pairs, "
             f"{everything['best_mse_over_blogs']:.0f} times the blog's {BLOG_MSE:.3g}.")
+        if spread:
+            sentences.append(spread_sentence(spread))
         by_engine = {}
         for row in rows:
             if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION:
@@ -240,9 +300,11 @@ def verdict(rows, long_runs, plain_epochs=100):
                 f"{plain_epochs} epochs, or one far luckier than any here: {len(reached_at)} of "
                 f"{len(summaries)} long schedules of this code"
                 + (f" ({still} still running)" if still else "")
-                + " reached the figure in the blog's kind of test, the first after "
-                f"{min(reached_at)} epochs (evaluated every {long_runs[0]['every']}). They "
-                f"rule out a lucky test sample at {plain_epochs} epochs.")
+                + " reached the figure in the blog's kind of test, "
+                + (f"after {reached_at[0]} epochs" if len(reached_at) == 1 else
+                   f"the first after {min(reached_at)} epochs")
+                + f" (evaluated every {long_runs[0]['every']}). For networks like these, "
+                f"a lucky test sample does not explain the figure at {plain_epochs} epochs.")
         else:
             sentences.append(
                 "**So:** no explanation from these numbers reaches the blog's figure: not a "
@@ -255,35 +317,126 @@ def verdict(rows, long_runs, plain_epochs=100):
     return "\n\n".join(sentences)
 
 
+def spread_sentence(spread):
+    fit = ("the fit passes a Shapiro-Wilk test of normality" if spread["shapiro_p"] >= 0.05 else
+           "but a Shapiro-Wilk test rejects normality, so the tail it describes is doubtful")
+    return (f"Over every pair, the {spread['n']} runs' MSE has a median of "
+            f"{spread['median']:.3g} and a best of {spread['best']:.3g}; the blog's "
+            f"{BLOG_MSE:.3g} lies {spread['blog_in_stds']:.1f} standard deviations below the "
+            f"mean of log10(MSE). A normal distribution fitted to log10(MSE) ({fit}, p = "
+            f"{spread['shapiro_p']:.2f}) puts the chance that a run reaches the blog's MSE at "
+            f"{scientific(spread['chance'])} (95% bootstrap interval {scientific(spread['chance_low'])}"
+            f" to {scientific(spread['chance_high'])}): an extrapolation far beyond the runs "
+            "seen, not a measurement.")
+
+
+def scientific(value):
+    """A small probability as people read it: 3.2e-07 rather than 0.000%."""
+    return f"{100 * value:.2g}%" if value >= 1e-4 else f"{value:.1e}"
+
+
+def spread_section(spread):
+    """STUDY.md's section on how a plain run's MSE spreads, and the extrapolation from it."""
+    return [f"MSE over every pair of {spread['n']} runs of the blog's LSTM (default engine) after "
+            f"{spread['epochs']} epochs, one per seed; the picture's lower right panel shows "
+            "each run and the fitted curve.", "",
+            "| | log10(MSE) | MSE |", "|---|---|---|",
+            f"| mean of log10 | {spread['log10_mean']:.3f} | {10 ** spread['log10_mean']:.3g} |",
+            f"| standard deviation of log10 | {spread['log10_std']:.3f} | |",
+            f"| best run | {np.log10(spread['best']):.3f} | {spread['best']:.3g} |",
+            f"| the blog's | {np.log10(BLOG_MSE):.3f} | {BLOG_MSE:.3g} |", "",
+            spread_sentence(spread) + " The interval comes from 10,000 bootstrap resamples of "
+            "the runs (percentile method); the fit and the test are scipy.stats' "
+            "(`norm`, `shapiro`, `bootstrap`)."]
+
+
+def time_section(rows):
+    lines = ["After each number of epochs, over the long schedules of the blog's LSTM that got "
+             "there: the chance that a blog-style 1,000-pair test shows the blog's figure "
+             "(median and range over those still running), and how many had reached the stop "
+             "rule by then.", "",
+             "| epochs | schedules | reached the stop rule | chance: median | lowest "
+             "| highest |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        cells = (f"{percent(row['median'], 2)} | {percent(row['low'], 2)} | "
+                 f"{percent(row['high'], 2)}" if row["running"] else "- | - | -")
+        lines.append(f"| {row['epoch']:,} | {row['schedules']} | {row['stopped']} of "
+                     f"{row['schedules']} | {cells} |")
+    return lines
+
+
 def study_markdown(runs, planned, command, finished=None):
     rows = table(runs)
     long_runs = [run for run in runs.values() if run["every"]]
     plain_epochs = max((row["epochs"] for row in rows), default=0)
+    spread = mse_distribution(runs, plain_epochs)
+    blogs_long = [run for run in long_runs if run["activation"] == BLOGS_ACTIVATION]
     lines = ["# Reproduction study", "", summary_line(runs, planned, command, finished), "",
              "## Plain runs at the blog's settings", "", *plain_runs_section(rows)]
+    if spread:
+        lines += ["", f"## How far a {plain_epochs}-epoch run lands from the blog's MSE", "",
+                  *spread_section(spread)]
     if long_runs:
-        lines += ["", "## Long schedules", "", *long_schedules_table(long_runs),
-                  *long_schedule_evaluations(long_runs)]
-    lines += ["", "## Verdict", "", verdict(rows, long_runs, plain_epochs), "",
+        lines += ["", "## Long schedules", "", *long_schedules_table(long_runs)]
+        if time_table(blogs_long):
+            lines += ["", "### How long it takes", "", *time_section(time_table(blogs_long))]
+        lines += long_schedule_evaluations(long_runs)
+    lines += ["", "## Verdict", "", verdict(rows, long_runs, plain_epochs, spread), "",
               *closing_notes(runs)]
     return "\n".join(lines)
 
 
-def readme_section(runs, planned, command, finished=None):
-    """The README's quote of the study: STUDY.md less its epoch-by-epoch tables, built from the
-    same pieces, so that the two never disagree."""
+def answer(runs, language="en"):
+    """The README's first-screen answer: at most five lines, every number from the runs."""
     rows = table(runs)
-    long_runs = [run for run in runs.values() if run["every"]]
     plain_epochs = max((row["epochs"] for row in rows), default=0)
-    lines = ["The numbers as `make study` generated them, quoted from `results/STUDY.md`:", "",
-             "> " + summary_line(runs, planned, command, finished), "",
-             "**Plain runs at the blog's settings**", "", *plain_runs_section(rows)]
-    if long_runs:
-        every = long_runs[0]["every"]
-        lines += ["", f"**Long schedules** (each one evaluated every {every} epochs in "
-                      "`results/STUDY.md`)", "", *long_schedules_table(long_runs)]
-    lines += ["", "**Verdict (written by study.py from the numbers):**", "",
-              verdict(rows, long_runs, plain_epochs), "", *closing_notes(runs)]
+    blogs = pooled(rows, plain_epochs, BLOGS_ACTIVATION)
+    if not blogs:
+        return "No run has finished yet." if language == "en" else "还没有完成的训练。"
+    chance = max((row["max_probability"] for row in rows if row["epochs"] == plain_epochs
+                  and row["max_probability"] is not None), default=None)
+    summaries = [long_summary(run) for run in runs.values()
+                 if run["every"] and run["activation"] == BLOGS_ACTIVATION and run["evaluations"]]
+    reached_at = sorted(s["probability_first"] for s in summaries if s["probability_first"])
+    running = sum(s["stopped_by"] is None for s in summaries)
+    spread = mse_distribution(runs, plain_epochs)
+    if language == "zh-CN":
+        lines = [f"- **博客的 {plain_epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
+                 f"{BLOG_FIGURE}%（95% 置信上界 {percent(blogs['upper_bound'])}）；最好的一次 MSE 是博客的 "
+                 f"{blogs['best_mse_over_blogs']:.0f} 倍。"]
+        if spread:
+            lines.append(f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {plain_epochs} 轮训练达到博客 MSE "
+                         f"的概率约为 {scientific(spread['chance'])}（这是外推，不是测量）。")
+        if chance is not None:
+            lines.append("- **测试样本的运气：** " + (
+                "模拟 100,000 次像博客那样的 1,000 对随机测试，对这些网络没有一次显示出该数字。"
+                if chance == 0 else
+                f"像博客那样随机抽 1,000 对来测试，显示出该数字的概率最多 {percent(chance, 3)}。"))
+        if summaries:
+            lines.append(f"- **训练更久：** {len(summaries)} 个长训练中 {len(reached_at)} 个达到（一半以上的"
+                         f"随机测试显示该数字）" + (f"，最早在第 {reached_at[0]} 轮" if reached_at else "")
+                         + (f"；{running} 个仍在运行" if running else "") + "。")
+        return "\n".join(lines)
+    lines = [f"- **At the blog's {plain_epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
+             f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
+             f"{percent(blogs['upper_bound'])}); the best MSE was "
+             f"{blogs['best_mse_over_blogs']:.0f} times the blog's."]
+    if spread:
+        lines.append(f"- **Extrapolated:** a normal fit to log10(MSE) gives a {plain_epochs}-epoch "
+                     f"run a {scientific(spread['chance'])} chance of the blog's MSE (an "
+                     "extrapolation, not a measurement).")
+    if chance is not None:
+        lines.append("- **A lucky test sample:** " + (
+            "not one of 100,000 simulated 1,000-pair tests like the blog's showed the figure, "
+            "for any of these networks." if chance == 0 else
+            f"a random 1,000-pair test like the blog's shows the figure at most "
+            f"{percent(chance, 3)} of the time for these networks."))
+    if summaries:
+        lines.append(f"- **Training longer:** {len(reached_at)} of {len(summaries)} long "
+                     "schedules of the blog's LSTM reached it (half of random tests showing the "
+                     "figure)" + (f", after {reached_at[0]} epochs" if len(reached_at) == 1 else
+                                  f", the first after {reached_at[0]} epochs" if reached_at else "")
+                     + (f"; {running} still running" if running else "") + ".")
     return "\n".join(lines)
 
 
@@ -301,32 +454,39 @@ def summary_line(runs, planned, command, finished=None):
 def plain_runs_section(rows):
     some_unknown = any(row["probability_known"] < row["n"] for row in rows)
     lines = [
-        "MSE and the blog's figure on the study's fixed 1,000 pairs (evaluate.py's seed 0); exact "
-        "sums over all pairs. 'chance' is the largest, over the runs, share of random 1,000-pair "
-        "tests that show the blog's figure (Monte Carlo, 100,000 draws"
+        "The blog's figure and the MSE are on the study's fixed 1,000 pairs (evaluate.py's seed "
+        "0). 'Chance' is the largest, over the runs, share of random 1,000-pair tests that show "
+        "the blog's figure (Monte Carlo, 100,000 draws"
         + ("; '-' for runs trained before the study kept it)." if some_unknown else ")."),
         "",
-        "| recurrent activation | engine | epochs | n | MSE: mean | best | best / blog's "
-        "| blog's figure: mean | std | min | max | runs reaching 99.98892793562263% "
-        "| 95% upper bound | chance | exact sums, all pairs: mean | std | min | max "
-        "| never-seen pairs: mean |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| recurrent activation | engine | epochs | runs | reaching 99.98892793562263% "
+        "| 95% upper bound | chance | best MSE | best / blog's MSE |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        figure, mse = row["blog_figure"], row["mse"]
-        exact = row.get("exact_sum_accuracy")
-        unseen = row.get("unseen_exact_sum_accuracy")
-        exact_cells = (f"{exact['mean']:.2f}% | {exact['std']:.2f} | {exact['min']:.2f}% | "
-                       f"{exact['max']:.2f}%" if exact else "- | - | - | -")
-        unseen_cell = f"{unseen['mean']:.2f}%" if unseen else "-"
         chance = (f"{percent(row['max_probability'], 3)} ({row['probability_known']} runs)"
                   if row["max_probability"] is not None else "-")
         lines.append(
             f"| {row['activation']} | {row['engine']} | {row['epochs']} | {row['n']} | "
-            f"{mse['mean']:.3g} | {mse['min']:.3g} | {row['best_mse_over_blogs']:.0f}x | "
-            f"{figure['mean']:.4f}% | {figure['std']:.4f} | {figure['min']:.4f}% | "
-            f"{figure['max']:.4f}% | {row['reached']} of {row['n']} | "
-            f"{percent(row['upper_bound'])} | {chance} | {exact_cells} | {unseen_cell} |")
+            f"{row['reached']} of {row['n']} | {percent(row['upper_bound'])} | {chance} | "
+            f"{row['mse']['min']:.3g} | {row['best_mse_over_blogs']:.0f}x |")
+    lines += ["", "The same runs' figures: mean and sample standard deviation (in percentage "
+                  "points), lowest and highest. Exact sums: all output bits right, over every "
+                  "pair.", "",
+              "| recurrent activation | engine | blog's figure: mean | std (pp) | lowest "
+              "| highest | exact sums: mean | std (pp) | lowest | highest | never-seen pairs: "
+              "mean |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        figure = row["blog_figure"]
+        exact = row.get("exact_sum_accuracy")
+        unseen = row.get("unseen_exact_sum_accuracy")
+        unseen_cell = f"{unseen['mean']:.2f}%" if unseen else "-"
+        exact_cells = (f"{exact['mean']:.2f}% | {exact['std']:.2f} | {exact['min']:.2f}% | "
+                       f"{exact['max']:.2f}%" if exact else "- | - | - | -")
+        lines.append(
+            f"| {row['activation']} | {row['engine']} | {figure['mean']:.4f}% | "
+            f"{figure['std']:.4f} | {figure['min']:.4f}% | {figure['max']:.4f}% | "
+            f"{exact_cells} | {unseen_cell} |")
     plain_epochs = max((row["epochs"] for row in rows), default=0)
     everything = pooled(rows, plain_epochs)
     if everything:
@@ -389,17 +549,29 @@ def closing_notes(runs):
     output_bits = "/".join(str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()}))
     return ["Standard deviations are sample standard deviations (n - 1). Exact sums: all "
             f"{output_bits or data.BINARY_DIM + 1} output bits right, an output counting as 1 "
-            "when it is >= 0.5. The 95% upper bound is exact (Clopper-Pearson, one-sided).", "",
-            "Single runs do not carry across machines: the same seed on another processor "
-            "trains a different network (float rounding differs, and training amplifies it). "
-            "The distributions above, and the verdict, are what another machine should "
-            f"reproduce. These runs: {machine_names(runs)}.", ""]
+            "when it is >= 0.5. The 95% upper bound is exact (Clopper-Pearson, one-sided, "
+            "scipy.stats).", "",
+            "Single runs do not carry across machines, nor across thread counts: the same seed "
+            "on another processor, or computed by another number of threads, trains a different "
+            "network (float rounding differs, and training amplifies it). Whether the "
+            "distributions above come out the same on another machine has not been tried. "
+            f"These runs: {run_settings(runs)}.", ""]
 
 
-def machine_names(runs):
-    names = sorted({f"{run['machine'].get('processor') or 'processor not recorded'}, "
-                    f"{run['machine'].get('cpus')} CPUs" for run in runs.values()})
-    return "; ".join(names) if names else "none yet"
+def run_settings(runs):
+    """Where and how the runs were computed, with how many runs each: processor, the cores a
+    run had, and the backend whose generator drew the initial weights."""
+    counts = {}
+    for run in runs.values():
+        if "versions" not in run:  # a long schedule under way: it is counted once finished
+            continue
+        processor = run["machine"].get("processor") or "processor not recorded"
+        cores = (f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run" if run.get("cores")
+                 else f"{run['machine'].get('cpus')} CPUs")
+        backend = run.get("versions", {}).get("backend", "an unrecorded backend")
+        key = f"{processor}, {cores}, initial weights from {backend}"
+        counts[key] = counts.get(key, 0) + 1
+    return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -412,7 +584,8 @@ def plot(runs, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (losses, long_axis, plain_axis) = plt.subplots(1, 3, figsize=(18, 5))
+    figure, ((losses, long_axis), (plain_axis, spread_axis)) = plt.subplots(2, 2,
+                                                                           figsize=(15, 10))
     colours = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
     for run in runs.values():
         epochs = np.arange(1, len(run["loss_per_epoch"]) + 1)
@@ -470,6 +643,28 @@ def plot(runs, path):
     plain_axis.set(yscale="log", ylabel="MSE on 1,000 fresh pairs, log scale",
                    title="Plain runs at the blog's settings: one point per run")
     plain_axis.legend(fontsize=8)
+
+    # How far the blog's MSE lies from the runs: their log10(MSE) over every pair, the normal
+    # curve fitted to it, and the blog's value far out in its tail.
+    epochs = max((run["epochs"] for run in runs.values() if not run["every"]), default=0)
+    spread = mse_distribution(runs, epochs)
+    if spread:
+        values = np.asarray(spread["log10_values"])
+        low = min(values.min(), np.log10(BLOG_MSE)) - 0.2
+        grid = np.linspace(low, values.max() + 0.2, 400)
+        spread_axis.hist(values, bins=20, density=True, color="tab:blue", alpha=0.5,
+                         label=f"{spread['n']} runs of the blog's LSTM, {epochs} epochs")
+        spread_axis.plot(grid, scipy.stats.norm.pdf(grid, spread["log10_mean"],
+                                                    spread["log10_std"]),
+                         color="tab:blue", label="normal fit")
+        spread_axis.axvline(np.log10(BLOG_MSE), color="black", linestyle=":",
+                            label=f"the blog's MSE {BLOG_MSE:.3g}")
+        spread_axis.set(xlabel="log10(MSE over every pair)", ylabel="density",
+                        title=f"Extrapolated chance of the blog's MSE: "
+                              f"{scientific(spread['chance'])}")
+        spread_axis.legend(fontsize=8)
+    else:
+        spread_axis.set_axis_off()
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
@@ -486,23 +681,35 @@ def write_atomically(path, text):
     os.replace(temporary, path)
 
 
-def with_readme_section(text, section):
-    """`text` with its study section, the lines between the README_MARKERS lines, replaced by
-    `section` (a marker quoted inside a line is not a marker)."""
-    start, end = README_MARKERS
+def readme_language(text):
+    """The language of the one pair of README_MARKERS lines in `text` (ValueError if none, or
+    not exactly one pair in order)."""
     lines = text.split("\n")
-    if lines.count(start) != 1 or lines.count(end) != 1 or lines.index(start) > lines.index(end):
-        raise ValueError(f"it needs one line '{start}' and, after it, one line '{end}' around "
-                         "the study's section")
+    found = [language for language, (start, end) in README_MARKERS.items()
+             if start in lines or end in lines]
+    if len(found) == 1:
+        start, end = README_MARKERS[found[0]]
+        if lines.count(start) == 1 and lines.count(end) == 1 and \
+                lines.index(start) < lines.index(end):
+            return found[0]
+    pairs = " or ".join(f"'{start}' ... '{end}'" for start, end in README_MARKERS.values())
+    raise ValueError(f"it needs one pair of lines {pairs} around the study's answer")
+
+
+def with_readme_section(text, section):
+    """`text` with its answer, the lines between its README_MARKERS lines, replaced by
+    `section` (a marker quoted inside a line is not a marker)."""
+    start, end = README_MARKERS[readme_language(text)]
+    lines = text.split("\n")
     before, after = lines[:lines.index(start) + 1], lines[lines.index(end):]
     return "\n".join(before + section.rstrip("\n").split("\n") + after)
 
 
 def readme_problem(path):
-    """Why the study could not rewrite --readme's section, or None: asked before any training."""
+    """Why the study could not rewrite --readme's answer, or None: asked before any training."""
     try:
         with open(path, encoding="utf-8") as file:
-            with_readme_section(file.read(), "")
+            readme_language(file.read())
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return f"cannot use --readme {path}: {getattr(error, 'strerror', None) or error}"
     if not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
@@ -510,14 +717,13 @@ def readme_problem(path):
     return None
 
 
-def write_report(results, readme, runs, planned, command, finished):
-    """STUDY.md and the plot in `results`, and `readme`'s study section if one is given, from
-    `runs` (finished runs and, shown as far as they go, unfinished long schedules)."""
+def write_report(results, readmes, runs, planned, command, finished):
+    """STUDY.md and the plot in `results`, and the answer in each of `readmes`, in its own
+    language, from `runs` (finished runs and, as far as they go, unfinished long schedules)."""
     write_atomically(os.path.join(results, "STUDY.md"),
                      study_markdown(runs, planned, command, finished=finished))
     plot(runs, os.path.join(results, "learning_curves.png"))
-    if readme:
+    for readme in readmes or ():
         with open(readme, encoding="utf-8") as file:
             text = file.read()
-        write_atomically(readme, with_readme_section(
-            text, readme_section(runs, planned, command, finished=finished)))
+        write_atomically(readme, with_readme_section(text, answer(runs, readme_language(text))))

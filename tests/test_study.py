@@ -114,7 +114,7 @@ def test_verdict_says_when_the_long_schedule_reached_the_figure():
     assert "fixed sample first showed the figure at epoch 50" in text
     assert "all sums were right from epoch 75" in text
     assert "1 of 1 long schedules of this code reached the figure" in text
-    assert "the first after 75 epochs (evaluated every 25)" in text
+    assert "after 75 epochs (evaluated every 25)" in text and "the first" not in text
 
 
 def test_verdict_says_where_a_long_schedule_plateaus():
@@ -148,7 +148,7 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
     runs = {f"{engine}{seed}": plain(engine, seed, 0.01 * seed)
             for engine in ("jax", "keras") for seed in (1, 2, 3)}
     text = study_report.verdict(study_report.table(runs), [])
-    assert "0 of 6 runs at the blog's 100 epochs" in text
+    assert "0 of 6 runs of the blog's LSTM at the blog's 100 epochs" in text
     assert f"at most {100 * (1 - 0.05 ** (1 / 6)):.1f}%" in text
     assert f"{0.01 / study_report.BLOG_MSE:.0f} times the blog's" in text
     assert "the engine is not what separates these runs from the blog" in text
@@ -188,28 +188,71 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
     assert resumed[run_id]["evaluations"] == whole[run_id]["evaluations"]
 
 
-def test_readme_section_is_rewritten_from_the_study(finished, tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text("# Title\n\nbefore, between `<!-- study -->` markers:\n<!-- study -->\n"
-                      "old numbers\n<!-- /study -->\nafter 中文\n", encoding="utf-8")
+def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
+    english, chinese = tmp_path / "README.md", tmp_path / "README.zh-CN.md"
+    english.write_text("# Title\n\nbefore, between `<!-- study -->` markers:\n<!-- study -->\n"
+                       "old numbers\n<!-- /study -->\nafter 中文\n", encoding="utf-8")
+    chinese.write_text("# 标题\n<!-- study:zh-CN -->\n旧的\n<!-- /study:zh-CN -->\n结尾\n",
+                       encoding="utf-8")
     assert study.main(TINY_STUDY + ["--results", str(finished), "--report",
-                                    "--readme", str(readme)]) == 0
-    text = readme.read_text(encoding="utf-8")
+                                    "--readme", str(english), str(chinese)]) == 0
+    runs = json.loads((finished / "study.json").read_text())["runs"]
+    text = english.read_text(encoding="utf-8")
     before, rest = text.split("<!-- study -->\n")
     section, after = rest.split("<!-- /study -->")
     assert before == "# Title\n\nbefore, between `<!-- study -->` markers:\n"
     assert after == "\nafter 中文\n"
-    assert "old numbers" not in section
-    markdown = (finished / "STUDY.md").read_text()
-    # The quote is STUDY.md's summary: its tables' rows and its verdict, word for word.
-    verdict = markdown.split("## Verdict\n\n")[1]
-    assert verdict.strip() in section
-    rows = [line for line in markdown.splitlines() if line.startswith(("| keras2_hard_sigmoid |",
-                                                                        "| sigmoid |"))]
-    assert any("| 4 of 4 |" in row for row in rows)  # the long schedules' table
-    for row in rows:
-        assert row in section
-    assert "### " not in section  # the epoch-by-epoch tables stay in STUDY.md
+    assert section == study_report.answer(runs) + "\n"
+    assert "- **At the blog's 2 epochs:** 0 of 3 runs of the blog's LSTM" in section
+    assert len(section.splitlines()) <= 5
+    text = chinese.read_text(encoding="utf-8")
+    assert text == ("# 标题\n<!-- study:zh-CN -->\n" + study_report.answer(runs, "zh-CN")
+                    + "\n<!-- /study:zh-CN -->\n结尾\n")
+    assert "3 次训练中 0 次达到" in text
+
+
+def plain_runs(log10_mses, epochs=100):
+    return {f"seed{seed}": {"activation": "keras2_hard_sigmoid", "engine": "jax", "seed": seed,
+                            "epochs": epochs, "every": 0,
+                            "figures": {"exhaustive_mse": 10 ** value,
+                                        "blog_figure": (1 - 10 ** value) * 100,
+                                        "sampled_mse": 10 ** value}}
+            for seed, value in enumerate(log10_mses, 1)}
+
+
+def test_the_mse_spread_and_its_extrapolation():
+    from scipy import stats
+
+    values = np.random.RandomState(0).normal(-2.2, 0.25, 40)
+    spread = study_report.mse_distribution(plain_runs(values), 100)
+    mean, std = values.mean(), values.std(ddof=1)
+    assert spread["n"] == 40 and spread["log10_mean"] == pytest.approx(mean)
+    assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(study_report.BLOG_MSE)
+                                                             - mean) / std))
+    assert spread["chance_low"] <= spread["chance"] <= spread["chance_high"]
+    assert spread["shapiro_p"] == pytest.approx(stats.shapiro(values).pvalue)
+    assert spread["shapiro_p"] > 0.05  # drawn from a normal distribution
+    assert spread == study_report.mse_distribution(plain_runs(values), 100)  # seeded bootstrap
+    # Two clusters are not normal: the words say the fit is doubtful.
+    lumpy = np.concatenate([np.full(20, -2.5), np.full(20, -1.5)]) + np.linspace(0, 0.01, 40)
+    text = study_report.spread_sentence(study_report.mse_distribution(plain_runs(lumpy), 100))
+    assert "rejects normality" in text and "an extrapolation" in text
+    assert study_report.mse_distribution(plain_runs(values[:7]), 100) is None
+
+
+def test_the_time_table_counts_schedules_that_stopped():
+    stopped = long_run([evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
+                       stopped_by="the stop rule")  # chance 0.5 at epoch 125: stops there
+    capped = long_run([evaluation(epoch, 99.9, 0.01) for epoch in range(25, 501, 25)])
+    capped["epochs"] = 500
+    rows = {row["epoch"]: row for row in study_report.time_table([stopped, capped])}
+    assert rows[100] == {"epoch": 100, "schedules": 2, "stopped": 0, "running": 2,
+                         "median": pytest.approx(0.205), "low": 0.01, "high": 0.4}
+    assert rows[250] == {"epoch": 250, "schedules": 2, "stopped": 1, "running": 1,
+                         "median": 0.01, "low": 0.01, "high": 0.01}
+    # At 1,000 only the schedule that stopped counts: the other ended at its cap of 500.
+    assert rows[1000] == {"epoch": 1000, "schedules": 1, "stopped": 1, "running": 0,
+                          "median": None, "low": None, "high": None}
 
 
 @pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",
