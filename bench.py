@@ -1,6 +1,6 @@
 """Benchmark: the blog's training code against this project's, each in a process of its own.
 
-    .venv/bin/python bench.py --json results/bench.json     # make bench: about 15 minutes
+    .venv/bin/python bench.py --json results/bench.json     # make bench: about 20 minutes
     .venv/bin/python bench.py --runs 1 --epochs 1 --whole-epochs 1    # a quick look
 
 Paths, each run in a fresh Python process so that no two share TensorFlow's or XLA's thread
@@ -17,7 +17,11 @@ project as the median of the per-round ratios.
 Whole command, what a user waits for: `--runs` alternating pairs of the blog's whole script
 (draw its data with its own loop, build, fit `--whole-epochs` epochs, save) and
 `train_lstm_adder.py --epochs N`, start-up and saving included.
-It also times `evaluate.py --exhaustive`'s forward pass over every pair.
+From each whole command, the seconds that are not training (starting Python, the imports, the
+data, compiling, saving). It also times `evaluate.py --exhaustive`'s forward pass over every
+pair, evaluate.py's whole commands (default, `--add`, `--exhaustive`), and the study's
+throughput: runs an hour with 1 worker and with 2 (`study.py --workers`), 2 short runs a study,
+alternating, which is what sets study.py's default of one worker per core.
 
 FLOP count of one training epoch, N samples, T = 16 steps, u = 256 units, one input, 9 outputs
 (a multiply-add counts 2), for a plain pass; the project's engine does less (its first steps
@@ -42,6 +46,8 @@ from record import machine
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PATHS = ("blog", "project", "project --engine keras")
+# evaluate.py as a user runs it, whole commands (on the shipped model).
+EVALUATE_COMMANDS = ((), ("--add", "200", "55"), ("--exhaustive",))
 
 
 def epoch_flop(samples, bits=8, units=256):
@@ -164,6 +170,9 @@ def main(argv=None):
                         help="timed epochs per run, after one warm-up epoch")
     parser.add_argument("--whole-epochs", type=positive_int, default=20,
                         help="epochs of the whole-command comparison")
+    parser.add_argument("--study-epochs", type=positive_int, default=10,
+                        help="epochs of each run in the study's throughput (2 runs a study, with "
+                             "1 worker and with 2)")
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--child", choices=PATHS + ("gemm",), help=argparse.SUPPRESS)
     parser.add_argument("--save", default="", help=argparse.SUPPRESS)
@@ -193,7 +202,7 @@ def compare(args, argv):
                   f"{statistics.median(times):.3f} s/epoch (median of {len(times)}), "
                   f"peak RSS {peak / 2**20:,.0f} MiB", flush=True)
 
-    whole = {"blog": [], "project": []}
+    whole, startup = {"blog": [], "project": []}, {"blog": [], "project": []}
     with tempfile.TemporaryDirectory() as folder:
         for run in range(args.runs):
             commands = {
@@ -203,10 +212,37 @@ def compare(args, argv):
                             "--output", os.path.join(folder, "project.h5")],
             }
             for name, command in commands.items():
-                seconds, _, _ = timed_child(command)
+                seconds, _, stdout = timed_child(command)
+                # What is not training: starting Python, imports, the data, compiling, saving.
+                if name == "blog":
+                    training = sum(json.loads(stdout)["epoch_seconds"])
+                else:
+                    with open(os.path.join(folder, "project.json")) as file:
+                        training = json.load(file)["wall_seconds"]
                 whole[name].append(seconds)
+                startup[name].append(seconds - training)
                 print(f"whole {run + 1}/{args.runs}  {name:<8} {args.whole_epochs} epochs: "
-                      f"{seconds:.1f} s", flush=True)
+                      f"{seconds:.1f} s, of which {seconds - training:.1f} s not training",
+                      flush=True)
+
+    evaluations = {" ".join(options) or "(default)": [] for options in EVALUATE_COMMANDS}
+    studies = {workers: [] for workers in (1, 2)}
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(args.runs):
+            for options in EVALUATE_COMMANDS:
+                seconds, _, _ = timed_child(["evaluate.py", *options])
+                evaluations[" ".join(options) or "(default)"].append(seconds)
+            for workers in studies:
+                results_folder = os.path.join(folder, f"study-{run}-{workers}")
+                seconds, _, _ = timed_child(
+                    ["study.py", "--seeds", "2", "--other-seeds", "0", "--keras-seeds", "0",
+                     "--long-epochs", "0", "--activations", "keras2_hard_sigmoid",
+                     "--epochs", str(args.study_epochs), "--workers", str(workers),
+                     "--results", results_folder])
+                studies[workers].append(2 * 3600 / seconds)
+                print(f"study {run + 1}/{args.runs}  {workers} worker{'s' if workers > 1 else ''}: "
+                      f"2 runs of {args.study_epochs} epochs in {seconds:.1f} s, "
+                      f"{studies[workers][-1]:.0f} runs an hour", flush=True)
 
     _, _, stdout = timed_child(["bench.py", "--child", "gemm"])
     peaks = json.loads(stdout)
@@ -240,7 +276,18 @@ def compare(args, argv):
           f"{statistics.median(whole['blog']):.1f} s, project "
           f"{statistics.median(whole['project']):.1f} s: {statistics.median(whole_ratios):.2f}x "
           f"(median of per-pair ratios {', '.join(f'{r:.2f}' for r in whole_ratios)})")
+    print("not training in the whole command (start-up, imports, data, compiling, saving): "
+          + ", ".join(f"{name} {statistics.median(seconds):.1f} s" for name, seconds
+                      in startup.items()) + " (medians)")
     print(f"evaluate.py --exhaustive: forward pass over 65,536 pairs {forward_seconds:.2f} s")
+    print("evaluate.py, whole commands (medians): " + ", ".join(
+        f"{options} {statistics.median(seconds):.2f} s" for options, seconds
+        in evaluations.items()))
+    study_ratios = [two / one for one, two in zip(studies[1], studies[2])]
+    print(f"study throughput, runs of {args.study_epochs} epochs an hour (medians): 1 worker "
+          f"{statistics.median(studies[1]):.0f}, 2 workers {statistics.median(studies[2]):.0f}: "
+          f"{statistics.median(study_ratios):.2f}x (per-round ratios "
+          f"{', '.join(f'{r:.2f}' for r in study_ratios)})")
 
     if args.json:
         with open(args.json, "w") as file:
@@ -252,7 +299,12 @@ def compare(args, argv):
                        "whole_command_epochs": args.whole_epochs,
                        "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
                        "whole_command_speedup_median": statistics.median(whole_ratios),
-                       "exhaustive_forward_seconds": forward_seconds}, file, indent=1)
+                       "whole_command_seconds_not_training": startup,
+                       "exhaustive_forward_seconds": forward_seconds,
+                       "evaluate_whole_command_seconds": evaluations,
+                       "study_epochs": args.study_epochs,
+                       "study_runs_an_hour": {str(k): v for k, v in studies.items()},
+                       "study_two_workers_over_one": study_ratios}, file, indent=1)
     return 0
 
 
