@@ -58,10 +58,10 @@ def make_parser():
     parser.add_argument("--model", default=SHIPPED_MODEL,
                         help="the model file (.h5 or .keras); by default the one the repository "
                              "ships, from any folder")
-    parser.add_argument("--samples", type=positive_int, default=1000,
-                        help="fresh pairs drawn the blog's way")
-    parser.add_argument("--seed", type=whole_number, default=0,
-                        help="seed of the fresh pairs (training's default seed is 1)")
+    parser.add_argument("--samples", type=positive_int,
+                        help="fresh pairs drawn the blog's way (default: 1000, the blog's)")
+    parser.add_argument("--seed", type=whole_number,
+                        help="seed of the fresh pairs (default: 0; training's default seed is 1)")
     parser.add_argument("--exhaustive", action="store_true",
                         help=f"evaluate every pair of operands (up to {EXHAUSTIVE_MAX_BITS} bits)")
     parser.add_argument("--add", nargs=2, type=whole_number, metavar=("A", "B"),
@@ -264,7 +264,7 @@ def percent(fraction):
 def print_examples(result):
     width = max(len(str(e["true_sum"])) for e in result["examples"]) if result["examples"] else 1
     for example in result["examples"]:
-        mark = "✓" if example["right"] else f"✗ ({example['true_sum']})"
+        mark = "✓" if example["right"] else f"✗ the true sum is {example['true_sum']}"
         print(f"  {example['first_operand']:>{width}} + {example['second_operand']:>{width}} = "
               f"{example['network_sum']:>{width}}  {mark}")
 
@@ -334,7 +334,7 @@ def print_report(info, model_path, description, result, split_note):
               "failures")
         print("   " + ", ".join(f"{w['sum']} ({w['wrong']} of {w['pairs']} wrong)"
                                 for w in spread["worst"][:5]))
-    print("Examples (failures first):")
+    print("Examples, the network's sums (failures first):")
     print_examples(result)
 
 
@@ -377,6 +377,11 @@ def run(argv):
         except OSError as error:
             parser.error(f"--plot {args.plot!r}: cannot write there ({error.strerror or error})")
         args.exhaustive = True
+    if args.exhaustive and (args.samples is not None or args.seed is not None):
+        parser.error("--samples and --seed choose random pairs; --exhaustive (and --plot) "
+                     "evaluates every pair instead: use one or the other")
+    args.samples = 1000 if args.samples is None else args.samples
+    args.seed = 0 if args.seed is None else args.seed
     try:
         network, info = model_file.read(args.model)
     except model_file.ModelFileError as error:
@@ -387,7 +392,8 @@ def run(argv):
     if args.add is not None:
         for operand in args.add:
             if not 0 <= operand < 2**bits:
-                parser.error(f"--add: {operand} is not a {bits}-bit operand (0..{2**bits - 1})")
+                parser.error(f"--add: {operand} does not fit in the model's {bits} bits "
+                             f"(0..{2**bits - 1})")
         one = add_one(network, bits, *args.add)
         if args.json:
             print(json.dumps({"model": args.model, "bits": bits, "addition": one}))

@@ -6,9 +6,11 @@ accuracies, so the picture and the text cannot disagree (tests/test_plots.py che
 """
 import numpy as np
 
-# The map's classes, in the order of CLASS_COLOURS: a lighter shade for the pairs seen in training.
+# The map's classes, in the order of CLASS_COLOURS: right in green (lighter for the pairs seen in
+# training), wrong in red, or dark purple where the pair was seen in training, so that the two
+# kinds of failure stay apart even where cells are 2 pixels wide.
 RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN, RIGHT_SEEN, WRONG_SEEN = range(4)
-CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#fdae61")
+CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#40004b")
 CLASS_NAMES = ("right, never seen", "wrong, never seen", "right, seen in training",
                "wrong, seen in training")
 SIZE_INCHES, DPI = (14, 8), 100  # 1,400 x 800 pixels: at least 2 pixels a cell for 256 x 256
@@ -61,17 +63,21 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
                 fontsize=8, frameon=False)
 
     positions = result["per_position"]
-    places.bar(range(len(positions)), [100 * p["accuracy"] for p in positions],
-               color="tab:blue")
+    # Both bar charts from 0 to 100%, each bar labelled: a cut axis would magnify differences
+    # of a percentage point into towers.
+    bars = places.bar(range(len(positions)), [100 * p["accuracy"] for p in positions],
+                      color="tab:blue")
+    places.bar_label(bars, fmt="%.1f", fontsize=7)
     places.set_xticks(range(len(positions)), [str(p["place_value"]) for p in positions])
-    lowest = min(100 * p["accuracy"] for p in positions)
-    places.set_ylim(max(0.0, lowest - (100 - lowest) * 0.5 - 0.5), 100)
+    places.set_ylim(0, 110)
     places.set(xlabel=f"output bit (place value; {positions[0]['place_value']} is the final carry)",
                ylabel="right (%)",
                title="Accuracy of each output bit")
     groups = result["by_carry_chain"]
-    chains.bar([g["longest_carry_chain"] for g in groups],
-               [100 * g["exact_sum_accuracy"] for g in groups], color="tab:purple")
+    bars = chains.bar([g["longest_carry_chain"] for g in groups],
+                      [100 * g["exact_sum_accuracy"] for g in groups], color="tab:purple")
+    chains.bar_label(bars, fmt="%.1f", fontsize=7)
+    chains.set_ylim(0, 110)
     chains.set(xlabel="longest chain of carries in the addition (below it: its number of pairs)",
                ylabel="sums right (%)", title="Exact sums by the longest carry chain")
     chains.set_xticks([g["longest_carry_chain"] for g in groups],

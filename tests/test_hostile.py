@@ -205,6 +205,8 @@ def test_the_loader_never_calls_keras_loading_or_unpickling(monkeypatch, tiny_mo
     (["--samples", "-5"], "not positive"),
     (["--samples", "many"], "not a whole number"),
     (["--seed", "x"], "not a whole number"),
+    (["--exhaustive", "--samples", "5000"], "--exhaustive (and --plot) evaluates every pair"),
+    (["--plot", "x.png", "--seed", "3"], "use one or the other"),
 ])
 def test_evaluate_bad_options(options, message, tmp_path):
     result = run_script("evaluate.py", *options)
@@ -213,8 +215,8 @@ def test_evaluate_bad_options(options, message, tmp_path):
 
 
 @pytest.mark.parametrize("operands,message", [
-    (["16", "1"], "16 is not a 4-bit operand"),
-    (["3", "-1"], "-1 is not a 4-bit operand"),
+    (["16", "1"], "16 does not fit in the model's 4 bits (0..15)"),
+    (["3", "-1"], "-1 does not fit in the model's 4 bits"),
     (["3", "three"], "not a whole number"),
 ])
 def test_evaluate_add_out_of_range(operands, message, tiny_model):
