@@ -40,7 +40,14 @@ if COMPILATION_CACHE:
     jax.config.update("jax_compilation_cache_dir", COMPILATION_CACHE)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
 
-BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # Keras's Adam defaults (Keras 2.2.4's too)
+BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
+
+
+def device():
+    """The device the training step runs on, as the run record names it ("cpu (cpu)", or a
+    GPU's platform and kind)."""
+    first = jax.devices()[0]
+    return f"{first.platform} ({first.device_kind})"  # Keras's Adam defaults (Keras 2.2.4's too)
 
 
 def keras2_hard_sigmoid(z):

@@ -337,6 +337,21 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
     return losses, seconds_so_far()
 
 
+def training_device(engine):
+    """What computed the training: JAX's device for the default engine (and for model.fit on
+    Keras's JAX backend), TensorFlow's for model.fit on TensorFlow (its first GPU, or the CPU)."""
+    import keras
+
+    if engine == "jax" or keras.backend.backend() == "jax":
+        import jax_lstm
+
+        return jax_lstm.device()
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"tensorflow: {gpus[0].name}" if gpus else "tensorflow: cpu"
+
+
 def prepare(args):
     """Seed everything, draw the blog's data and build the network, as `args` say."""
     backend.choose(args.engine)
@@ -398,6 +413,7 @@ def train(args):
         },
         "versions": versions(),
         "backend_chosen_by": backend_chosen_by,
+        "device": training_device(args.engine),
         "machine": machine(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),

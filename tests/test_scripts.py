@@ -92,6 +92,7 @@ def test_each_engine_imports_its_own_backend(tmp_path, engine, backend, tensorfl
     assert record["versions"]["backend"] == backend
     assert record["backend_chosen_by"] == f"--engine {engine}"
     assert ("tensorflow" in record["versions"]) == tensorflow
+    assert record["device"] == {"jax": "cpu (cpu)", "keras": "tensorflow: cpu"}[engine]
 
     # A KERAS_BACKEND the user set wins, and the record says so.
     result = subprocess.run([sys.executable, "train_lstm_adder.py", *map(str, TINY), "--output",
