@@ -1,19 +1,26 @@
-# Two commands on a fresh machine:
+# The two commands of the README, on a fresh machine:
 #   make reproduce   train the blog's model with the blog's settings, then evaluate it
 #   make test        the test suite
-#   make bench       the blog's training code against the project's (results/bench.json)
-#   make study       the reproduction study (results/)
-# Both create .venv/ from the requirements files first if it is missing or out of date.
+# Others: make venv (install only), make bench (speed, results/bench.json), make study (the
+# reproduction study, hours: it resumes), make evaluate (the model make reproduce trained).
+# Each creates .venv/ from the requirements files first if it is missing or out of date.
+# GPU=1 (make reproduce GPU=1): JAX's CUDA wheels from requirements-gpu.txt, for an NVIDIA GPU.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+REQUIREMENTS := $(if $(GPU),requirements-gpu.txt,requirements.txt)
 
-.PHONY: reproduce train evaluate test study bench venv dev-venv clean
+.PHONY: reproduce train evaluate test study bench venv dev-venv clean python-version
 
-$(VENV)/.runtime-installed: requirements.txt
+# TensorFlow 2.21's and JAX 0.10's wheels exist for Python 3.10 to 3.13 (tested here: 3.11).
+python-version:
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "make: Python 3.10 to 3.13 is needed (TensorFlow 2.21 and JAX wheels), and $(PYTHON) is %d.%d: run make PYTHON=python3.11 (or another)" % v)'
+
+$(VENV)/.runtime-installed: requirements.txt $(REQUIREMENTS)
+	@$(MAKE) --no-print-directory python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
@@ -34,9 +41,9 @@ evaluate: venv
 	$(PY) evaluate.py --model LSTM_Operation.h5
 
 # Hours of CPU: run it in the background (nohup make study > study.log 2>&1 &); it resumes.
-# It rewrites results/ and the README's study section after every run.
+# It rewrites results/ and the answer in both READMEs after every run.
 study: venv
-	$(PY) study.py --readme README.md
+	$(PY) study.py --readme README.md README.zh-CN.md
 
 bench: venv
 	$(PY) bench.py --json results/bench.json
