@@ -1,0 +1,88 @@
+"""The documents stay true: every relative link and file path they name exists, every option they
+show is one its script accepts, and every make target they name is in the Makefile."""
+import glob
+import os
+import re
+
+import pytest
+
+from conftest import ROOT, run_script
+
+SCRIPTS = ("train_lstm_adder.py", "evaluate.py", "study.py", "bench.py")
+DOCUMENTS = sorted(["README.md", "README.zh-CN.md",
+                    *(os.path.relpath(path, ROOT) for path in glob.glob(f"{ROOT}/docs/*.md"))])
+
+
+@pytest.fixture(scope="module")
+def known():
+    """What the documents may name: each script's options (from its --help), the make targets."""
+    options = {}
+    for script in SCRIPTS:
+        result = run_script(script, "--help")
+        assert result.returncode == 0, result.stderr
+        options[script] = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", result.stdout))
+    with open(os.path.join(ROOT, "Makefile")) as file:
+        targets = set(re.findall(r"^([a-z][a-z-]*):", file.read(), re.MULTILINE))
+    return options, targets
+
+
+def problems(path, text, options, targets):
+    """Every reference in one document that does not hold, as readable lines."""
+    found = []
+    folder = os.path.dirname(os.path.join(ROOT, path))
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue  # a web address or an anchor in the same page
+        if not os.path.exists(os.path.join(folder, target.split("#")[0])):
+            found.append(f"{path}: link to {target}, which does not exist")
+    code = re.findall(r"```[^\n]*\n(.*?)```", text, re.DOTALL) + re.findall(r"`([^`\n]+)`", text)
+    for span in code:
+        for line in span.splitlines():
+            for token in re.findall(r"(?<![\w./-])((?:[\w.-]+/)+[\w.-]*|[\w-]+\.py)\b", line):
+                # A path names a file (an extension) or a folder (a final /); placeholders
+                # (FILE, ADDRESS), the virtual environment and paths outside the repository
+                # are not the documents' to check.
+                looks_like_a_path = (re.search(r"\.[a-z0-9]+$|/$", token) and ".." not in token
+                                     and not re.search(r"[A-Z]{3,}|^\.venv/", token))
+                if looks_like_a_path and not any(
+                        os.path.exists(os.path.join(base, token)) for base in (ROOT, folder)):
+                    found.append(f"{path}: names the file {token}, which does not exist")
+            named = [script for script in SCRIPTS if script in line]
+            allowed = options[named[-1]] if named else set().union(*options.values())
+            after = line.split(named[-1], 1)[1] if named else line
+            for option in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", after):
+                if option not in allowed:
+                    found.append(f"{path}: shows {option} for {named[-1] if named else 'a script'}"
+                                 ", which it does not accept")
+            for target in re.findall(r"\bmake ([a-z][a-z-]*)", line):
+                if target not in targets:
+                    found.append(f"{path}: names make {target}, which the Makefile lacks")
+    return found
+
+
+@pytest.mark.parametrize("path", DOCUMENTS)
+def test_every_reference_holds(path, known):
+    with open(os.path.join(ROOT, path), encoding="utf-8") as file:
+        assert problems(path, file.read(), *known) == []
+
+
+def test_a_broken_reference_is_found(known):
+    text = ("See [the study](docs/gone.md) and ![x](results/gone.png).\n"
+            "```\n.venv/bin/python evaluate.py --exhaustiv\nmake reproduced\n```\n"
+            "Run `train_lstm_adder.py --epoch 3`, read `models/gone.h5` and `gone.py`.\n")
+    found = problems("README.md", text, *known)
+    assert found == [
+        "README.md: link to docs/gone.md, which does not exist",
+        "README.md: link to results/gone.png, which does not exist",
+        "README.md: shows --exhaustiv for evaluate.py, which it does not accept",
+        "README.md: names make reproduced, which the Makefile lacks",
+        "README.md: shows --epoch for train_lstm_adder.py, which it does not accept",
+        "README.md: names the file models/gone.h5, which does not exist",
+        "README.md: names the file gone.py, which does not exist",
+    ]
+
+
+def test_documents_name_no_issue_numbers():
+    for path in DOCUMENTS + ["results/STUDY.md"]:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as file:
+            assert not re.search(r"\b[Ii]ssue #?\d+|#\d+\b", file.read()), path
