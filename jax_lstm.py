@@ -297,3 +297,55 @@ class Trainer:
         kind, position, has_gauss, cached_gaussian = state["rng"]
         self.rng.set_state((kind, np.asarray(arrays["rng_keys"], np.uint32), position,
                             has_gauss, cached_gaussian))
+
+
+class BatchedTrainer:
+    """Several seeds' runs as one program: the training step mapped over the seeds (jax.vmap),
+    each seed with its own initial weights, data, shuffling and dropout masks, drawn by its own
+    Trainer's generator exactly as a run of its own draws them.
+
+    Each seed computes what its own run computes, to float rounding (tests/test_jax_lstm.py).
+    On a 2-core CPU one program of 2 to 8 seeds was slower per seed than separate runs, so the
+    study runs seeds apart; this is meant for a GPU, where S seeds in one program may cost
+    less than S programs. It has not been run on a GPU yet, and the study does not use it.
+    """
+
+    def __init__(self, trainers):
+        self.trainers = list(trainers)
+        first = self.trainers[0]
+        if any(t.recurrent_activation != first.recurrent_activation or t.keep != first.keep
+               for t in self.trainers):
+            raise ValueError("the seeds of one program must share the activation and dropout")
+
+        def stacked(name):
+            return [jnp.stack(values) for values in zip(*(getattr(t, name) for t in self.trainers))]
+
+        self.weights, self.moments, self.velocities = (stacked(name) for name in
+                                                       ("weights", "moments", "velocities"))
+        self.iteration, self.learning_rate = first.iteration, first.learning_rate
+        self.step = jax.jit(jax.vmap(
+            functools.partial(_train_step, recurrent_activation=first.recurrent_activation),
+            in_axes=(0, 0, 0, None, 0, 0, 0, None), out_axes=(0, 0, 0, None, 0)))
+
+    def train_epoch(self, Xs, Ys, batch_size):
+        """One epoch of every seed (Xs, Ys: one array each, all of one length); returns each
+        seed's mean loss, as Trainer.train_epoch does."""
+        orders = [t.rng.permutation(len(X)) for t, X in zip(self.trainers, Xs)]
+        units, keep = self.weights[1].shape[1], self.trainers[0].keep
+        losses = []
+        for start in range(0, len(Xs[0]), batch_size):
+            batches = [order[start:start + batch_size] for order in orders]
+            masks = [(t.rng.random_sample((len(batch), units)) < keep).astype(np.float32)
+                     / np.float32(keep) for t, batch in zip(self.trainers, batches)]
+            (self.weights, self.moments, self.velocities, self.iteration, values) = self.step(
+                self.weights, self.moments, self.velocities, self.iteration,
+                np.stack([X[batch] for X, batch in zip(Xs, batches)]),
+                np.stack([Y[batch] for Y, batch in zip(Ys, batches)]), np.stack(masks),
+                self.learning_rate)
+            losses.append((values, len(batches[0])))
+        return [sum(float(values[seed]) * count for values, count in losses) / len(Xs[0])
+                for seed in range(len(self.trainers))]
+
+    def numpy_weights(self, seed):
+        """The weights of the `seed`-th run (its place in `trainers`)."""
+        return [np.asarray(w[seed]) for w in self.weights]

@@ -3,11 +3,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import data
 import jax_lstm
 import model
+import train_lstm_adder
 
 
 def one_batch(bits=8, size=128, seed=0):
@@ -16,10 +16,17 @@ def one_batch(bits=8, size=128, seed=0):
 
 
 def keras_loss_and_gradients(net, X, Y):
-    with tf.GradientTape() as tape:
+    """Keras's own LSTM (its JAX backend's implementation, not jax_lstm.py's), differentiated."""
+    frozen = [variable.value for variable in net.non_trainable_variables]
+
+    def loss_of(trainable):
         # training=False: no dropout, so both sides see the same (all-ones) mask
-        loss = tf.reduce_mean(model.keras.losses.mean_squared_error(Y, net(X, training=False)))
-    return float(loss), [g.numpy() for g in tape.gradient(loss, net.trainable_variables)]
+        outputs, _ = net.stateless_call(trainable, frozen, X, training=False)
+        return jnp.mean(model.keras.losses.mean_squared_error(Y, outputs))
+
+    loss, gradients = jax.value_and_grad(loss_of)(
+        [variable.value for variable in net.trainable_variables])
+    return float(loss), [np.asarray(g) for g in gradients]
 
 
 @pytest.mark.parametrize("weight_scale", [1.0, 6.0])
@@ -142,3 +149,30 @@ def test_dropout_mask_keeps_80_percent_scaled():
     mask = np.concatenate(masks)
     assert set(np.unique(mask)) == {0.0, np.float32(1 / 0.8)}
     assert abs((mask > 0).mean() - 0.8) < 0.01
+
+
+def test_seeds_batched_in_one_program_compute_each_seeds_own_run():
+    # Three seeds as one vmapped program against each seed trained alone: the same data,
+    # shuffling, dropout masks and Adam steps, so the same weights to float rounding.
+    options = ["--bits", "4", "--data-size", "200", "--batch-size", "64"]
+    runs = []
+    for seed in (1, 2, 3):
+        args = train_lstm_adder.parse_args(options + ["--seed", str(seed)])
+        net, _, _, X, Y = train_lstm_adder.prepare(args)
+        runs.append((net.get_weights(), X, Y, seed))
+
+    def trainer(weights, seed):
+        return jax_lstm.Trainer(weights, "keras2_hard_sigmoid", seed=seed)
+
+    batched = jax_lstm.BatchedTrainer(trainer(weights, seed) for weights, _, _, seed in runs)
+    batched_losses = [batched.train_epoch([X for _, X, _, _ in runs], [Y for _, _, Y, _ in runs],
+                                          64) for _ in range(2)]
+    for index, (weights, X, Y, seed) in enumerate(runs):
+        alone = trainer(weights, seed)
+        losses = [alone.train_epoch(X, Y, 64) for _ in range(2)]
+        assert [epoch[index] for epoch in batched_losses] == pytest.approx(losses, rel=1e-5)
+        for ours, theirs, before in zip(batched.numpy_weights(index), alone.numpy_weights(),
+                                        weights):
+            assert np.abs(ours - theirs).max() < 1e-5
+            assert np.abs(theirs - before).max() > 1e-4  # training moved them
+    assert not np.allclose(batched.numpy_weights(0)[1], batched.numpy_weights(1)[1])
