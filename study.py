@@ -103,7 +103,8 @@ def parse_args(argv=None):
     parser.add_argument("--dashboard", metavar="PORT", type=non_negative_int,
                         help="serve the local cluster's Dask dashboard on 127.0.0.1:PORT "
                              "(none by default)")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's and Keras's start-up and warning messages")
     study = parser.parse_args(argv)
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if study.cores_per_run and study.workers and study.cores_per_run * study.workers > len(cores):
@@ -166,6 +167,7 @@ def run_options(study, plan):
                "--data-size", study.data_size, "--recurrent-activation", plan["activation"],
                "--engine", plan["engine"], "--output", output,
                "--checkpoint-every", plan["every"] or SHORT_RUN_CHECKPOINT_EVERY]
+    options += ["--verbose"] if study.verbose else []
     return train_lstm_adder.parse_args([str(option) for option in options])
 
 
@@ -284,7 +286,8 @@ def run_apart(study, plan, label, cores=None):
 
 
 def run_job(path):
-    """The fresh process of run_here_or_apart: one run, its outcome written back to `path`."""
+    """The fresh process of run_apart (study.py --job): one run, its outcome written back to
+    `path`."""
     with open(path) as file:
         job = json.load(file)
     try:
@@ -435,6 +438,11 @@ def main(argv=None):
     except (checkpoint.CheckpointError, SchedulerError) as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
+    except RuntimeError as error:  # a run's process died, again and again (Dask: KilledWorker)
+        print(f"study.py: error: {str(error).splitlines()[0] if str(error) else error!r}; "
+              f"{len(runs)} finished runs are in {study.results}/study.json, and the same "
+              "command goes on from each run's last saved state", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"\nstudy.py: interrupted; {len(runs)} finished runs are in "
               f"{study.results}/study.json, and each unfinished one goes on from its last saved "
@@ -494,11 +502,19 @@ def run_through_dask(study, todo, labels, finished):
         print(f"Running {study.workers} at a time on a local Dask cluster (127.0.0.1)"
               if cluster else f"Running on the Dask cluster at {study.scheduler}", flush=True)
         # Priorities keep the running order (Dask would otherwise pick among queued tasks).
+        # retries: a run whose own process was killed goes on from its saved state too.
         futures = {client.submit(run_on_worker, study, plan, labels[plan["id"]],
-                                 key=f"run-{plan['id']}", pure=False, priority=-number): plan
+                                 key=f"run-{plan['id']}", pure=False, priority=-number,
+                                 retries=2): plan
                    for number, plan in enumerate(todo)}
         for future in distributed.as_completed(futures):
-            finished(futures[future], future.result())
+            plan = futures[future]
+            try:
+                entry = future.result()
+            except distributed.KilledWorker:
+                raise RuntimeError(f"{labels[plan['id']]}: the workers running it died too often "
+                                   "(distributed.scheduler.allowed-failures)") from None
+            finished(plan, entry)
     finally:
         client.close()
         if cluster is not None:
