@@ -414,7 +414,8 @@ def answer(runs, language="en"):
                 f"像博客那样随机抽 1,000 对来测试，显示出该数字的概率最多 {percent(chance, 3)}。"))
         if summaries:
             lines.append(f"- **训练更久：** {len(summaries)} 个长训练中 {len(reached_at)} 个达到（一半以上的"
-                         f"随机测试显示该数字）" + (f"，最早在第 {reached_at[0]} 轮" if reached_at else "")
+                         f"随机测试显示该数字）" + (f"，在第 {reached_at[0]} 轮" if len(reached_at) == 1 else
+                                   f"，最早在第 {reached_at[0]} 轮" if reached_at else "")
                          + (f"；{running} 个仍在运行" if running else "") + "。")
         return "\n".join(lines)
     lines = [f"- **At the blog's {plain_epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
