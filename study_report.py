@@ -318,8 +318,8 @@ def verdict(rows, long_runs, plain_epochs=100, spread=None):
 
 
 def spread_sentence(spread):
-    fit = ("the fit passes a Shapiro-Wilk test of normality" if spread["shapiro_p"] >= 0.05 else
-           "but a Shapiro-Wilk test rejects normality, so the tail it describes is doubtful")
+    fit = ("a Shapiro-Wilk test finds no departure from normality" if spread["shapiro_p"] >= 0.05
+           else "but a Shapiro-Wilk test rejects normality, so the tail it describes is doubtful")
     return (f"Over every pair, the {spread['n']} runs' MSE has a median of "
             f"{spread['median']:.3g} and a best of {spread['best']:.3g}; the blog's "
             f"{BLOG_MSE:.3g} lies {spread['blog_in_stds']:.1f} standard deviations below the "
