@@ -58,9 +58,10 @@ def make_parser():
     parser.add_argument("--model", default=SHIPPED_MODEL,
                         help="the model file (.h5 or .keras); by default the one the repository "
                              "ships, from any folder")
-    parser.add_argument("--samples", type=positive_int,
+    # No default here, so that --exhaustive can tell them given from not (run() fills them in).
+    parser.add_argument("--samples", type=positive_int, default=argparse.SUPPRESS,
                         help="fresh pairs drawn the blog's way (default: 1000, the blog's)")
-    parser.add_argument("--seed", type=whole_number,
+    parser.add_argument("--seed", type=whole_number, default=argparse.SUPPRESS,
                         help="seed of the fresh pairs (default: 0; training's default seed is 1)")
     parser.add_argument("--exhaustive", action="store_true",
                         help=f"evaluate every pair of operands (up to {EXHAUSTIVE_MAX_BITS} bits)")
@@ -377,11 +378,10 @@ def run(argv):
         except OSError as error:
             parser.error(f"--plot {args.plot!r}: cannot write there ({error.strerror or error})")
         args.exhaustive = True
-    if args.exhaustive and (args.samples is not None or args.seed is not None):
+    if args.exhaustive and (hasattr(args, "samples") or hasattr(args, "seed")):
         parser.error("--samples and --seed choose random pairs; --exhaustive (and --plot) "
                      "evaluates every pair instead: use one or the other")
-    args.samples = 1000 if args.samples is None else args.samples
-    args.seed = 0 if args.seed is None else args.seed
+    args.samples, args.seed = getattr(args, "samples", BLOG_SAMPLES), getattr(args, "seed", 0)
     try:
         network, info = model_file.read(args.model)
     except model_file.ModelFileError as error:
