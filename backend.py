@@ -39,11 +39,10 @@ def choose(engine):
     Where Keras is already imported (a test suite, a study's worker), its backend stays: Keras
     cannot switch in a running process. The study runs such a run in a fresh process instead.
     """
+    backend, chosen_by = wanted(engine)
     current = imported()
     if current is not None:
-        backend, chosen_by = wanted(engine)
         return current, chosen_by if current == backend else "already imported"
-    backend, chosen_by = wanted(engine)
     if chosen_by != "KERAS_BACKEND":
         os.environ["KERAS_BACKEND"] = os.environ[SET_HERE] = backend
     return backend, chosen_by
