@@ -52,6 +52,7 @@ from study_report import (BLOGS_ACTIVATION, README_MARKERS, STOP_PROBABILITY, re
 ACTIVATIONS = train_lstm_adder.RECURRENT_ACTIVATION_CHOICES
 EVAL_SEED = 0  # the study's one fixed sample of the blog's 1,000 pairs; evaluate.py's default
 SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
+SCHEDULER_TIMEOUT = "20s"  # how long --scheduler's address may take to answer
 
 
 def parse_args(argv=None):
@@ -472,7 +473,7 @@ def run_through_dask(study, todo, labels, finished):
         return
     if study.scheduler:
         try:
-            client = distributed.Client(study.scheduler, timeout="30s")
+            client = distributed.Client(study.scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
             raise SchedulerError(f"cannot reach the Dask scheduler at {study.scheduler}: "
                                  f"{str(error).splitlines()[0] if str(error) else error!r}"

@@ -119,3 +119,25 @@ def test_ctrl_c_stops_the_study_and_its_workers_with_one_line(one_worker, tmp_pa
     assert again.returncode == 0, again.stderr
     assert "already done" in again.stdout
     assert computed(results) == computed(one_worker)
+
+
+def test_an_existing_cluster_by_its_address(tmp_path, capsys, monkeypatch):
+    import distributed
+
+    plain = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2", "--bits",
+             "4", "--data-size", "200", "--long-epochs", "0", "--activations",
+             "keras2_hard_sigmoid"]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        assert study.main(plain + ["--scheduler", cluster.scheduler_address, "--results",
+                                   str(tmp_path)]) == 0
+    assert f"Running on the Dask cluster at {cluster.scheduler_address}" in capsys.readouterr().out
+    runs = json.loads((tmp_path / "study.json").read_text())["runs"]
+    assert list(runs) == ["keras2_hard_sigmoid-seed1-2ep"]
+    # Nothing answers there now: one line, exit status 2.
+    monkeypatch.setattr(study, "SCHEDULER_TIMEOUT", "2s")
+    assert study.main(["--seeds", "2"] + plain[2:] + ["--scheduler", cluster.scheduler_address,
+                                                      "--results", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("study.py: error: cannot reach the Dask scheduler at")
+    assert error.count("\n") == 1
