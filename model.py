@@ -27,13 +27,6 @@ def keras2_hard_sigmoid(x):
     return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
 
 
-# What `--recurrent-activation` accepts, by the name the project uses for it.
-RECURRENT_ACTIVATIONS = {
-    "keras2_hard_sigmoid": keras2_hard_sigmoid,
-    "sigmoid": keras.activations.sigmoid,
-}
-DEFAULT_RECURRENT_ACTIVATION = "keras2_hard_sigmoid"
-
 # Every activation a model file may name (model_file.ACTIVATIONS), as Keras functions.
 KERAS_ACTIVATIONS = {
     "keras2_hard_sigmoid": keras2_hard_sigmoid,
@@ -43,6 +36,10 @@ KERAS_ACTIVATIONS = {
     "relu": keras.activations.relu,
     "linear": keras.activations.linear,
 }
+# What `--recurrent-activation` accepts, by the name the project uses for it.
+RECURRENT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in ("keras2_hard_sigmoid",
+                                                                      "sigmoid")}
+DEFAULT_RECURRENT_ACTIVATION = "keras2_hard_sigmoid"
 
 
 def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activation="tanh",

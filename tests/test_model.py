@@ -39,6 +39,12 @@ def test_cli_choices_match_the_model():
 
     assert set(train_lstm_adder.RECURRENT_ACTIVATION_CHOICES) == set(model.RECURRENT_ACTIVATIONS)
     assert set(jax_lstm.RECURRENT_ACTIVATIONS) == set(model.RECURRENT_ACTIVATIONS)
+    # And what a model file may name: the reader, the Keras network and the numpy evaluation.
+    import model_file
+    import prefix_tree
+
+    assert set(model_file.ACTIVATIONS) == set(model.KERAS_ACTIVATIONS) == \
+        set(prefix_tree.NUMPY_ACTIVATIONS)
 
 
 def all_predictions(net, bits):
