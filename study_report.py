@@ -378,8 +378,9 @@ def study_markdown(runs, planned, command, finished=None):
                   *spread_section(spread)]
     if long_runs:
         lines += ["", "## Long schedules", "", *long_schedules_table(long_runs)]
-        if time_table(blogs_long):
-            lines += ["", "### How long it takes", "", *time_section(time_table(blogs_long))]
+        times = time_table(blogs_long)
+        if times:
+            lines += ["", "### How long it takes", "", *time_section(times)]
         lines += long_schedule_evaluations(long_runs)
     lines += ["", "## Verdict", "", verdict(rows, long_runs, plain_epochs, spread), "",
               *closing_notes(runs)]
