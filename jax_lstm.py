@@ -20,25 +20,17 @@ gradient against Keras's own LSTM, and the hand-written backward pass against JA
 differentiation in float64.
 """
 import functools
-import os
 
 import numpy as np
 
 import jax
 import jax.numpy as jnp
 
+import backend
+
 # Full float32 products everywhere: on a GPU, JAX would otherwise use TF32 and change the math.
 jax.config.update("jax_default_matmul_precision", "highest")
-# Compiled training steps are kept on disk, so that a second run with the same shapes does not
-# compile them again (about 3.5 s a run here). JAX's key includes its version, the device and
-# the flags, so a stale entry is never used. LSTM_ADDER_JAX_CACHE="" turns it off.
-COMPILATION_CACHE = os.environ.get(
-    "LSTM_ADDER_JAX_CACHE",
-    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-                 "lstm-adder", "jax"))
-if COMPILATION_CACHE:
-    jax.config.update("jax_compilation_cache_dir", COMPILATION_CACHE)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+backend.use_jax_compilation_cache()  # the compiled training steps too, with any backend
 
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
 
