@@ -311,6 +311,13 @@ def run_on_worker(study, plan, label):
     return run_apart(study, plan, label, cores)
 
 
+def dask_setup(worker):
+    """Dask's preload hook, run in each local worker process as it starts (a replacement for a
+    dead one too): the terminal's Ctrl-C reaches the whole process group, and it is the
+    study's to stop the cluster, not a worker's to die of with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 # ----------------------------------------------------------------------------------------------
 # The study's bookkeeping: what is planned, what is done, and the files written from it.
 
@@ -485,7 +492,8 @@ def run_through_dask(study, todo, labels, finished):
         # The workers only start runs, each in a process of its own: they keep the user's
         # environment rather than Dask's settings for workers that compute themselves (one
         # thread for numpy, and the memory trimming above).
-        # Its processes start with SIGINT ignored (see run_apart): Ctrl-C is the study's.
+        # Its processes start with SIGINT ignored (see run_apart): Ctrl-C is the study's. A
+        # worker that replaces a dead one starts later, and ignores it through dask_setup.
         interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
         with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
             cluster = distributed.LocalCluster(
@@ -496,7 +504,7 @@ def run_through_dask(study, todo, labels, finished):
                 # on the loopback interface too, on a free port.
                 scheduler_kwargs=({} if study.dashboard is not None
                                   else {"dashboard_address": "127.0.0.1:0"}),
-                silence_logs=logging.ERROR)
+                silence_logs=logging.ERROR, preload=["study"])
         signal.signal(signal.SIGINT, interrupt)
         client = distributed.Client(cluster)
     try:

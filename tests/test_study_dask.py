@@ -1,5 +1,5 @@
-"""The study through Dask, on a local cluster of 2 workers and tiny configurations: the same
-figures as 1 worker, a worker killed mid-run, Ctrl-C, and no socket beyond loopback."""
+"""The study through Dask, on a local cluster of 2 workers and tiny configurations: a worker
+killed mid-run and Ctrl-C, and still the figures of 1 worker; no socket beyond loopback."""
 import json
 import os
 import signal
@@ -28,10 +28,10 @@ def computed(results):
             for run_id, run in runs.items()}
 
 
-def run_processes():
-    """This test's run processes (study.py --job), with the plan each runs."""
+def run_processes(root):
+    """The run processes (study.py --job) under `root`, with the plan each runs."""
     found = {}
-    for process in psutil.Process().children(recursive=True):
+    for process in root.children(recursive=True):
         try:
             arguments = process.cmdline()
             if "--job" in arguments:
@@ -42,15 +42,21 @@ def run_processes():
     return found
 
 
-def listening_addresses():
+def listening_addresses(root):
     addresses = set()
-    for process in [psutil.Process(), *psutil.Process().children(recursive=True)]:
+    for process in [root, *root.children(recursive=True)]:
         try:
             addresses |= {connection.laddr.ip for connection in process.net_connections("inet")
                           if connection.status == psutil.CONN_LISTEN}
         except psutil.Error:
             continue
     return addresses
+
+
+def lines_of(stream, into):
+    """Collect a pipe's lines as they come (a thread's work)."""
+    for line in stream:
+        into.append(line)
 
 
 @pytest.fixture(scope="module")
@@ -60,65 +66,53 @@ def one_worker(tmp_path_factory):
     return results
 
 
-def test_two_workers_one_killed_mid_run_give_one_workers_figures(one_worker, tmp_path, capfd):
-    results = tmp_path / "two"
-    killed, addresses, done = [], set(), threading.Event()
-
-    def watch():
-        # Once the long schedule has saved its state, kill -9 the worker that runs it.
-        saved = results / "checkpoints" / f"{LONG_RUN}.checkpoint.npz"
-        while not done.is_set():
-            addresses.update(listening_addresses())
-            if not killed and saved.exists():
-                for process, run_id in run_processes().items():
-                    if run_id == LONG_RUN:
-                        worker = process.parent()
-                        killed.append(worker.pid)
-                        worker.send_signal(signal.SIGKILL)
-            time.sleep(0.05)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        assert study.main(TINY + ["--workers", "2", "--results", str(results)]) == 0
-    finally:
-        done.set()
-        watcher.join()
-    out = capfd.readouterr().out
-    assert killed, "the long schedule finished before its worker could be killed"
-    # Its run went on from its last saved state on a worker of the cluster, and ended as the
-    # undisturbed study did, bit for bit.
-    assert f"{LONG_RUN}: going on from its saved state at epoch" in out
-    assert computed(results) == computed(one_worker)
-    assert not list((results / "checkpoints").iterdir())
-    # The scheduler, the workers and their nannies listened on the loopback interface only.
-    assert addresses and addresses <= {"127.0.0.1", "::1"}
-
-
-def test_ctrl_c_stops_the_study_and_its_workers_with_one_line(one_worker, tmp_path, capfd):
-    results = tmp_path / "stopped"
+def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tmp_path, capfd):
+    # One study on 2 workers, disturbed twice: the worker running the long schedule is killed
+    # (kill -9) once that run has saved its state, and once the run has gone on from that state
+    # on a worker of the cluster, the terminal's Ctrl-C (SIGINT to the whole process group)
+    # stops the study. The same command then finishes it, to the figures of an undisturbed
+    # study on 1 worker, bit for bit.
+    results = tmp_path / "disturbed"
     command = [sys.executable, "study.py", *TINY, "--workers", "2", "--results", str(results)]
-    # A terminal's Ctrl-C: SIGINT to the whole process group, once a run has saved its state.
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)
-    deadline = time.time() + 120
-    while not (results / "checkpoints").is_dir() or not any(
-            (results / "checkpoints").iterdir()):
-        assert process.poll() is None and time.time() < deadline, process.communicate()
+    out, err = [], []
+    readers = [threading.Thread(target=lines_of, args=(process.stdout, out)),
+               threading.Thread(target=lines_of, args=(process.stderr, err))]
+    for reader in readers:
+        reader.start()
+    root, saved = psutil.Process(process.pid), results / "checkpoints" / f"{LONG_RUN}.checkpoint.npz"
+    resumed = f"{LONG_RUN}: going on from its saved state at epoch"
+    killed, addresses, deadline = [], set(), time.time() + 240
+    while not any(resumed in line for line in out):
+        assert process.poll() is None and time.time() < deadline, "".join(out + err)
+        addresses |= listening_addresses(root)
+        if not killed and saved.exists():
+            for run, run_id in run_processes(root).items():
+                if run_id == LONG_RUN:
+                    killed.append(run.parent().pid)
+                    run.parent().send_signal(signal.SIGKILL)
         time.sleep(0.05)
+    lines_before = len(err)
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
-    assert err.strip().startswith("study.py: interrupted") and err.strip().count("\n") == 0, err
+    assert process.wait(timeout=60) == 130, "".join(err)
+    for reader in readers:
+        reader.join()
+    assert killed
+    # Ctrl-C: one line, and no worker or run left behind.
+    after = "".join(err[lines_before:]).strip()  # it starts on a line of its own, after ^C
+    assert after.startswith("study.py: interrupted") and "\n" not in after, after
     time.sleep(1)
     assert not [p for p in psutil.process_iter(["cmdline"]) if str(results) in
                 " ".join(p.info["cmdline"] or [])], "a worker or run outlived the study"
+    # The scheduler, the workers and their nannies listened on the loopback interface only.
+    assert addresses and addresses <= {"127.0.0.1", "::1"}
 
-    # The same command again (here in this process) goes on from where it stopped, to the
-    # undisturbed figures.
+    # The same command again (here in this process) goes on from where it stopped.
     assert study.main(command[2:]) == 0
-    assert "already done" in capfd.readouterr().out
+    assert resumed in capfd.readouterr().out
     assert computed(results) == computed(one_worker)
+    assert not list((results / "checkpoints").iterdir())
 
 
 def test_an_existing_cluster_by_its_address(tmp_path, capsys, monkeypatch):
