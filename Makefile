@@ -49,7 +49,7 @@ bench: venv
 	$(PY) bench.py --json results/bench.json
 
 test: dev-venv
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache __pycache__ tests/__pycache__

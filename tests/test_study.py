@@ -7,6 +7,10 @@ import pytest
 import study
 import study_report
 
+# make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
+# so that its tiny study (a module fixture) is trained once.
+pytestmark = pytest.mark.xdist_group("study")
+
 # One run at a time in this process (--workers 0): tests/test_study_dask.py runs it on Dask.
 TINY_STUDY = ["--seeds", "2", "--other-seeds", "2", "--keras-seeds", "1", "--epochs", "2",
               "--bits", "4", "--data-size", "200", "--long-epochs", "4", "--long-seeds", "1",

@@ -14,6 +14,10 @@ import pytest
 import study
 from conftest import ROOT
 
+# make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
+# so that its tiny study (a module fixture) is trained once.
+pytestmark = pytest.mark.xdist_group("study-dask")
+
 # A long schedule (8 epochs, evaluated every 2) and two plain runs, each run on one core.
 TINY = ["--seeds", "2", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2", "--bits",
         "4", "--data-size", "200", "--long-epochs", "8", "--long-seeds", "1", "--every", "2",
