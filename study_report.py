@@ -401,6 +401,10 @@ def answer(runs, language="en"):
     reached_at = sorted(s["probability_first"] for s in summaries if s["probability_first"])
     running = sum(s["stopped_by"] is None for s in summaries)
     spread = mse_distribution(runs, plain_epochs)
+    # The time table in brief: the median chance among the schedules still running.
+    times = [row for row in time_table([run for run in runs.values() if run["every"] and
+                                        run["activation"] == BLOGS_ACTIVATION])
+             if row["running"]]
     if language == "zh-CN":
         lines = [f"- **博客的 {plain_epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
                  f"{BLOG_FIGURE}%（95% 置信上界 {percent(blogs['upper_bound'])}）；最好的一次 MSE 是博客的 "
@@ -418,6 +422,10 @@ def answer(runs, language="en"):
                          f"随机测试显示该数字）" + (f"，在第 {reached_at[0]} 轮" if len(reached_at) == 1 else
                                    f"，最早在第 {reached_at[0]} 轮" if reached_at else "")
                          + (f"；{running} 个仍在运行" if running else "") + "。")
+        if times:
+            lines.append("- **逐轮来看：** 一次博客式测试显示该数字的概率（尚在运行的长训练的中位数）：" + "，".join(
+                f"第 {row['epoch']:,} 轮后为 {percent(row['median'], 2)}" for row in times)
+                + "（详表见 results/STUDY.md）。")
         return "\n".join(lines)
     lines = [f"- **At the blog's {plain_epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
              f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
@@ -439,6 +447,12 @@ def answer(runs, language="en"):
                      "figure)" + (f", after {reached_at[0]} epochs" if len(reached_at) == 1 else
                                   f", the first after {reached_at[0]} epochs" if reached_at else "")
                      + (f"; {running} still running" if running else "") + ".")
+    if times:
+        steps = [f"{percent(row['median'], 2)} after {row['epoch']:,}" for row in times]
+        lines.append("- **Epoch by epoch:** the chance that a blog-style test shows the figure "
+                     "(median over the long schedules still running) was "
+                     + ", ".join(steps[:-1]) + (" and " if len(steps) > 1 else "") + steps[-1]
+                     + " epochs (table in results/STUDY.md).")
     return "\n".join(lines)
 
 

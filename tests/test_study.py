@@ -257,6 +257,13 @@ def test_the_time_table_counts_schedules_that_stopped():
     # At 1,000 only the schedule that stopped counts: the other ended at its cap of 500.
     assert rows[1000] == {"epoch": 1000, "schedules": 1, "stopped": 1, "running": 0,
                           "median": None, "low": None, "high": None}
+    # The README's answer gives it in one line, where some schedule was still running.
+    runs = {**plain_runs([-2.0]), "stopped": stopped, "capped": capped}
+    assert study_report.answer(runs).splitlines()[-1] == (
+        "- **Epoch by epoch:** the chance that a blog-style test shows the figure (median over "
+        "the long schedules still running) was 20.50% after 100, 1.00% after 250 and 1.00% "
+        "after 500 epochs (table in results/STUDY.md).")
+    assert "第 250 轮后为 1.00%，第 500 轮后为 1.00%" in study_report.answer(runs, "zh-CN")
 
 
 @pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",
