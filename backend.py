@@ -8,7 +8,8 @@ and runs on TensorFlow, the blog's backend. A KERAS_BACKEND the user set always 
 record says which backend ran and who chose it.
 
 The backend also decides where the initial weights come from: the same seed draws other
-weights from JAX's generator than from TensorFlow's.
+weights from JAX's generator than from TensorFlow's. On JAX, what it compiles is kept on disk
+from the moment the backend is chosen (use_jax_compilation_cache).
 """
 import os
 import sys

@@ -401,7 +401,7 @@ def answer(runs, language="en"):
     reached_at = sorted(s["probability_first"] for s in summaries if s["probability_first"])
     running = sum(s["stopped_by"] is None for s in summaries)
     spread = mse_distribution(runs, plain_epochs)
-    # The time table in brief: the median chance among the schedules still running.
+    # The time table in brief: the median chance among the schedules not stopped by then.
     times = [row for row in time_table([run for run in runs.values() if run["every"] and
                                         run["activation"] == BLOGS_ACTIVATION])
              if row["running"]]
@@ -423,7 +423,7 @@ def answer(runs, language="en"):
                                    f"，最早在第 {reached_at[0]} 轮" if reached_at else "")
                          + (f"；{running} 个仍在运行" if running else "") + "。")
         if times:
-            lines.append("- **逐轮来看：** 一次博客式测试显示该数字的概率（尚在运行的长训练的中位数）：" + "，".join(
+            lines.append("- **逐轮来看：** 一次博客式测试显示该数字的概率（当时尚未停止的长训练的中位数）：" + "，".join(
                 f"第 {row['epoch']:,} 轮后为 {percent(row['median'], 2)}" for row in times)
                 + "（详表见 results/STUDY.md）。")
         return "\n".join(lines)
@@ -450,7 +450,7 @@ def answer(runs, language="en"):
     if times:
         steps = [f"{percent(row['median'], 2)} after {row['epoch']:,}" for row in times]
         lines.append("- **Epoch by epoch:** the chance that a blog-style test shows the figure "
-                     "(median over the long schedules still running) was "
+                     "(median over the long schedules not stopped by then) was "
                      + ", ".join(steps[:-1]) + (" and " if len(steps) > 1 else "") + steps[-1]
                      + " epochs (table in results/STUDY.md).")
     return "\n".join(lines)

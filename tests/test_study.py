@@ -261,8 +261,8 @@ def test_the_time_table_counts_schedules_that_stopped():
     runs = {**plain_runs([-2.0]), "stopped": stopped, "capped": capped}
     assert study_report.answer(runs).splitlines()[-1] == (
         "- **Epoch by epoch:** the chance that a blog-style test shows the figure (median over "
-        "the long schedules still running) was 20.50% after 100, 1.00% after 250 and 1.00% "
-        "after 500 epochs (table in results/STUDY.md).")
+        "the long schedules not stopped by then) was 20.50% after 100, 1.00% after 250 and "
+        "1.00% after 500 epochs (table in results/STUDY.md).")
     assert "第 250 轮后为 1.00%，第 500 轮后为 1.00%" in study_report.answer(runs, "zh-CN")
 
 
