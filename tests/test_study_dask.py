@@ -85,7 +85,8 @@ def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tm
                threading.Thread(target=lines_of, args=(process.stderr, err))]
     for reader in readers:
         reader.start()
-    root, saved = psutil.Process(process.pid), results / "checkpoints" / f"{LONG_RUN}.checkpoint.npz"
+    root = psutil.Process(process.pid)
+    saved = results / "checkpoints" / f"{LONG_RUN}.checkpoint.npz"
     resumed = f"{LONG_RUN}: going on from its saved state at epoch"
     killed, addresses, deadline = [], set(), time.time() + 240
     while not any(resumed in line for line in out):
