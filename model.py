@@ -11,7 +11,6 @@ import keras
 import numpy as np
 
 import model_file
-from model_file import UNITS
 
 DROPOUT = 0.2
 
@@ -49,7 +48,7 @@ def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activ
     model = keras.Sequential(
         [
             keras.Input(shape=(2 * bits, 1)),
-            keras.layers.LSTM(UNITS, activation=KERAS_ACTIVATIONS[activation],
+            keras.layers.LSTM(model_file.UNITS, activation=KERAS_ACTIVATIONS[activation],
                               recurrent_activation=KERAS_ACTIVATIONS[recurrent_activation]),
             keras.layers.Dropout(DROPOUT),
             keras.layers.Dense(bits + 1, activation=KERAS_ACTIVATIONS[output_activation]),

@@ -46,10 +46,8 @@ def mse_distribution(runs, epochs, confidence=0.95):
     run reaches the blog's MSE: an extrapolation when every run is far from it. With a
     Shapiro-Wilk test of the fit and a bootstrap interval (both seeded: the report is the same
     every time it is written). None with fewer than 8 runs."""
-    values = np.log10([run["figures"]["exhaustive_mse"] for run in runs.values()
-                       if not run["every"] and run["epochs"] == epochs
-                       and run["activation"] == BLOGS_ACTIVATION and run["engine"] == "jax"
-                       and "exhaustive_mse" in run["figures"]])
+    values = np.log10([run["figures"]["exhaustive_mse"]
+                       for run in blogs_plain_runs(runs, epochs)])
     if len(values) < 8:
         return None
     target = np.log10(BLOG_MSE)
@@ -69,6 +67,35 @@ def mse_distribution(runs, epochs, confidence=0.95):
             "chance": float(chance(values)), "chance_low": float(interval.low),
             "chance_high": float(interval.high),
             "shapiro_p": float(scipy.stats.shapiro(values).pvalue)}
+
+
+def blogs_plain_runs(runs, epochs):
+    """The plain runs of the blog's LSTM (default engine) at `epochs` with an MSE over every
+    pair: the runs whose spread mse_distribution fits."""
+    return [run for run in runs.values()
+            if not run["every"] and run["epochs"] == epochs
+            and run["activation"] == BLOGS_ACTIVATION and run["engine"] == "jax"
+            and "exhaustive_mse" in run["figures"]]
+
+
+def across_processors(runs, epochs, least=5):
+    """mse_distribution's runs by the processor that trained them (a seed trains another
+    network on another processor, so each processor's runs are a sample of their own): each
+    processor's number of runs and median MSE, and a Kruskal-Wallis test of whether their
+    MSE spreads alike. None unless two processors have `least` runs or more."""
+    log10_mses = {}
+    for run in blogs_plain_runs(runs, epochs):
+        processor = run.get("machine", {}).get("processor")
+        if processor:
+            log10_mses.setdefault(processor, []).append(
+                np.log10(run["figures"]["exhaustive_mse"]))
+    log10_mses = {processor: values for processor, values in sorted(log10_mses.items())
+                  if len(values) >= least}
+    if len(log10_mses) < 2:
+        return None
+    return {"processors": {processor: {"n": len(values), "median": float(10 ** np.median(values))}
+                           for processor, values in log10_mses.items()},
+            "kruskal_p": float(scipy.stats.kruskal(*log10_mses.values()).pvalue)}
 
 
 TIME_TABLE_EPOCHS = (100, 250, 500, 1000, 1500, 2000)
@@ -350,6 +377,17 @@ def spread_section(spread):
             "(`norm`, `shapiro`, `bootstrap`)."]
 
 
+def processors_sentence(compared):
+    """One sentence from across_processors: does the spread depend on the processor?"""
+    groups = [f"{group['median']:.3g} over {group['n']} runs on {processor}"
+              for processor, group in compared["processors"].items()]
+    found = ("finds them spread differently at the 5% level" if compared["kruskal_p"] < 0.05
+             else "finds no difference between them at the 5% level")
+    return (f"By processor, the median MSE was {', '.join(groups[:-1])} and {groups[-1]}; a "
+            f"Kruskal-Wallis test (`scipy.stats.kruskal`) {found} (p = "
+            f"{compared['kruskal_p']:.2g}).")
+
+
 def time_section(rows):
     lines = ["After each number of epochs, over the long schedules of the blog's LSTM that got "
              "there: the chance that a blog-style 1,000-pair test shows the blog's figure "
@@ -373,9 +411,12 @@ def study_markdown(runs, planned, command, finished=None):
     blogs_long = [run for run in long_runs if run["activation"] == BLOGS_ACTIVATION]
     lines = ["# Reproduction study", "", summary_line(runs, planned, command, finished), "",
              "## Plain runs at the blog's settings", "", *plain_runs_section(rows)]
+    compared = across_processors(runs, plain_epochs)
     if spread:
         lines += ["", f"## How far a {plain_epochs}-epoch run lands from the blog's MSE", "",
                   *spread_section(spread)]
+        if compared:
+            lines += ["", processors_sentence(compared)]
     if long_runs:
         lines += ["", "## Long schedules", "", *long_schedules_table(long_runs)]
         times = time_table(blogs_long)
@@ -383,7 +424,7 @@ def study_markdown(runs, planned, command, finished=None):
             lines += ["", "### How long it takes", "", *time_section(times)]
         lines += long_schedule_evaluations(long_runs)
     lines += ["", "## Verdict", "", verdict(rows, long_runs, plain_epochs, spread), "",
-              *closing_notes(runs)]
+              *closing_notes(runs, compared is not None)]
     return "\n".join(lines)
 
 
@@ -561,7 +602,7 @@ def long_schedule_evaluations(long_runs):
     return lines
 
 
-def closing_notes(runs):
+def closing_notes(runs, compared=False):
     output_bits = "/".join(str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()}))
     return ["Standard deviations are sample standard deviations (n - 1). Exact sums: all "
             f"{output_bits or data.BINARY_DIM + 1} output bits right, an output counting as 1 "
@@ -569,9 +610,11 @@ def closing_notes(runs):
             "scipy.stats).", "",
             "Single runs do not carry across machines, nor across thread counts: the same seed "
             "on another processor, or computed by another number of threads, trains a different "
-            "network (float rounding differs, and training amplifies it). Whether the "
-            "distributions above come out the same on another machine has not been tried. "
-            f"These runs: {run_settings(runs)}.", ""]
+            "network (float rounding differs, and training amplifies it). "
+            + ("The MSE section above compares the spread on each processor. " if compared
+               else "Whether the distributions above come out the same on another machine has "
+               "not been tried. ")
+            + f"These runs: {run_settings(runs)}.", ""]
 
 
 def run_settings(runs):

@@ -7,6 +7,7 @@ import pytest
 import data
 import jax_lstm
 import model
+import model_file
 import train_lstm_adder
 
 
@@ -39,7 +40,7 @@ def test_loss_and_gradients_equal_keras(recurrent_activation, weight_scale):
     X, Y = one_batch()
     keras_loss, keras_gradients = keras_loss_and_gradients(net, X, Y)
     loss, gradients = jax_lstm.loss_and_gradients(
-        net.get_weights(), X, Y, np.ones((len(X), model.UNITS), np.float32),
+        net.get_weights(), X, Y, np.ones((len(X), model_file.UNITS), np.float32),
         recurrent_activation)
     assert abs(float(loss) - keras_loss) < 1e-5 * max(1.0, keras_loss)
     for ours, theirs in zip(gradients, keras_gradients):
@@ -77,7 +78,7 @@ def test_hand_written_backward_equals_automatic_differentiation(recurrent_activa
         expected_loss, expected = jax.value_and_grad(reference_loss)(
             weights, X, Y, recurrent_activation)
         loss, gradients = jax_lstm.loss_and_gradients(
-            weights, X, Y, np.ones((len(X), model.UNITS)), recurrent_activation)
+            weights, X, Y, np.ones((len(X), model_file.UNITS)), recurrent_activation)
         assert gradients[1].dtype == np.float64
         assert abs(float(loss) - float(expected_loss)) < 1e-12
         for ours, theirs in zip(gradients, expected):
@@ -108,7 +109,7 @@ def test_shared_and_unused_prefixes_equal_automatic_differentiation(bits, size):
         expected_loss, expected = jax.value_and_grad(reference_loss)(
             weights, X, Y, "keras2_hard_sigmoid")
         loss, gradients = jax_lstm.loss_and_gradients(
-            weights, X, Y, np.ones((size, model.UNITS)), "keras2_hard_sigmoid")
+            weights, X, Y, np.ones((size, model_file.UNITS)), "keras2_hard_sigmoid")
         assert abs(float(loss) - float(expected_loss)) < 1e-12
         for ours, theirs in zip(gradients, expected):
             assert np.abs(np.asarray(ours) - np.asarray(theirs)).max() < 1e-12 * max(

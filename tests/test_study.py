@@ -244,6 +244,31 @@ def test_the_mse_spread_and_its_extrapolation():
     assert study_report.mse_distribution(plain_runs(values[:7]), 100) is None
 
 
+def on_processor(runs, processor):
+    return {f"{processor}-{label}": {**run, "machine": {"processor": processor}}
+            for label, run in runs.items()}
+
+
+def test_the_spread_is_compared_across_processors():
+    draws = np.random.RandomState(1).normal(-2.0, 0.2, 30)
+    alike = {**on_processor(plain_runs(draws[:15]), "AMD"),
+             **on_processor(plain_runs(draws[15:]), "Intel")}
+    compared = study_report.across_processors(alike, 100)
+    assert compared["processors"] == {
+        "AMD": {"n": 15, "median": pytest.approx(10 ** np.median(draws[:15]))},
+        "Intel": {"n": 15, "median": pytest.approx(10 ** np.median(draws[15:]))}}
+    assert compared["kruskal_p"] > 0.05
+    assert "finds no difference" in study_report.processors_sentence(compared)
+    apart = {**on_processor(plain_runs(draws[:15]), "AMD"),
+             **on_processor(plain_runs(draws[15:] + 1.0), "Intel")}
+    assert "spread differently" in study_report.processors_sentence(
+        study_report.across_processors(apart, 100))
+    # A processor with fewer than 5 runs, or runs that do not say where they ran, are not a group.
+    assert study_report.across_processors(
+        {**on_processor(plain_runs(draws[:15]), "AMD"),
+         **on_processor(plain_runs(draws[15:19]), "Intel"), **plain_runs(draws[19:])}, 100) is None
+
+
 def test_the_time_table_counts_schedules_that_stopped():
     stopped = long_run([evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
                        stopped_by="the stop rule")  # chance 0.5 at epoch 125: stops there
