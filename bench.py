@@ -41,7 +41,7 @@ import time
 
 import numpy as np
 
-from cli import positive_int
+from cli import HelpFormatter, positive_int
 from record import machine
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -163,7 +163,7 @@ def gemm_child(size=2048, repeats=5):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                     formatter_class=HelpFormatter)
     parser.add_argument("--runs", type=positive_int, default=3,
                         help="alternating rounds of every path (and of the whole commands)")
     parser.add_argument("--epochs", type=positive_int, default=5,

@@ -6,6 +6,16 @@ import os
 import tempfile
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """argparse's help with each option's default, except where there is none to show (a flag,
+    False, or an option that does nothing until given, None) or the help already says it."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or "(default" in action.help:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def whole_number(text):
     try:
         return int(text)

@@ -32,7 +32,7 @@ import numpy as np
 import data
 import model_file
 import prefix_tree
-from cli import check_output_folder, positive_int, refuse_if_too_big, whole_number
+from cli import HelpFormatter, check_output_folder, positive_int, refuse_if_too_big, whole_number
 from record import training_pairs
 
 BLOG_FIGURE = 99.98892793562263  # percent, as printed by the blog: (1 - MSE) * 100
@@ -53,7 +53,7 @@ SHIPPED_MODEL = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__f
 def make_parser():
     parser = argparse.ArgumentParser(
         description="Evaluate an LSTM adder: the blog's (1 - MSE) figure and the real accuracies.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--model", default=SHIPPED_MODEL,
                         help="the model file (.h5 or .keras); by default the one the repository "

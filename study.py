@@ -42,7 +42,7 @@ import backend
 import checkpoint
 import data
 import train_lstm_adder
-from cli import available_memory, bit_count, non_negative_int, positive_int
+from cli import HelpFormatter, available_memory, bit_count, non_negative_int, positive_int
 from evaluate import (BLOG_SAMPLES, EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
                       sampling_distribution, score, split_by_seen)
 from record import machine, record_json
@@ -57,7 +57,7 @@ SCHEDULER_TIMEOUT = "20s"  # how long --scheduler's address may take to answer
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                     formatter_class=HelpFormatter)
     parser.add_argument("--seeds", type=positive_int, default=100,
                         help="plain runs of the blog's LSTM (Keras 2's hard sigmoid) with the "
                              "default engine, seeds 1..N")
@@ -78,9 +78,13 @@ def parse_args(argv=None):
                              "activation gets one")
     parser.add_argument("--every", type=positive_int, default=25,
                         help="evaluate (and save the state of) the long schedules every K epochs")
-    parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM)
-    parser.add_argument("--data-size", type=positive_int, default=10000)
-    parser.add_argument("--activations", nargs="+", choices=ACTIVATIONS, default=ACTIVATIONS)
+    parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM,
+                        help="bits per operand of every run (the blog's BINARY_DIM), 1..16")
+    parser.add_argument("--data-size", type=positive_int, default=10000,
+                        help="training pairs of every run (the blog's 10,000)")
+    parser.add_argument("--activations", nargs="+", choices=ACTIVATIONS, default=ACTIVATIONS,
+                        help="the recurrent activations studied (default: both, the blog's Keras 2 "
+                             "hard sigmoid and the sigmoid)")
     parser.add_argument("--results", default="results", help="folder of the study's outputs")
     parser.add_argument("--report", action="store_true",
                         help="only write STUDY.md and the plot anew from study.json")
@@ -91,8 +95,9 @@ def parse_args(argv=None):
                              "in Chinese) from the runs, each time STUDY.md is written")
     parser.add_argument("--workers", type=non_negative_int, default=default_workers(),
                         help="runs at a time on this machine, through a local Dask cluster that "
-                             "listens on 127.0.0.1 only (default: one per core, as memory "
-                             "allows); 0: one run at a time inside this process, without Dask")
+                             "listens on 127.0.0.1 only; 0: one run at a time inside this "
+                             "process, without Dask (default: %(default)s here: one per core, as "
+                             "memory allows)")
     parser.add_argument("--cores-per-run", type=positive_int, metavar="K",
                         help="pin each local worker's runs to K cores (default: the cores "
                              "shared out among --workers). A run's weights depend on how many "
@@ -103,7 +108,7 @@ def parse_args(argv=None):
                              "its workers must run this folder's code and share --results")
     parser.add_argument("--dashboard", metavar="PORT", type=non_negative_int,
                         help="serve the local cluster's Dask dashboard on 127.0.0.1:PORT "
-                             "(none by default)")
+                             "(by default there is none)")
     parser.add_argument("--verbose", action="store_true",
                         help="show TensorFlow's and Keras's start-up and warning messages")
     study = parser.parse_args(argv)

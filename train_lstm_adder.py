@@ -30,8 +30,8 @@ import numpy as np
 import backend
 import data
 import quiet
-from cli import (bit_count, check_output_folder, non_negative_int, permissions_as_open,
-                 positive_float, positive_int, refuse_if_too_big)
+from cli import (HelpFormatter, bit_count, check_output_folder, non_negative_int,
+                 permissions_as_open, positive_float, positive_int, refuse_if_too_big)
 from record import machine, record_json, record_path_for, sha256_of
 
 # The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
@@ -50,7 +50,7 @@ MODEL_FORMATS = (".h5", ".keras")  # what Keras saves and model.read_model_file 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Train the blog's LSTM binary adder (defaults: the blog's exact settings).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--epochs", type=positive_int, default=100, help="training epochs")
     parser.add_argument("--data-size", type=positive_int, default=10000,
