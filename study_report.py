@@ -78,23 +78,23 @@ def blogs_plain_runs(runs, epochs):
             and "exhaustive_mse" in run["figures"]]
 
 
-def across_processors(runs, epochs, least=5):
-    """mse_distribution's runs by the processor that trained them (a seed trains another
-    network on another processor, so each processor's runs are a sample of their own): each
-    processor's number of runs and median MSE, and a Kruskal-Wallis test of whether their
-    MSE spreads alike. None unless two processors have `least` runs or more."""
+def across_settings(runs, epochs, least=5):
+    """mse_distribution's runs by how they were computed (run_setting: a seed trains another
+    network on another processor, with another thread count or other initial weights, so each
+    setting's runs are a sample of their own): each setting's number of runs and median MSE,
+    and a Kruskal-Wallis test of whether their MSE spreads alike, the check that pooling them
+    into one fit is fair. None unless two settings have `least` runs or more."""
     log10_mses = {}
     for run in blogs_plain_runs(runs, epochs):
-        processor = run.get("machine", {}).get("processor")
-        if processor:
-            log10_mses.setdefault(processor, []).append(
+        if run.get("machine", {}).get("processor"):
+            log10_mses.setdefault(run_setting(run), []).append(
                 np.log10(run["figures"]["exhaustive_mse"]))
-    log10_mses = {processor: values for processor, values in sorted(log10_mses.items())
+    log10_mses = {setting: values for setting, values in sorted(log10_mses.items())
                   if len(values) >= least}
     if len(log10_mses) < 2:
         return None
-    return {"processors": {processor: {"n": len(values), "median": float(10 ** np.median(values))}
-                           for processor, values in log10_mses.items()},
+    return {"settings": {setting: {"n": len(values), "median": float(10 ** np.median(values))}
+                         for setting, values in log10_mses.items()},
             "kruskal_p": float(scipy.stats.kruskal(*log10_mses.values()).pvalue)}
 
 
@@ -377,15 +377,19 @@ def spread_section(spread):
             "(`norm`, `shapiro`, `bootstrap`)."]
 
 
-def processors_sentence(compared):
-    """One sentence from across_processors: does the spread depend on the processor?"""
-    groups = [f"{group['median']:.3g} over {group['n']} runs on {processor}"
-              for processor, group in compared["processors"].items()]
-    found = ("finds them spread differently at the 5% level" if compared["kruskal_p"] < 0.05
+def settings_sentence(compared):
+    """One sentence from across_settings: does the spread depend on how the runs were computed?"""
+    groups = [f"{group['median']:.3g} over {group['n']} runs on {setting}"
+              for setting, group in compared["settings"].items()]
+    differ = compared["kruskal_p"] < 0.05
+    found = ("finds them spread differently at the 5% level" if differ
              else "finds no difference between them at the 5% level")
-    return (f"By processor, the median MSE was {', '.join(groups[:-1])} and {groups[-1]}; a "
-            f"Kruskal-Wallis test (`scipy.stats.kruskal`) {found} (p = "
-            f"{compared['kruskal_p']:.2g}).")
+    pooling = ("the fit above pools samples that differ" if differ
+               else "nothing here argues against pooling them in the fit above")
+    listed = (" and ".join(groups) if len(groups) == 2
+              else "; ".join(groups[:-1]) + "; and " + groups[-1])
+    return (f"By how the runs were computed, the median MSE was {listed}. A Kruskal-Wallis test (`scipy.stats.kruskal`) {found} (p = "
+            f"{compared['kruskal_p']:.2g}): {pooling}.")
 
 
 def time_section(rows):
@@ -411,12 +415,12 @@ def study_markdown(runs, planned, command, finished=None):
     blogs_long = [run for run in long_runs if run["activation"] == BLOGS_ACTIVATION]
     lines = ["# Reproduction study", "", summary_line(runs, planned, command, finished), "",
              "## Plain runs at the blog's settings", "", *plain_runs_section(rows)]
-    compared = across_processors(runs, plain_epochs)
+    compared = across_settings(runs, plain_epochs)
     if spread:
         lines += ["", f"## How far a {plain_epochs}-epoch run lands from the blog's MSE", "",
                   *spread_section(spread)]
         if compared:
-            lines += ["", processors_sentence(compared)]
+            lines += ["", settings_sentence(compared)]
     if long_runs:
         lines += ["", "## Long schedules", "", *long_schedules_table(long_runs)]
         times = time_table(blogs_long)
@@ -611,26 +615,30 @@ def closing_notes(runs, compared=False):
             "Single runs do not carry across machines, nor across thread counts: the same seed "
             "on another processor, or computed by another number of threads, trains a different "
             "network (float rounding differs, and training amplifies it). "
-            + ("The MSE section above compares the spread on each processor. " if compared
+            + ("The MSE section above compares the spread under each setting. " if compared
                else "Whether the distributions above come out the same on another machine has "
                "not been tried. ")
             + f"These runs: {run_settings(runs)}.", ""]
 
 
 def run_settings(runs):
-    """Where and how the runs were computed, with how many runs each: processor, the cores a
-    run had, and the backend whose generator drew the initial weights."""
+    """Where and how the runs were computed (run_setting), with how many runs each."""
     counts = {}
     for run in runs.values():
         if "versions" not in run:  # a long schedule under way: it is counted once finished
             continue
-        processor = run["machine"].get("processor") or "processor not recorded"
-        cores = (f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run" if run.get("cores")
-                 else f"{run['machine'].get('cpus')} CPUs")
-        backend = run.get("versions", {}).get("backend", "an unrecorded backend")
-        key = f"{processor}, {cores}, initial weights from {backend}"
-        counts[key] = counts.get(key, 0) + 1
+        counts[run_setting(run)] = counts.get(run_setting(run), 0) + 1
     return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
+
+
+def run_setting(run):
+    """Processor, the cores a run had, and the backend whose generator drew the initial
+    weights: what makes one seed train one network."""
+    processor = run.get("machine", {}).get("processor") or "processor not recorded"
+    cores = (f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run" if run.get("cores")
+             else f"{run.get('machine', {}).get('cpus')} CPUs")
+    backend = run.get("versions", {}).get("backend", "an unrecorded backend")
+    return f"{processor}, {cores}, initial weights from {backend}"
 
 
 # ----------------------------------------------------------------------------------------------

@@ -244,29 +244,39 @@ def test_the_mse_spread_and_its_extrapolation():
     assert study_report.mse_distribution(plain_runs(values[:7]), 100) is None
 
 
-def on_processor(runs, processor):
-    return {f"{processor}-{label}": {**run, "machine": {"processor": processor}}
+def computed_on(runs, processor, backend="jax"):
+    return {f"{processor}-{backend}-{label}": {**run, "machine": {"processor": processor},
+                                               "cores": 1, "versions": {"backend": backend}}
             for label, run in runs.items()}
 
 
-def test_the_spread_is_compared_across_processors():
+def test_the_spread_is_compared_across_the_ways_runs_were_computed():
     draws = np.random.RandomState(1).normal(-2.0, 0.2, 30)
-    alike = {**on_processor(plain_runs(draws[:15]), "AMD"),
-             **on_processor(plain_runs(draws[15:]), "Intel")}
-    compared = study_report.across_processors(alike, 100)
-    assert compared["processors"] == {
-        "AMD": {"n": 15, "median": pytest.approx(10 ** np.median(draws[:15]))},
-        "Intel": {"n": 15, "median": pytest.approx(10 ** np.median(draws[15:]))}}
+    alike = {**computed_on(plain_runs(draws[:15]), "AMD"),
+             **computed_on(plain_runs(draws[15:]), "Intel")}
+    compared = study_report.across_settings(alike, 100)
+    assert compared["settings"] == {
+        "AMD, 1 core a run, initial weights from jax": {
+            "n": 15, "median": pytest.approx(10 ** np.median(draws[:15]))},
+        "Intel, 1 core a run, initial weights from jax": {
+            "n": 15, "median": pytest.approx(10 ** np.median(draws[15:]))}}
     assert compared["kruskal_p"] > 0.05
-    assert "finds no difference" in study_report.processors_sentence(compared)
-    apart = {**on_processor(plain_runs(draws[:15]), "AMD"),
-             **on_processor(plain_runs(draws[15:] + 1.0), "Intel")}
-    assert "spread differently" in study_report.processors_sentence(
-        study_report.across_processors(apart, 100))
-    # A processor with fewer than 5 runs, or runs that do not say where they ran, are not a group.
-    assert study_report.across_processors(
-        {**on_processor(plain_runs(draws[:15]), "AMD"),
-         **on_processor(plain_runs(draws[15:19]), "Intel"), **plain_runs(draws[19:])}, 100) is None
+    assert "finds no difference" in study_report.settings_sentence(compared)
+    apart = {**computed_on(plain_runs(draws[:15]), "AMD"),
+             **computed_on(plain_runs(draws[15:] + 1.0), "Intel")}
+    assert "spread differently" in study_report.settings_sentence(
+        study_report.across_settings(apart, 100))
+    # Other initial weights on the same processor are a group of their own.
+    by_backend = study_report.across_settings(
+        {**computed_on(plain_runs(draws[:15]), "AMD"),
+         **computed_on(plain_runs(draws[15:20]), "AMD", "tensorflow"),
+         **computed_on(plain_runs(draws[20:]), "Intel")}, 100)
+    assert [group["n"] for group in by_backend["settings"].values()] == [15, 5, 10]
+    assert "; and 0." in study_report.settings_sentence(by_backend)
+    # A setting with fewer than 5 runs, or runs that do not say where they ran, are not a group.
+    assert study_report.across_settings(
+        {**computed_on(plain_runs(draws[:15]), "AMD"),
+         **computed_on(plain_runs(draws[15:19]), "Intel"), **plain_runs(draws[19:])}, 100) is None
 
 
 def test_the_time_table_counts_schedules_that_stopped():
