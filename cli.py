@@ -11,7 +11,7 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     False, or an option that does nothing until given, None) or the help already says it."""
 
     def _get_help_string(self, action):
-        if action.default is None or action.default is False or "(default" in action.help:
+        if action.default is None or action.default is False or "(default" in (action.help or ""):
             return action.help
         return super()._get_help_string(action)
 

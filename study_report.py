@@ -388,8 +388,8 @@ def settings_sentence(compared):
                else "nothing here argues against pooling them in the fit above")
     listed = (" and ".join(groups) if len(groups) == 2
               else "; ".join(groups[:-1]) + "; and " + groups[-1])
-    return (f"By how the runs were computed, the median MSE was {listed}. A Kruskal-Wallis test (`scipy.stats.kruskal`) {found} (p = "
-            f"{compared['kruskal_p']:.2g}): {pooling}.")
+    return (f"By how the runs were computed, the median MSE was {listed}. A Kruskal-Wallis test "
+            f"(`scipy.stats.kruskal`) {found} (p = {compared['kruskal_p']:.2g}): {pooling}.")
 
 
 def time_section(rows):
@@ -627,7 +627,8 @@ def run_settings(runs):
     for run in runs.values():
         if "versions" not in run:  # a long schedule under way: it is counted once finished
             continue
-        counts[run_setting(run)] = counts.get(run_setting(run), 0) + 1
+        setting = run_setting(run)
+        counts[setting] = counts.get(setting, 0) + 1
     return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
 
 
