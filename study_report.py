@@ -6,6 +6,7 @@ verdict in plain words), results/learning_curves.png, and the README's quote of 
 Nothing here trains or reads a model: it reads the runs' figures, so the report can be written
 anew from study.json alone (study.py --report).
 """
+import collections
 import os
 
 import numpy as np
@@ -623,12 +624,8 @@ def closing_notes(runs, compared=False):
 
 def run_settings(runs):
     """Where and how the runs were computed (run_setting), with how many runs each."""
-    counts = {}
-    for run in runs.values():
-        if "versions" not in run:  # a long schedule under way: it is counted once finished
-            continue
-        setting = run_setting(run)
-        counts[setting] = counts.get(setting, 0) + 1
+    # A long schedule under way has no "versions": it is counted once finished.
+    counts = collections.Counter(run_setting(run) for run in runs.values() if "versions" in run)
     return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
 
 
