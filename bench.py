@@ -41,8 +41,8 @@ import time
 
 import numpy as np
 
-from cli import HelpFormatter, positive_int
-from record import machine
+from lstm_adder.cli import HelpFormatter, positive_int
+from lstm_adder.record import machine
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PATHS = ("blog", "project", "project --engine keras")
@@ -110,15 +110,15 @@ def clock(keras):
 
 def child(path, epochs, output):
     """Train one path for `epochs` epochs in this process; print the epoch times as JSON."""
-    import quiet
+    from lstm_adder import quiet
 
     with quiet.tensorflow_startup():
         import keras
 
-        import model
+        from lstm_adder import model
         import train_lstm_adder
 
-    import data
+    from lstm_adder import data
 
     callback, times = clock(keras)
     if path == "blog":
@@ -137,7 +137,7 @@ def child(path, epochs, output):
 
 def gemm_child(size=2048, repeats=5):
     """GFLOP/s of a large square float32 matmul in numpy, TensorFlow and JAX."""
-    import quiet
+    from lstm_adder import quiet
 
     with quiet.tensorflow_startup():
         import jax.numpy as jnp

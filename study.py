@@ -33,23 +33,22 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
-import backend
-import checkpoint
-import data
 import train_lstm_adder
-from cli import HelpFormatter, available_memory, bit_count, non_negative_int, positive_int
-from evaluate import (BLOG_SAMPLES, EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
-                      sampling_distribution, score, split_by_seen)
-from record import machine, record_json
-from study_report import (BLOGS_ACTIVATION, README_MARKERS, STOP_PROBABILITY, readme_problem,
+from lstm_adder import backend, checkpoint, data
+from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_negative_int,
+                            positive_int)
+from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
+from lstm_adder.scoring import (EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
+                                sampling_distribution, score, split_by_seen)
+from lstm_adder.record import machine, record_json
+from lstm_adder.study_report import (README_MARKERS, STOP_PROBABILITY, readme_problem,
                           reaches_stop, write_atomically, write_report)
 
-ACTIVATIONS = train_lstm_adder.RECURRENT_ACTIVATION_CHOICES
+ACTIVATIONS = RECURRENT_ACTIVATION_CHOICES
 EVAL_SEED = 0  # the study's one fixed sample of the blog's 1,000 pairs; evaluate.py's default
 SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
 SCHEDULER_TIMEOUT = "20s"  # how long --scheduler's address may take to answer
@@ -76,8 +75,17 @@ def parse_args(argv=None):
     parser.add_argument("--long-seeds", type=positive_int, default=4,
                         help="long schedules of the blog's LSTM (seeds 1..N); the other "
                              "activation gets one")
+    parser.add_argument("--observed-epochs", type=non_negative_int, default=1500,
+                        help="length of the observed schedules of the blog's LSTM (0: none): "
+                             "long schedules without the stop rule, evaluated every K epochs to "
+                             "the end, so that the chance at each epoch is measured on every "
+                             "schedule")
+    parser.add_argument("--observed-schedules", type=non_negative_int, default=16,
+                        help="observed schedules of the blog's LSTM, with the seeds after "
+                             "--long-seeds' (the default: seeds 5..20)")
     parser.add_argument("--every", type=positive_int, default=25,
-                        help="evaluate (and save the state of) the long schedules every K epochs")
+                        help="evaluate (and save the state of) the long and observed schedules "
+                             "every K epochs")
     parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM,
                         help="bits per operand of every run (the blog's BINARY_DIM), 1..16")
     parser.add_argument("--data-size", type=positive_int, default=10000,
@@ -141,7 +149,7 @@ def default_workers():
 def figures(net, bits, seen_codes):
     """The blog's figure on the study's fixed 1,000 pairs, and, over every pair: exact sums,
     seen and never seen, and how the blog's figure varies over random 1,000-pair tests."""
-    import model
+    from lstm_adder import model
 
     network = model.network_of(net)
     first, second = data.draw_pairs(BLOG_SAMPLES, bits, np.random.RandomState(EVAL_SEED))
@@ -160,6 +168,9 @@ def figures(net, bits, seen_codes):
             per_bit_accuracy=every["per_bit_accuracy"],
             seen_exact_sum_accuracy=split["seen"]["exact_sum_accuracy"],
             unseen_exact_sum_accuracy=split["unseen"]["exact_sum_accuracy"],
+            # The training loss is the MSE on the training pairs (with dropout on): beside it,
+            # the MSE on the pairs never seen in training shows how much of it carries over.
+            seen_mse=split["seen"]["mse"], unseen_mse=split["unseen"]["mse"],
             seen_pairs=split["seen"]["pairs"],
             sampling=sampling_distribution(pair_squared_errors(outputs, first, second, bits)))
     return result
@@ -213,7 +224,7 @@ def run_one(study, plan, label):
                       + (f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}%"
                          " of random tests reach the blog's" if "sampling" in latest else ""),
                       flush=True)
-                if reaches_stop(latest):
+                if plan["stop_rule"] and reaches_stop(latest):
                     self.model.stop_training = True
             if done % max(1, epochs // 10) == 0 or done == epochs:
                 elapsed = time.time() - started
@@ -231,7 +242,7 @@ def run_one(study, plan, label):
         final = figures(net, study.bits, seen_codes)
         if every:
             evaluations.append({"epoch": len(losses), **final})
-    stopped = ("the stop rule" if every and reaches_stop(final) else
+    stopped = ("the stop rule" if plan["stop_rule"] and reaches_stop(final) else
                "the cap" if len(losses) == epochs else "a loss that is not a number")
     entry = {
         "activation": plan["activation"], "seed": plan["seed"], "epochs": epochs,
@@ -246,7 +257,7 @@ def run_one(study, plan, label):
         "evaluations": evaluations,
     }
     if every:
-        entry["stopped_by"] = stopped
+        entry["stopped_by"], entry["stop_rule"] = stopped, plan["stop_rule"]
     return entry
 
 
@@ -256,71 +267,79 @@ def run_here_or_apart(study, plan, label):
     current = backend.imported()
     if current is None or current == backend.wanted(plan["engine"])[0]:
         return run_one(study, plan, label)
-    return run_apart(study, plan, label)
+    return outcome_of(subprocess.run(job_command(study, plan, label), stdout=subprocess.PIPE,
+                                     text=True), label)
 
 
-def run_apart(study, plan, label, cores=None):
-    """run_one in a fresh process of its own (study.py --job), on `cores` if given, from its
-    start: its thread pools are sized for them, as if it had been started with taskset."""
-    def prepare_child():
-        if sys.platform == "linux":  # the run dies with its parent: a killed worker leaves none
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-        if cores:
-            os.sched_setaffinity(0, cores)
-        # Ctrl-C reaches every process of the terminal's group: the study process alone takes
-        # it and ends the rest, without a traceback from each.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+# A run on Dask is one call of subprocess.run with the command line of `study.py --job`: a
+# function and arguments that any Dask scheduler unpickles (it unpickles every task it is sent)
+# without this project's code, for a worker that runs in this folder's .venv.
 
-    with tempfile.TemporaryDirectory() as folder:
-        job = os.path.join(folder, "job.json")
-        with open(job, "w") as file:
-            json.dump({"study": vars(study), "plan": plan, "label": label}, file)
-        # Dask's nanny gives its workers MALLOC_TRIM_THRESHOLD_=65536, so that they hand memory
-        # back: glibc then returns the training step's large buffers after every use, which
-        # doubled a run's time here (most of it in the kernel). Not for the run's process.
-        environment = {key: value for key, value in os.environ.items()
-                       if key != "MALLOC_TRIM_THRESHOLD_"}
-        finished = subprocess.run([sys.executable, os.path.abspath(__file__), "--job", job],
-                                  preexec_fn=prepare_child, env=environment)
-        with open(job) as file:
-            outcome = json.load(file)
+
+def job_command(study, plan, label):
+    """The command line of one run in a process of its own (study.py --job), every path in it
+    absolute: a worker of a cluster runs it from a folder of its own."""
+    job = {"study": {**vars(study), "results": os.path.abspath(study.results)}, "plan": plan,
+           "label": label}
+    return [sys.executable, os.path.abspath(__file__), "--job", json.dumps(job)]
+
+
+def outcome_of(finished, label):
+    """The entry for study.json that a run's process (a subprocess.CompletedProcess) printed."""
+    try:
+        outcome = json.loads(finished.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise RuntimeError(f"{label}: its process ended with exit status {finished.returncode} "
+                           "and no result") from None
     if "checkpoint_error" in outcome:
         raise checkpoint.CheckpointError(outcome["checkpoint_error"])
-    if "entry" not in outcome:
-        raise RuntimeError(f"{label}: its process ended with exit status {finished.returncode}")
     return outcome["entry"]
 
 
-def run_job(path):
-    """The fresh process of run_apart (study.py --job): one run, its outcome written back to
-    `path`."""
-    with open(path) as file:
-        job = json.load(file)
+def run_job(text):
+    """The process of one run (study.py --job JSON): its outcome is the one line it prints on
+    stdout; its progress, and whatever a library prints, go to stderr (a worker's log)."""
+    if "MALLOC_TRIM_THRESHOLD_" in os.environ:
+        # Dask's nanny gives its workers MALLOC_TRIM_THRESHOLD_=65536, so that they hand memory
+        # back: glibc then returns the training step's large buffers after every use, which
+        # doubled a run's time here (most of it in the kernel). glibc reads it as a process
+        # starts: start again without it.
+        os.execve(sys.executable, [sys.executable, *sys.argv],
+                  {key: value for key, value in os.environ.items()
+                   if key != "MALLOC_TRIM_THRESHOLD_"})
+    if sys.platform == "linux":  # the run dies with its worker: a killed worker leaves none
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    # Ctrl-C reaches every process of the terminal's group: the study process alone takes it
+    # and ends the rest, without a traceback from each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    job = json.loads(text)
+    sys.stdout.flush()
+    result = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     try:
         outcome = {"entry": run_one(argparse.Namespace(**job["study"]), job["plan"], job["label"])}
     except checkpoint.CheckpointError as error:
         outcome = {"checkpoint_error": str(error)}
-    with open(path, "w") as file:
-        json.dump(outcome, file)
+    sys.stdout.flush()
+    result.write(json.dumps(outcome) + "\n")
+    result.close()
     return 0
 
 
-def run_on_worker(study, plan, label):
-    """A Dask task: one run, in a process of its own on the worker's share of the cores."""
-    cores = None
-    if study.worker_cores:
-        import distributed
-
-        cores = study.worker_cores[int(distributed.get_worker().name) % len(study.worker_cores)]
-    print(f"{label}: started", flush=True)
-    return run_apart(study, plan, label, cores)
-
-
 def dask_setup(worker):
-    """Dask's preload hook, run in each local worker process as it starts (a replacement for a
-    dead one too): the terminal's Ctrl-C reaches the whole process group, and it is the
-    study's to stop the cluster, not a worker's to die of with a traceback."""
+    """Dask's preload hook, run in each worker process of the local cluster as it starts (a
+    replacement for a dead one too). The terminal's Ctrl-C reaches the whole process group, and
+    it is the study's to stop the cluster, not a worker's to die of with a traceback. And the
+    worker takes its share of the cores (lstm-adder.worker-cores, by its name 0, 1, ...) before
+    it starts any run: a run's process starts on them, and sizes its thread pools for them."""
+    import dask
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    shares = dask.config.get("lstm-adder.worker-cores", None)
+    if shares:
+        cores = shares[int(worker.name) % len(shares)]
+        for thread in os.listdir("/proc/self/task"):  # every thread: a run starts from any
+            os.sched_setaffinity(int(thread), cores)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -329,10 +348,11 @@ def dask_setup(worker):
 
 def planned_runs(study):
     """The planned runs, plain runs first; each a dict with its id, activation, engine, seed,
-    epochs and `every` (0 for a plain run, evaluated once at its end)."""
-    def plan(run_id, activation, engine, seed, epochs, every):
+    epochs, `every` (0 for a plain run, evaluated once at its end) and whether the stop rule
+    ends it (the long schedules; not the observed ones)."""
+    def plan(run_id, activation, engine, seed, epochs, every, stop_rule=False):
         return {"id": run_id, "activation": activation, "engine": engine, "seed": seed,
-                "epochs": epochs, "every": every}
+                "epochs": epochs, "every": every, "stop_rule": stop_rule}
 
     def seeds_of(activation):
         return study.seeds if activation == BLOGS_ACTIVATION else study.other_seeds
@@ -348,8 +368,14 @@ def planned_runs(study):
         for activation in study.activations:
             seeds = study.long_seeds if activation == BLOGS_ACTIVATION else 1
             runs += [plan(f"{activation}-long-{study.long_epochs}ep-every{study.every}-seed{seed}",
-                          activation, "jax", seed, study.long_epochs, study.every)
+                          activation, "jax", seed, study.long_epochs, study.every, True)
                      for seed in range(1, seeds + 1)]
+    if study.observed_epochs and BLOGS_ACTIVATION in study.activations:
+        first = study.long_seeds + 1
+        runs += [plan(f"{BLOGS_ACTIVATION}-observed-{study.observed_epochs}ep-every{study.every}-"
+                      f"seed{seed}", BLOGS_ACTIVATION, "jax", seed, study.observed_epochs,
+                      study.every)
+                 for seed in range(first, first + study.observed_schedules)]
     return runs
 
 
@@ -402,7 +428,7 @@ def write_outputs(study, runs, planned, command):
 
 
 def main(argv=None):
-    if argv is None and sys.argv[1:2] == ["--job"]:  # run_here_or_apart's fresh process
+    if argv is None and sys.argv[1:2] == ["--job"]:  # job_command's process of one run
         return run_job(sys.argv[2])
     study = parse_args(argv)
     command = " ".join(["study.py", *(argv if argv is not None else sys.argv[1:])])
@@ -452,7 +478,7 @@ def main(argv=None):
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
     except RuntimeError as error:  # a run's process died, again and again (Dask: KilledWorker)
-        print(f"study.py: error: {str(error).splitlines()[0] if str(error) else error!r}; "
+        print(f"study.py: error: {one_line(error)}; "
               f"{len(runs)} finished runs are in {study.results}/study.json, and the same "
               "command goes on from each run's last saved state", file=sys.stderr)
         return 1
@@ -468,7 +494,60 @@ def main(argv=None):
 
 
 class SchedulerError(Exception):
-    """--scheduler names no Dask scheduler that answers."""
+    """The Dask cluster cannot be reached, or cannot run the study's runs; the message says
+    what to do, in one line."""
+
+
+def one_line(error):
+    """An exception's whole message on one line (Dask's run over several)."""
+    return " ".join(str(error).split()) or repr(error)
+
+
+def connect(study):
+    """A Dask client of the cluster at study.scheduler (SchedulerError if there is none)."""
+    import distributed
+
+    try:
+        return distributed.Client(study.scheduler, timeout=SCHEDULER_TIMEOUT)
+    except TypeError as error:
+        if "ssl_context" not in str(error):
+            raise
+        raise SchedulerError(
+            f"cannot connect to {study.scheduler}: tls:// needs Dask's TLS settings, and none "
+            "are set: give distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
+            "distributed.comm.tls.client.key in Dask's configuration (or the variables "
+            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, ..._CLIENT__CERT, ..._CLIENT__KEY)") from None
+    except (OSError, TimeoutError, ValueError) as error:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {study.scheduler}: "
+                             f"{one_line(error)}: start it, or check the address") from None
+
+
+def local_cluster(study):
+    """A Dask cluster of study.workers processes on this machine, each on its share of the
+    cores. A scheduler runs whatever its clients send it: this one listens on the loopback
+    interface only, and serves no dashboard unless asked (its health and metrics pages are
+    on the loopback interface too, on a free port). The workers only start runs, each in a
+    process of its own: they keep the user's environment rather than Dask's settings for
+    workers that compute themselves (run_job). Its processes start with SIGINT ignored, and
+    a worker that replaces a dead one ignores it through dask_setup: Ctrl-C is the study's."""
+    import logging
+
+    import dask
+    import distributed
+
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    settings = {"distributed.nanny.pre-spawn-environ": {},
+                "lstm-adder.worker-cores": study.worker_cores}
+    with dask.config.set(settings):
+        cluster = distributed.LocalCluster(
+            n_workers=study.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=(f"127.0.0.1:{study.dashboard}" if study.dashboard is not None
+                               else None),
+            scheduler_kwargs=({} if study.dashboard is not None
+                              else {"dashboard_address": "127.0.0.1:0"}),
+            silence_logs=logging.ERROR, preload=["study"])
+    signal.signal(signal.SIGINT, interrupt)
+    return cluster
 
 
 def run_through_dask(study, todo, labels, finished):
@@ -476,63 +555,52 @@ def run_through_dask(study, todo, labels, finished):
     at study.scheduler. A worker that dies mid-run (killed, out of memory) is replaced, and
     Dask gives its task to a worker again (up to distributed.scheduler.allowed-failures
     times): the run goes on from its last saved state. Results come back here as they finish."""
-    import logging
-
-    import dask
     import distributed
 
     if not todo:
         return
-    if study.scheduler:
-        try:
-            client = distributed.Client(study.scheduler, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, TimeoutError, ValueError) as error:
-            raise SchedulerError(f"cannot reach the Dask scheduler at {study.scheduler}: "
-                                 f"{str(error).splitlines()[0] if str(error) else error!r}"
-                                 ) from None
-        cluster = None
-    else:
-        # A scheduler runs whatever its clients send it: this one listens on the loopback
-        # interface only, and serves no dashboard unless asked.
-        # The workers only start runs, each in a process of its own: they keep the user's
-        # environment rather than Dask's settings for workers that compute themselves (one
-        # thread for numpy, and the memory trimming above).
-        # Its processes start with SIGINT ignored (see run_apart): Ctrl-C is the study's. A
-        # worker that replaces a dead one starts later, and ignores it through dask_setup.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
-            cluster = distributed.LocalCluster(
-                n_workers=study.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=(f"127.0.0.1:{study.dashboard}" if study.dashboard is not None
-                                   else None),
-                # Without a dashboard the scheduler still serves its health and metrics pages:
-                # on the loopback interface too, on a free port.
-                scheduler_kwargs=({} if study.dashboard is not None
-                                  else {"dashboard_address": "127.0.0.1:0"}),
-                silence_logs=logging.ERROR, preload=["study"])
-        signal.signal(signal.SIGINT, interrupt)
-        client = distributed.Client(cluster)
+    cluster = None if study.scheduler else local_cluster(study)
+    client = connect(study) if study.scheduler else distributed.Client(cluster)
     try:
         print(f"Running {study.workers} at a time on a local Dask cluster (127.0.0.1)"
               if cluster else f"Running on the Dask cluster at {study.scheduler}", flush=True)
         # Priorities keep the running order (Dask would otherwise pick among queued tasks).
         # retries: a run whose own process was killed goes on from its saved state too.
-        futures = {client.submit(run_on_worker, study, plan, labels[plan["id"]],
+        futures = {client.submit(subprocess.run, job_command(study, plan, labels[plan["id"]]),
+                                 stdout=subprocess.PIPE, text=True, check=True,
                                  key=f"run-{plan['id']}", pure=False, priority=-number,
                                  retries=2): plan
                    for number, plan in enumerate(todo)}
         for future in distributed.as_completed(futures):
             plan = futures[future]
-            try:
-                entry = future.result()
-            except distributed.KilledWorker:
-                raise RuntimeError(f"{labels[plan['id']]}: the workers running it died too often "
-                                   "(distributed.scheduler.allowed-failures)") from None
-            finished(plan, entry)
+            finished(plan, outcome_of(task_result(future, labels[plan["id"]]),
+                                      labels[plan["id"]]))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def task_result(future, label):
+    """A run's finished process from its Dask task, or the reason it has none, in one line."""
+    import distributed
+
+    try:
+        return future.result()
+    except distributed.KilledWorker:
+        raise RuntimeError(f"{label}: the workers running it died too often "
+                           "(distributed.scheduler.allowed-failures)") from None
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"{label}: its process ended with exit status {error.returncode}, "
+                           "three times: the log of the worker that ran it says why") from None
+    except FileNotFoundError as error:
+        raise SchedulerError(
+            f"{label}: a worker cannot start it ({one_line(error)}): start the Dask workers "
+            f"where this repository's folder and its .venv are at the same path as here, "
+            f"{os.path.dirname(os.path.abspath(__file__))} (docs/study.md)") from None
+    except (RuntimeError, OSError, ValueError, TypeError) as error:
+        raise SchedulerError(f"{label}: the Dask cluster cannot run it: {one_line(error)}"
+                             ) from None
 
 
 if __name__ == "__main__":

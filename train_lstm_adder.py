@@ -27,16 +27,12 @@ import time
 
 import numpy as np
 
-import backend
-import data
-import quiet
-from cli import (HelpFormatter, bit_count, check_output_folder, non_negative_int,
+from lstm_adder import backend, data, quiet
+from lstm_adder.cli import (HelpFormatter, bit_count, check_output_folder, non_negative_int,
                  permissions_as_open, positive_float, positive_int, refuse_if_too_big)
-from record import machine, record_json, record_path_for, sha256_of
+from lstm_adder.blog import BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
+from lstm_adder.record import machine, record_json, record_path_for, sha256_of
 
-# The names `--recurrent-activation` takes; model.RECURRENT_ACTIVATIONS maps them to functions
-# (kept here too so that a bad option is refused before TensorFlow's slow import).
-RECURRENT_ACTIVATION_CHOICES = ("keras2_hard_sigmoid", "sigmoid")
 # How the same computation is executed: jax_lstm.py's compiled training step, or Keras's own
 # model.fit (the blog's code path). Both start from the Keras model's weights and save it.
 ENGINES = ("jax", "keras")
@@ -69,7 +65,7 @@ def parse_args(argv=None):
                              "repository ships, models/LSTM_Operation.h5, is replaced only when "
                              "named here (git checkout models/ brings it back)")
     parser.add_argument("--recurrent-activation", choices=RECURRENT_ACTIVATION_CHOICES,
-                        default="keras2_hard_sigmoid",
+                        default=BLOGS_ACTIVATION,
                         help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
                              "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3")
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
@@ -259,7 +255,7 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
     """
     import keras
 
-    import checkpoint
+    from lstm_adder import checkpoint
 
     started = time.perf_counter()
     losses = list(resume[0]["losses"]) if resume else []
@@ -269,9 +265,9 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
         return seconds_before + time.perf_counter() - started
 
     if args.engine == "jax":
-        import model
+        from lstm_adder import model
         with quiet.tensorflow_startup():
-            import jax_lstm
+            from lstm_adder import jax_lstm
 
         trainer = jax_lstm.Trainer(net.get_weights(), args.recurrent_activation,
                                    args.learning_rate, model.DROPOUT, args.seed)
@@ -343,7 +339,7 @@ def training_device(engine):
     import keras
 
     if engine == "jax" or keras.backend.backend() == "jax":
-        import jax_lstm
+        from lstm_adder import jax_lstm
 
         return jax_lstm.device()
     import tensorflow as tf
@@ -358,7 +354,7 @@ def prepare(args):
     with quiet.tensorflow_startup(args.verbose):
         import keras
 
-        import model
+        from lstm_adder import model
 
     make_seeded(keras, args.seed)
     # The blog's data: data_size pairs, each n1 then n2 from np.random.randint(0, 2**BINARY_DIM).
@@ -372,7 +368,7 @@ def prepare(args):
 
 def load_resume_state(args):
     """The checkpoint --resume continues, checked against these options (CheckpointError)."""
-    import checkpoint
+    from lstm_adder import checkpoint
 
     path = checkpoint.checkpoint_path_for(args.output)
     meta, arrays = checkpoint.load(path, checkpoint.identity_of(args))
@@ -436,7 +432,7 @@ def main(argv=None):
     # raises KeyboardInterrupt; an interrupted run must still end cleanly, saving nothing.
     signal.signal(signal.SIGTERM, raise_interrupted)
     signal.signal(signal.SIGINT, raise_interrupted)
-    import checkpoint
+    from lstm_adder import checkpoint
 
     try:
         return train(args)

@@ -18,7 +18,7 @@ import zipfile
 
 import numpy as np
 
-from cli import permissions_as_open
+from lstm_adder.cli import permissions_as_open
 
 FORMAT = "lstm-adder-checkpoint/1"
 # The options that fix the computation: a checkpoint continues only a run with the same ones.

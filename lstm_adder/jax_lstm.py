@@ -26,7 +26,7 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-import backend
+from lstm_adder import backend
 
 # Full float32 products everywhere: on a GPU, JAX would otherwise use TF32 and change the math.
 jax.config.update("jax_default_matmul_precision", "highest")

@@ -10,7 +10,7 @@ that you trust (docs/model-files.md).
 import keras
 import numpy as np
 
-import model_file
+from lstm_adder import model_file
 
 DROPOUT = 0.2
 

@@ -10,7 +10,7 @@ import os
 import platform
 import re
 
-import data
+from lstm_adder import data
 
 
 def record_path_for(model_path):

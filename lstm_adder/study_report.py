@@ -12,11 +12,8 @@ import os
 import numpy as np
 import scipy.stats
 
-import data
-from evaluate import BLOG_FIGURE, BLOG_MSE
-from train_lstm_adder import RECURRENT_ACTIVATION_CHOICES
-
-BLOGS_ACTIVATION = RECURRENT_ACTIVATION_CHOICES[0]  # Keras 2's hard sigmoid: the blog's LSTM
+from lstm_adder import data
+from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
 STOP_PROBABILITY = 0.5  # a long schedule stops once a blog-style test shows the figure this often
 # Around a README's generated answer, by its language: the lines between them are rewritten.
 README_MARKERS = {"en": ("<!-- study -->", "<!-- /study -->"),

@@ -13,7 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import quiet  # noqa: E402
+from lstm_adder import quiet  # noqa: E402
 
 # The suite runs the scripts' main() in this one process, where Keras can have one backend: the
 # default engine's, JAX, set as a user sets it, so that `--engine keras` runs on it too instead

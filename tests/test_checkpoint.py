@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-import checkpoint
+from lstm_adder import checkpoint
 from conftest import ROOT, TINY, run_script
 from test_hostile import listing
 

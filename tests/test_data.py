@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import data
+from lstm_adder import data
 
 
 @pytest.mark.parametrize("bits", [1, 4, 8, 16])

@@ -4,10 +4,7 @@ import json
 import numpy as np
 import pytest
 
-import data
-import evaluate
-import model
-import model_file
+from lstm_adder import blog, data, model, model_file, scoring
 from conftest import run_script
 
 
@@ -35,9 +32,9 @@ def test_predictions_equal_a_numpy_forward_pass(tiny_model):
     first, second = data.all_pairs(4)
     X, _ = data.encode_pairs(first, second, 4)
     expected = numpy_forward(network.weights, X.astype(np.float64), keras2_hard_sigmoid)
-    outputs = evaluate.predict(network, first, second, 4)
+    outputs = scoring.predict(network, first, second, 4)
     assert np.abs(outputs - expected).max() < 1e-5
-    ours, reference = (evaluate.score(o, first, second, 4) for o in (outputs, expected))
+    ours, reference = (scoring.score(o, first, second, 4) for o in (outputs, expected))
     assert ours["sums_right"] == reference["sums_right"]
     assert ours["bits_right"] == reference["bits_right"]
     assert ours["mse"] == pytest.approx(reference["mse"], abs=1e-7)
@@ -50,7 +47,7 @@ def test_known_answers_of_a_hand_set_model():
     weights = net.get_weights()
     net.set_weights(weights[:3] + [np.zeros_like(weights[3]), np.zeros_like(weights[4])])
     first, second = data.all_pairs(bits)
-    result, _ = evaluate.evaluate(model.network_of(net), bits, first, second, seen_codes={0, 17})
+    result, _ = scoring.evaluate(model.network_of(net), bits, first, second, seen_codes={0, 17})
     _, targets = data.encode_pairs(first, second, bits)
     assert result["sums_right"] == 1  # only 0 + 0
     assert result["exact_sum_accuracy"] == 1 / 256
@@ -77,10 +74,10 @@ def test_known_answers_of_a_hand_set_model():
 def test_figures_do_not_depend_on_batch_size_or_order(tiny_model):
     network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
-    whole = evaluate.score(evaluate.predict(network, first, second, 4, batch_size=4096),
+    whole = scoring.score(scoring.predict(network, first, second, 4, batch_size=4096),
                            first, second, 4)
     order = np.random.RandomState(0).permutation(len(first))
-    shuffled = evaluate.score(evaluate.predict(network, first[order], second[order], 4,
+    shuffled = scoring.score(scoring.predict(network, first[order], second[order], 4,
                                                batch_size=7), first[order], second[order], 4)
     for key in ("pairs", "sums_right", "bits_right"):
         assert shuffled[key] == whole[key]
@@ -153,20 +150,20 @@ def test_exhaustive_refuses_more_than_8_bits(tmp_path):
 
 def test_sampling_distribution_of_known_errors():
     # Every pair equally wrong: every draw reports the same figure.
-    same = evaluate.sampling_distribution(np.full(256, 0.01), draws=1000)
+    same = scoring.sampling_distribution(np.full(256, 0.01), draws=1000)
     assert same["p5"] == pytest.approx(99.0) and same["p95"] == pytest.approx(99.0)
     assert same["probability_reaching_blog_figure"] == 0.0
     # Half the pairs perfect, half at twice the blog's MSE: the mean of a draw is the blog's MSE
     # on average, so about half of the draws reach its figure, and the median is its figure.
-    split = np.repeat([0.0, 2 * evaluate.BLOG_MSE], 32768)
-    spread = evaluate.sampling_distribution(split)
+    split = np.repeat([0.0, 2 * blog.BLOG_MSE], 32768)
+    spread = scoring.sampling_distribution(split)
     assert spread["draws"] == 100_000 and spread["samples"] == 1000
     assert 0.45 < spread["probability_reaching_blog_figure"] < 0.55
-    assert spread["p50"] == pytest.approx(evaluate.BLOG_FIGURE, abs=1e-4)
+    assert spread["p50"] == pytest.approx(blog.BLOG_FIGURE, abs=1e-4)
     # The binomial spread of that mean: sd = 2*MSE * sqrt(0.25 / 1000), 1.645 sd to the 5th.
-    sd = 100 * 2 * evaluate.BLOG_MSE * np.sqrt(0.25 / 1000)
+    sd = 100 * 2 * blog.BLOG_MSE * np.sqrt(0.25 / 1000)
     assert spread["p95"] - spread["p5"] == pytest.approx(2 * 1.645 * sd, rel=0.05)
-    assert spread == evaluate.sampling_distribution(split)  # a fixed seed: the same numbers
+    assert spread == scoring.sampling_distribution(split)  # a fixed seed: the same numbers
 
 
 def test_exhaustive_prints_the_sampling_distribution(tiny_model):

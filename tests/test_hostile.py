@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 import evaluate
-import model
-import record
 import train_lstm_adder
+from lstm_adder import model, record
 from conftest import ROOT, TINY, run_script
 
 

@@ -4,11 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import data
-import jax_lstm
-import model
-import model_file
 import train_lstm_adder
+from lstm_adder import data, jax_lstm, model, model_file
 
 
 def one_batch(bits=8, size=128, seed=0):

@@ -7,9 +7,7 @@ import h5py
 import numpy as np
 import pytest
 
-import data
-import model
-import model_file
+from lstm_adder import data, model, model_file
 from conftest import TINY, run_script
 from test_hostile import evaluate_fails, listing
 

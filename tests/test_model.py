@@ -2,10 +2,7 @@
 import numpy as np
 import pytest
 
-import data
-import evaluate
-import model
-import train_lstm_adder
+from lstm_adder import blog, data, model, scoring
 from keras2_files import tf_keras_adder, write_keras_2_2_4_file
 
 
@@ -35,13 +32,13 @@ def test_default_lstm_uses_the_keras2_hard_sigmoid():
 def test_cli_choices_match_the_model():
     # The names live in three places (the CLI before TensorFlow's import, the Keras network,
     # the JAX engine's own functions); they must agree.
-    import jax_lstm
+    from lstm_adder import jax_lstm
 
-    assert set(train_lstm_adder.RECURRENT_ACTIVATION_CHOICES) == set(model.RECURRENT_ACTIVATIONS)
+    assert set(blog.RECURRENT_ACTIVATION_CHOICES) == set(model.RECURRENT_ACTIVATIONS)
     assert set(jax_lstm.RECURRENT_ACTIVATIONS) == set(model.RECURRENT_ACTIVATIONS)
     # And what a model file may name: the reader, the Keras network and the numpy evaluation.
-    import model_file
-    import prefix_tree
+    from lstm_adder import model_file
+    from lstm_adder import prefix_tree
 
     assert set(model_file.ACTIVATIONS) == set(model.KERAS_ACTIVATIONS) == \
         set(prefix_tree.NUMPY_ACTIVATIONS)
@@ -108,6 +105,6 @@ def test_exhaustive_mse_of_tf_keras_file_equals_tf_keras(tmp_path):
     first, second = data.all_pairs(bits)
     X, Y = data.encode_pairs(first, second, bits)
     tf_keras_mse = reference.evaluate(X, Y, batch_size=4096, verbose=0)
-    ours = evaluate.score(evaluate.predict(model.network_of(net), first, second, bits), first,
+    ours = scoring.score(scoring.predict(model.network_of(net), first, second, bits), first,
                           second, bits)
     assert abs(ours["mse"] - tf_keras_mse) < 1e-6

@@ -4,12 +4,9 @@ import struct
 
 import numpy as np
 
-import data
-import evaluate
-import model_file
-import plots
+from lstm_adder import data, model_file, plots, scoring
 from conftest import ROOT, run_script
-from record import training_pairs
+from lstm_adder.record import training_pairs
 
 
 def png_size(path):
@@ -22,9 +19,9 @@ def test_the_grid_holds_the_printed_counts(tiny_model):
     network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
     seen_codes, _ = training_pairs(str(tiny_model))
-    result, outputs = evaluate.evaluate(network, 4, first, second, seen_codes, exhaustive=True)
-    grid = plots.sum_grid(evaluate.sums_right(outputs, first, second),
-                          evaluate.seen_in_training(first, second, 4, seen_codes), first, second, 4)
+    result, outputs = scoring.evaluate(network, 4, first, second, seen_codes, exhaustive=True)
+    grid = plots.sum_grid(scoring.sums_right(outputs, first, second),
+                          scoring.seen_in_training(first, second, 4, seen_codes), first, second, 4)
     assert grid.shape == (16, 16) and grid.min() >= 0
     counts = np.bincount(grid.ravel(), minlength=4)
     assert counts[plots.RIGHT_SEEN] == result["seen"]["sums_right"]
@@ -62,8 +59,8 @@ def test_without_a_record_right_and_wrong_only(tiny_model, tmp_path):
     alone.write_bytes(tiny_model.read_bytes())
     network, _ = model_file.read(str(alone))
     first, second = data.all_pairs(4)
-    result, outputs = evaluate.evaluate(network, 4, first, second, None, exhaustive=True)
-    grid = plots.sum_grid(evaluate.sums_right(outputs, first, second),
+    result, outputs = scoring.evaluate(network, 4, first, second, None, exhaustive=True)
+    grid = plots.sum_grid(scoring.sums_right(outputs, first, second),
                           np.zeros(len(first), dtype=bool), first, second, 4)
     assert set(np.unique(grid)) <= {plots.RIGHT_NEVER_SEEN, plots.WRONG_NEVER_SEEN}
     assert (grid == plots.RIGHT_NEVER_SEEN).sum() == result["sums_right"]

@@ -2,10 +2,7 @@
 import numpy as np
 import pytest
 
-import data
-import evaluate
-import model
-import prefix_tree
+from lstm_adder import data, model, prefix_tree, scoring
 from keras2_files import tf_keras_adder
 
 
@@ -41,7 +38,7 @@ def test_every_pair_equals_a_plain_forward_pass(recurrent_activation):
     plain = plain_forward(net, first, second, bits)
     assert plain.std() > 0.05
     assert np.abs(ours - plain).max() < 1e-5
-    mine, theirs = (evaluate.score(o, first, second, bits) for o in (ours, plain))
+    mine, theirs = (scoring.score(o, first, second, bits) for o in (ours, plain))
     assert (mine["sums_right"], mine["bits_right"]) == (theirs["sums_right"], theirs["bits_right"])
 
 
@@ -55,7 +52,7 @@ def test_a_keras_2_file_equals_tf_keras_on_every_pair(tmp_path):
     first, second = data.all_pairs(bits)
     X, _ = data.encode_pairs(first, second, bits)
     expected = np.asarray(reference.predict(X, batch_size=4096, verbose=0), dtype=np.float64)
-    ours = evaluate.predict(model.network_of(net), first, second, bits)
+    ours = scoring.predict(model.network_of(net), first, second, bits)
     assert np.abs(ours - expected).max() < 1e-5
 
 

@@ -8,7 +8,7 @@ import h5py
 import numpy as np
 import pytest
 
-import backend as backend_module
+from lstm_adder import backend as backend_module
 from conftest import ROOT, TINY, run_script
 
 
@@ -126,8 +126,8 @@ def test_a_model_file_loads_into_a_users_keras_code(tiny_model):
     # Keras's own load_model once `import model` has registered the blog's gate function.
     import keras
 
-    import data
-    import model
+    from lstm_adder import data
+    from lstm_adder import model
 
     X, _ = data.encode_pairs(*data.all_pairs(4), 4)
     ours, _ = model.read_model_file(str(tiny_model))

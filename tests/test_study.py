@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import study
-import study_report
+from lstm_adder import blog, study_report
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
 # so that its tiny study (a module fixture) is trained once.
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.xdist_group("study")
 # One run at a time in this process (--workers 0): tests/test_study_dask.py runs it on Dask.
 TINY_STUDY = ["--seeds", "2", "--other-seeds", "2", "--keras-seeds", "1", "--epochs", "2",
               "--bits", "4", "--data-size", "200", "--long-epochs", "4", "--long-seeds", "1",
-              "--every", "2", "--workers", "0"]
+              "--every", "2", "--observed-epochs", "0", "--workers", "0"]
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_table_statistics_match_numpy(finished):
         figures = [r["figures"]["blog_figure"] for r in members]
         assert row["n"] == len(members) == (1 if row["engine"] == "keras" else 2)
         assert row["mse"]["min"] == min(r["figures"]["sampled_mse"] for r in members)
-        assert row["best_mse_over_blogs"] == pytest.approx(row["mse"]["min"] / study_report.BLOG_MSE)
+        assert row["best_mse_over_blogs"] == pytest.approx(row["mse"]["min"] / blog.BLOG_MSE)
         assert row["blog_figure"]["mean"] == pytest.approx(np.mean(figures))
         if len(figures) > 1:
             assert row["blog_figure"]["std"] == pytest.approx(np.std(figures, ddof=1))
@@ -111,7 +111,7 @@ def long_run(evaluations, stopped_by="the cap"):
 
 
 def test_verdict_says_when_the_long_schedule_reached_the_figure():
-    run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, study_report.BLOG_FIGURE + 0.001, 0.3),
+    run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, blog.BLOG_FIGURE + 0.001, 0.3),
                     evaluation(75, 99.99, 0.6, exact=1.0)], stopped_by="the stop rule")
     text = study_report.verdict([], [run])
     assert "reached the stop rule" in text and "at epoch 75" in text
@@ -154,7 +154,7 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
     text = study_report.verdict(study_report.table(runs), [])
     assert "0 of 6 runs of the blog's LSTM at the blog's 100 epochs" in text
     assert f"at most {100 * (1 - 0.05 ** (1 / 6)):.1f}%" in text
-    assert f"{0.01 / study_report.BLOG_MSE:.0f} times the blog's" in text
+    assert f"{0.01 / blog.BLOG_MSE:.0f} times the blog's" in text
     assert "the engine is not what separates these runs from the blog" in text
     assert "a lucky test sample cannot explain" in text
 
@@ -162,7 +162,7 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
 def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypatch, capsys):
     options = ["--seeds", "1", "--keras-seeds", "0", "--epochs", "2", "--bits", "4",
                "--data-size", "200", "--long-epochs", "6", "--long-seeds", "1", "--every", "2",
-               "--activations", "keras2_hard_sigmoid", "--workers", "0"]
+               "--observed-epochs", "0", "--activations", "keras2_hard_sigmoid", "--workers", "0"]
     assert study.main(options + ["--results", str(tmp_path / "whole")]) == 0
     real_figures = study.figures
     calls = []
@@ -231,7 +231,7 @@ def test_the_mse_spread_and_its_extrapolation():
     spread = study_report.mse_distribution(plain_runs(values), 100)
     mean, std = values.mean(), values.std(ddof=1)
     assert spread["n"] == 40 and spread["log10_mean"] == pytest.approx(mean)
-    assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(study_report.BLOG_MSE)
+    assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE)
                                                              - mean) / std))
     assert spread["chance_low"] <= spread["chance"] <= spread["chance_high"]
     assert spread["shapiro_p"] == pytest.approx(stats.shapiro(values).pvalue)

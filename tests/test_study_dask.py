@@ -1,5 +1,7 @@
-"""The study through Dask, on a local cluster of 2 workers and tiny configurations: a worker
-killed mid-run and Ctrl-C, and still the figures of 1 worker; no socket beyond loopback."""
+"""The study through Dask on tiny configurations: a local cluster of 2 workers, and a real
+cluster of its own processes (a `dask scheduler` with none of this project's code on its path,
+and a `dask worker` of 2 processes), each disturbed by a worker killed mid-run and still ending
+with the figures of 1 worker; Ctrl-C; Dask's errors in one line; no socket beyond loopback."""
 import json
 import os
 import signal
@@ -21,8 +23,9 @@ pytestmark = pytest.mark.xdist_group("study-dask")
 # A long schedule (8 epochs, evaluated every 2) and two plain runs, each run on one core.
 TINY = ["--seeds", "2", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2", "--bits",
         "4", "--data-size", "200", "--long-epochs", "8", "--long-seeds", "1", "--every", "2",
-        "--activations", "keras2_hard_sigmoid", "--cores-per-run", "1"]
+        "--observed-epochs", "0", "--activations", "keras2_hard_sigmoid", "--cores-per-run", "1"]
 LONG_RUN = "keras2_hard_sigmoid-long-8ep-every2-seed1"
+DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
 
 def computed(results):
@@ -33,17 +36,34 @@ def computed(results):
 
 
 def run_processes(root):
-    """The run processes (study.py --job) under `root`, with the plan each runs."""
+    """The run processes (study.py --job JSON) under `root`, with the plan each runs."""
     found = {}
     for process in root.children(recursive=True):
         try:
             arguments = process.cmdline()
             if "--job" in arguments:
-                with open(arguments[arguments.index("--job") + 1]) as file:
-                    found[process] = json.load(file)["plan"]["id"]
-        except (psutil.Error, OSError, ValueError, IndexError, KeyError):  # ending, or ended
+                found[process] = json.loads(arguments[arguments.index("--job") + 1])["plan"]["id"]
+        except (psutil.Error, ValueError, IndexError, KeyError):  # ending, or ended
             continue
     return found
+
+
+def kill_the_long_runs_worker(results, root, until, deadline=240):
+    """Wait until the long schedule has saved its state, kill -9 the worker process running it
+    (a run process under `root`), then wait until `until()`: the pids of the killed worker."""
+    saved = results / "checkpoints" / f"{LONG_RUN}.checkpoint.npz"
+    killed, addresses, end = [], set(), time.time() + deadline
+    while not until():
+        assert time.time() < end, "the study did not get there in time"
+        addresses |= listening_addresses(root)
+        if not killed and saved.exists():
+            for run, run_id in run_processes(root).items():
+                if run_id == LONG_RUN:
+                    killed.append(run.parent().pid)
+                    run.parent().send_signal(signal.SIGKILL)
+        time.sleep(0.05)
+    assert killed
+    return killed, addresses
 
 
 def listening_addresses(root):
@@ -70,6 +90,16 @@ def one_worker(tmp_path_factory):
     return results
 
 
+def started(command, **options):
+    """A process whose stdout and stderr lines are collected as they come."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, **options)
+    process.out, process.err = [], []
+    for stream, lines in ((process.stdout, process.out), (process.stderr, process.err)):
+        threading.Thread(target=lines_of, args=(stream, lines), daemon=True).start()
+    return process
+
+
 def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tmp_path, capfd):
     # One study on 2 workers, disturbed twice: the worker running the long schedule is killed
     # (kill -9) once that run has saved its state, and once the run has gone on from that state
@@ -78,65 +108,98 @@ def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tm
     # study on 1 worker, bit for bit.
     results = tmp_path / "disturbed"
     command = [sys.executable, "study.py", *TINY, "--workers", "2", "--results", str(results)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
-    out, err = [], []
-    readers = [threading.Thread(target=lines_of, args=(process.stdout, out)),
-               threading.Thread(target=lines_of, args=(process.stderr, err))]
-    for reader in readers:
-        reader.start()
+    process = started(command, cwd=ROOT, start_new_session=True)
     root = psutil.Process(process.pid)
-    saved = results / "checkpoints" / f"{LONG_RUN}.checkpoint.npz"
     resumed = f"{LONG_RUN}: going on from its saved state at epoch"
-    killed, addresses, deadline = [], set(), time.time() + 240
-    while not any(resumed in line for line in out):
-        assert process.poll() is None and time.time() < deadline, "".join(out + err)
-        addresses |= listening_addresses(root)
-        if not killed and saved.exists():
-            for run, run_id in run_processes(root).items():
-                if run_id == LONG_RUN:
-                    killed.append(run.parent().pid)
-                    run.parent().send_signal(signal.SIGKILL)
-        time.sleep(0.05)
-    lines_before = len(err)
+    killed, addresses = kill_the_long_runs_worker(
+        results, root, lambda: process.poll() is not None
+        or any(resumed in line for line in process.err))
+    assert process.poll() is None, "".join(process.out + process.err)
+    under_the_study = root.children(recursive=True)
+    lines_before = len(process.err)
     os.killpg(process.pid, signal.SIGINT)
-    assert process.wait(timeout=60) == 130, "".join(err)
-    for reader in readers:
-        reader.join()
-    assert killed
+    assert process.wait(timeout=60) == 130, "".join(process.err)
+    time.sleep(0.5)  # the reader threads take the last lines
     # Ctrl-C: one line, and no worker or run left behind.
-    after = "".join(err[lines_before:]).strip()  # it starts on a line of its own, after ^C
+    after = "".join(line for line in process.err[lines_before:]
+                    if not line.startswith("  [")).strip()  # a run's progress, before ^C
     assert after.startswith("study.py: interrupted") and "\n" not in after, after
-    time.sleep(1)
-    assert not [p for p in psutil.process_iter(["cmdline"]) if str(results) in
-                " ".join(p.info["cmdline"] or [])], "a worker or run outlived the study"
+    gone, alive = psutil.wait_procs(under_the_study, timeout=10)
+    assert under_the_study and not alive, f"outlived the study: {alive}"
     # The scheduler, the workers and their nannies listened on the loopback interface only.
     assert addresses and addresses <= {"127.0.0.1", "::1"}
 
     # The same command again (here in this process) goes on from where it stopped.
     assert study.main(command[2:]) == 0
-    assert resumed in capfd.readouterr().out
+    assert resumed in capfd.readouterr().err
     assert computed(results) == computed(one_worker)
     assert not list((results / "checkpoints").iterdir())
 
 
-def test_an_existing_cluster_by_its_address(tmp_path, capsys, monkeypatch):
-    import distributed
+@pytest.fixture(scope="module")
+def real_cluster(tmp_path_factory):
+    """A Dask cluster as a user starts one: `dask scheduler` in a folder of its own with none of
+    this project's code on its path, and `dask worker` with 2 processes on one core (so that
+    its runs compute as the 1-worker study's, with 1 core a run). Yields (address, worker)."""
+    folder = tmp_path_factory.mktemp("scheduler")
+    address_file = folder / "scheduler.json"
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    scheduler = started([DASK, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                         "--no-dashboard", "--scheduler-file", str(address_file)],
+                        cwd=folder, env=environment)
+    worker = None
+    try:
+        for _ in range(600):
+            if address_file.exists() and address_file.stat().st_size:
+                break
+            assert scheduler.poll() is None, "".join(scheduler.err)
+            time.sleep(0.05)
+        address = json.loads(address_file.read_text())["address"]
+        worker = started([DASK, "worker", address, "--nworkers", "2", "--nthreads", "1",
+                          "--no-dashboard", "--host", "127.0.0.1"], cwd=ROOT, env=environment,
+                         preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+        yield address, worker
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
 
+
+def test_a_real_cluster_runs_the_study_through_a_killed_worker(real_cluster, one_worker,
+                                                                tmp_path):
+    address, worker = real_cluster
+    results = tmp_path / "on-a-cluster"
+    study_process = started([sys.executable, "study.py", *TINY, "--scheduler", address,
+                             "--results", str(results)], cwd=ROOT)
+    killed, _ = kill_the_long_runs_worker(results, psutil.Process(worker.pid),
+                                          lambda: study_process.poll() is not None)
+    assert study_process.returncode == 0, "".join(study_process.err)
+    assert f"Running on the Dask cluster at {address}" in "".join(study_process.out)
+    assert computed(results) == computed(one_worker)
+    assert not list((results / "checkpoints").iterdir())
+
+
+def test_dask_errors_are_one_line(real_cluster, tmp_path, capsys, monkeypatch):
+    address, _ = real_cluster
     plain = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2", "--bits",
-             "4", "--data-size", "200", "--long-epochs", "0", "--activations",
-             "keras2_hard_sigmoid"]
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
-        assert study.main(plain + ["--scheduler", cluster.scheduler_address, "--results",
-                                   str(tmp_path)]) == 0
-    assert f"Running on the Dask cluster at {cluster.scheduler_address}" in capsys.readouterr().out
-    runs = json.loads((tmp_path / "study.json").read_text())["runs"]
-    assert list(runs) == ["keras2_hard_sigmoid-seed1-2ep"]
-    # Nothing answers there now: one line, exit status 2.
+             "4", "--data-size", "200", "--long-epochs", "0", "--observed-epochs", "0",
+             "--activations", "keras2_hard_sigmoid", "--results", str(tmp_path)]
+
+    def error_of(*options):
+        assert study.main(plain + list(options)) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and error.startswith("study.py: error: "), error
+        return error
+
+    # A worker that cannot find this folder's Python: where it must be.
+    monkeypatch.setattr(sys, "executable", "/nowhere/.venv/bin/python")
+    assert "a worker cannot start it" in error_of("--scheduler", address)
+    assert f"at the same path as here, {ROOT}" in error_of("--scheduler", address)
+    monkeypatch.undo()
+    # tls:// without Dask's certificates: the settings to give.
+    assert "distributed.comm.tls.ca-file" in error_of("--scheduler", address.replace("tcp", "tls"))
+    # Nothing answers there.
     monkeypatch.setattr(study, "SCHEDULER_TIMEOUT", "2s")
-    assert study.main(["--seeds", "2"] + plain[2:] + ["--scheduler", cluster.scheduler_address,
-                                                      "--results", str(tmp_path)]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith("study.py: error: cannot reach the Dask scheduler at")
-    assert error.count("\n") == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in error_of(
+        "--scheduler", "tcp://127.0.0.1:9")
