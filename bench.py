@@ -41,7 +41,8 @@ import time
 
 import numpy as np
 
-from lstm_adder.cli import HelpFormatter, positive_int
+from lstm_adder.cli import HelpFormatter, check_output_folder, positive_int
+from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.record import machine
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -177,6 +178,11 @@ def main(argv=None):
     parser.add_argument("--child", choices=PATHS + ("gemm",), help=argparse.SUPPRESS)
     parser.add_argument("--save", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.json:
+        try:
+            check_output_folder(args.json)
+        except OSError as error:
+            parser.error(f"--json {args.json!r}: cannot write there ({error.strerror or error})")
     if args.child == "gemm":
         gemm_child()
         return 0
@@ -290,21 +296,24 @@ def compare(args, argv):
           f"{', '.join(f'{r:.2f}' for r in study_ratios)})")
 
     if args.json:
-        with open(args.json, "w") as file:
-            json.dump({"command": "bench.py " + " ".join(argv if argv is not None
-                                                         else sys.argv[1:]),
-                       "machine": where, "epoch_gflop": flop / 1e9,
-                       "gemm_peak_gflop_per_second": peaks, "paths": results,
-                       "ratios": ratios, "speedup_median": statistics.median(ratios),
-                       "whole_command_epochs": args.whole_epochs,
-                       "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
-                       "whole_command_speedup_median": statistics.median(whole_ratios),
-                       "whole_command_seconds_not_training": startup,
-                       "exhaustive_forward_seconds": forward_seconds,
-                       "evaluate_whole_command_seconds": evaluations,
-                       "study_epochs": args.study_epochs,
-                       "study_runs_an_hour": {str(k): v for k, v in studies.items()},
-                       "study_two_workers_over_one": study_ratios}, file, indent=1)
+        report = {"command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+                  "machine": where, "epoch_gflop": flop / 1e9,
+                  "gemm_peak_gflop_per_second": peaks, "paths": results,
+                  "ratios": ratios, "speedup_median": statistics.median(ratios),
+                  "whole_command_epochs": args.whole_epochs,
+                  "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
+                  "whole_command_speedup_median": statistics.median(whole_ratios),
+                  "whole_command_seconds_not_training": startup,
+                  "exhaustive_forward_seconds": forward_seconds,
+                  "evaluate_whole_command_seconds": evaluations,
+                  "study_epochs": args.study_epochs,
+                  "study_runs_an_hour": {str(k): v for k, v in studies.items()},
+                  "study_two_workers_over_one": study_ratios}
+        try:
+            write_atomically(args.json, json.dumps(report, indent=1))
+        except WriteError as error:  # the disk filled up during the hours of measuring
+            print(f"bench.py: error: {error}", file=sys.stderr)
+            return 1
     return 0
 
 

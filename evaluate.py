@@ -32,8 +32,10 @@ from lstm_adder import data, model_file, prefix_tree
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOG_SAMPLES
 from lstm_adder.cli import (HelpFormatter, check_output_folder, positive_int, refuse_if_too_big,
                             whole_number)
+from lstm_adder.files import WriteError
 from lstm_adder.record import training_pairs
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate, seen_in_training, sums_right
+from lstm_adder.wording import percent
 
 SHIPPED_MODEL = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "models",
                                              "LSTM_Operation.h5"))
@@ -74,10 +76,6 @@ def make_parser():
 # Printing for people.
 
 
-def percent(fraction):
-    return f"{100 * fraction:.2f}%"
-
-
 def print_examples(result):
     width = max(len(str(e["true_sum"])) for e in result["examples"]) if result["examples"] else 1
     for example in result["examples"]:
@@ -104,15 +102,15 @@ def print_report(info, model_path, description, result, split_note):
     print()
     print("2. That figure is not an accuracy: an output of 0.5 for every bit would score 75%.")
     print("   What the network gets right on the same pairs (a bit is 1 when its output >= 0.5):")
-    print(f"   exact-sum accuracy  {percent(result['exact_sum_accuracy']):>8}   "
+    print(f"   exact-sum accuracy  {percent(result['exact_sum_accuracy'], 2):>8}   "
           f"({result['sums_right']:,} of {result['pairs']:,} sums right, every bit)")
-    print(f"   per-bit accuracy    {percent(result['per_bit_accuracy']):>8}   "
+    print(f"   per-bit accuracy    {percent(result['per_bit_accuracy'], 2):>8}   "
           f"({result['bits_right']:,} of {result['pairs'] * (info['bits'] + 1):,} bits)")
     for group in ("seen", "unseen"):
         if group in result and result[group]["pairs"]:
             part = result[group]
             label = "seen in training" if group == "seen" else "never seen"
-            print(f"   {label:<17}   {percent(part['exact_sum_accuracy']):>8}   "
+            print(f"   {label:<17}   {percent(part['exact_sum_accuracy'], 2):>8}   "
                   f"({part['sums_right']:,} of {part['pairs']:,} sums right; blog's figure "
                   f"{part['blog_figure']:.6f}%)")
     print()
@@ -120,7 +118,7 @@ def print_report(info, model_path, description, result, split_note):
     print(f"3. Verdict: the blog's figure was {'' if reached else 'not '}reached "
           f"({result['blog_figure']:.6f}% {'>=' if reached else '<'} {BLOG_FIGURE}%); "
           f"{result['sums_right']:,} of {result['pairs']:,} sums are right "
-          f"({percent(result['exact_sum_accuracy'])}).")
+          f"({percent(result['exact_sum_accuracy'], 2)}).")
     if "sampling" in result:
         sampling = result["sampling"]
         print()
@@ -137,17 +135,17 @@ def print_report(info, model_path, description, result, split_note):
     print("Each output bit, from the final carry (place value "
           f"{2 ** info['bits']}) down to the 1s:")
     print("   place value " + " ".join(f"{p['place_value']:>7}" for p in result["per_position"]))
-    print("   right       " + " ".join(f"{percent(p['accuracy']):>7}"
+    print("   right       " + " ".join(f"{percent(p['accuracy'], 2):>7}"
                                        for p in result["per_position"]))
     print("Exact sums by the longest chain of carries in the addition:")
     for group in result["by_carry_chain"]:
         print(f"   chain {group['longest_carry_chain']:>2}   {group['pairs']:>6,} pairs   "
-              f"{percent(group['exact_sum_accuracy']):>8} right")
+              f"{percent(group['exact_sum_accuracy'], 2):>8} right")
     spread = result["failures_by_sum"]
     if spread["worst"]:
         print(f"Wrong sums by their true value: {spread['sum_values_with_failures']} of "
               f"{spread['sum_values']} values have any; the {len(spread['worst'])} worst hold "
-              f"{percent(spread['share_on_worst'])} of the {result['pairs'] - result['sums_right']:,} "
+              f"{percent(spread['share_on_worst'], 2)} of the {result['pairs'] - result['sums_right']:,} "
               "failures")
         print("   " + ", ".join(f"{w['sum']} ({w['wrong']} of {w['pairs']} wrong)"
                                 for w in spread["worst"][:5]))
@@ -241,7 +239,11 @@ def run(argv):
                 seen_in_training(first_operand, second_operand, bits, seen_codes))
         grid = plots.sum_grid(sums_right(outputs, first_operand, second_operand), seen,
                               first_operand, second_operand, bits)
-        plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
+        try:
+            plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
+        except WriteError as error:
+            print(f"evaluate.py: error: {error}", file=sys.stderr)
+            return 1
     if args.json:
         print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],
                           "recurrent_activation": info["recurrent_activation"],

@@ -45,8 +45,9 @@ from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION
 from lstm_adder.scoring import (EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
                                 sampling_distribution, score, split_by_seen)
 from lstm_adder.record import machine, record_json
-from lstm_adder.study_report import (README_MARKERS, STOP_PROBABILITY, readme_problem,
-                          reaches_stop, write_atomically, write_report)
+from lstm_adder.files import WriteError, write_atomically
+from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
+from lstm_adder.study_report import README_MARKERS, readme_problem, write_report
 
 ACTIVATIONS = RECURRENT_ACTIVATION_CHOICES
 EVAL_SEED = 0  # the study's one fixed sample of the blog's 1,000 pairs; evaluate.py's default
@@ -293,7 +294,13 @@ def outcome_of(finished, label):
                            "and no result") from None
     if "checkpoint_error" in outcome:
         raise checkpoint.CheckpointError(outcome["checkpoint_error"])
+    if "write_error" in outcome:
+        raise RunWriteError(outcome["write_error"])
     return outcome["entry"]
+
+
+class RunWriteError(Exception):
+    """A run's process could not write its saved state (files.WriteError there), in one line."""
 
 
 def run_job(text):
@@ -320,6 +327,8 @@ def run_job(text):
         outcome = {"entry": run_one(argparse.Namespace(**job["study"]), job["plan"], job["label"])}
     except checkpoint.CheckpointError as error:
         outcome = {"checkpoint_error": str(error)}
+    except WriteError as error:
+        outcome = {"write_error": str(error)}
     sys.stdout.flush()
     result.write(json.dumps(outcome) + "\n")
     result.close()
@@ -440,7 +449,11 @@ def main(argv=None):
         print(f"study.py: error: {problem}", file=sys.stderr)
         return 2
     if study.report:
-        write_outputs(study, runs, planned, command)
+        try:
+            write_outputs(study, runs, planned, command)
+        except WriteError as error:
+            print(f"study.py: error: {error}", file=sys.stderr)
+            return 1
         print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
               + (f", and the answer in {' and '.join(study.readme)}" if study.readme else ""))
         return 0
@@ -474,6 +487,8 @@ def main(argv=None):
             for plan in todo:
                 print(labels[plan["id"]], flush=True)
                 finished(plan, run_here_or_apart(study, plan, labels[plan["id"]]))
+        if not todo:
+            write_outputs(study, runs, planned, command)
     except (checkpoint.CheckpointError, SchedulerError) as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
@@ -482,13 +497,16 @@ def main(argv=None):
               f"{len(runs)} finished runs are in {study.results}/study.json, and the same "
               "command goes on from each run's last saved state", file=sys.stderr)
         return 1
+    except (WriteError, RunWriteError) as error:  # a full disk: every file is as it was
+        print(f"study.py: error: {error}; {len(runs)} finished runs are in "
+              f"{study.results}/study.json, and the same command goes on from each run's last "
+              "saved state once it can write", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"\nstudy.py: interrupted; {len(runs)} finished runs are in "
               f"{study.results}/study.json, and each unfinished one goes on from its last saved "
               "state when the same command runs again", file=sys.stderr)
         return 128 + signal.SIGINT
-    if not todo:
-        write_outputs(study, runs, planned, command)
     print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
     return 0
 

@@ -22,14 +22,14 @@ import os
 import platform
 import signal
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 from lstm_adder import backend, data, quiet
 from lstm_adder.cli import (HelpFormatter, bit_count, check_output_folder, non_negative_int,
-                 permissions_as_open, positive_float, positive_int, refuse_if_too_big)
+                 positive_float, positive_int, refuse_if_too_big)
+from lstm_adder.files import WriteError, replacing
 from lstm_adder.blog import BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
 from lstm_adder.record import machine, record_json, record_path_for, sha256_of
 
@@ -119,52 +119,22 @@ def raise_interrupted(signum, frame):
 
 
 def save_atomically(net, record, model_path):
-    """Write the model and its record to temporary files beside their targets, then rename both.
-
-    A crash or a signal before the renames leaves the old files as they were and no temporary
-    file behind. Signals are held back during the two renames so that they happen as a pair.
+    """Write the model and its record to temporary files beside their targets, then rename both
+    (files.replacing): a crash, a signal or a full disk before the renames leaves the old files
+    as they were and no temporary file behind (WriteError for the disk). Signals are held back
+    during the two renames so that they happen as a pair.
     Returns the record's path and the signal that arrived during the renames, if any.
     """
-    folder = os.path.dirname(os.path.abspath(model_path))
     record_path = record_path_for(model_path)
-    stem = os.path.basename(model_path)
-    # Keras picks the format (.h5, or its own .keras) from the file name, so the temporary
-    # name ends as the target's does.
-    extension = os.path.splitext(model_path)[1]
-    model_fd, model_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".tmp{extension}",
-                                           dir=folder)
-    record_fd, record_tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp.json", dir=folder)
-    os.close(model_fd)
-    os.close(record_fd)
-    os.remove(model_tmp)  # h5py wants to create the file itself
-    late = set()
-    try:
-        net.save(model_tmp)
-        record["model_sha256"] = sha256_of(model_tmp)
-        with open(record_tmp, "w") as file:
+    # Keras picks the format (.h5, or its own .keras) from the file name: the temporary names
+    # end as the targets do.
+    with replacing(model_path, record_path) as replacement:
+        model_temporary, record_temporary = replacement.temporaries
+        net.save(model_temporary)
+        record["model_sha256"] = sha256_of(model_temporary)
+        with open(record_temporary, "w") as file:
             file.write(record_json(record))
-            file.flush()
-            os.fsync(file.fileno())
-        permissions_as_open(record_tmp)  # a record is not private
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
-            pending = signal.sigpending() & {signal.SIGINT, signal.SIGTERM}
-            if pending:
-                raise Interrupted(min(pending))
-            os.replace(record_tmp, record_path)
-            os.replace(model_tmp, model_path)
-            # A signal that came during the renames finds both files saved: take it here, so
-            # that it is reported as such and not as "nothing was saved".
-            late = signal.sigpending() & {signal.SIGINT, signal.SIGTERM}
-            for signum in late:
-                signal.sigtimedwait({signum}, 0)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    finally:
-        for leftover in (model_tmp, record_tmp):
-            if os.path.exists(leftover):
-                os.remove(leftover)
-    return record_path, min(late) if late else None
+    return record_path, replacement.late_signal
 
 
 # ----------------------------------------------------------------------------------------------
@@ -439,14 +409,24 @@ def main(argv=None):
     except checkpoint.CheckpointError as error:
         print(f"train_lstm_adder.py: error: --resume: {error}", file=sys.stderr)
         return 2
+    except WriteError as error:  # a full disk, a read-only folder: the files are as they were
+        print(f"train_lstm_adder.py: error: {error}; training stopped and nothing was saved "
+              f"({args.output} is as it was before){resume_hint(args)}", file=sys.stderr)
+        return 1
     except (KeyboardInterrupt, Interrupted) as stop:
         signum = getattr(stop, "signum", signal.SIGINT)
-        kept = checkpoint.checkpoint_path_for(args.output)
-        after = (f"; its last checkpoint is {kept}: continue with the same options and --resume"
-                 if args.checkpoint_every and os.path.exists(kept) else "")
         print(f"\ntrain_lstm_adder.py: interrupted ({signal.Signals(signum).name}); nothing was "
-              f"saved ({args.output} is as it was before){after}", file=sys.stderr)
+              f"saved ({args.output} is as it was before){resume_hint(args)}", file=sys.stderr)
         return 128 + signum
+
+
+def resume_hint(args):
+    """Where a stopped run can go on from, if it saved its state."""
+    from lstm_adder import checkpoint
+
+    kept = checkpoint.checkpoint_path_for(args.output)
+    return (f"; its last checkpoint is {kept}: continue with the same options and --resume"
+            if args.checkpoint_every and os.path.exists(kept) else "")
 
 
 if __name__ == "__main__":

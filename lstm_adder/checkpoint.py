@@ -13,12 +13,11 @@ while saving leaves the previous checkpoint as it was.
 """
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
-from lstm_adder.cli import permissions_as_open
+from lstm_adder.files import replacing
 
 FORMAT = "lstm-adder-checkpoint/1"
 # The options that fix the computation: a checkpoint continues only a run with the same ones.
@@ -43,24 +42,14 @@ def identity_of(options):
 
 
 def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, extra=None):
-    """Write a checkpoint atomically. `arrays`: name -> numpy array; `state`: JSON-able (the
+    """Write a checkpoint atomically (files.replacing: WriteError if it cannot be written, the
+    previous checkpoint then as it was). `arrays`: name -> numpy array; `state`: JSON-able (the
     random generators' states); `extra`: JSON-able, kept for the caller (the study's evaluations)."""
     meta = {"format": FORMAT, "identity": identity, "epoch": int(epoch),
             "losses": [float(loss) for loss in losses], "state": state or {},
             "train_seconds": float(train_seconds), "extra": extra or {}}
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
-                                             suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        permissions_as_open(temporary)  # a checkpoint is not private
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    with replacing(path) as replacement, open(replacement.temporaries[0], "wb") as file:
+        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
 
 
 def load(path, identity):

@@ -1,6 +1,5 @@
 """What the scripts share at the command line: option types (a bad value is refused by argparse
-with exit status 2), the memory and output-folder checks made before any work, and the
-permissions of the files they write."""
+with exit status 2), and the memory and output-folder checks made before any work."""
 import argparse
 import os
 import tempfile
@@ -74,14 +73,6 @@ def refuse_if_too_big(parser, option, count, bytes_each):
     if available is not None and needed > available:
         parser.error(f"{option} {count:,} needs about {needed / 2**30:,.1f} GiB of memory, and "
                      f"{available / 2**30:,.1f} GiB is available now: use a smaller value")
-
-
-def permissions_as_open(path):
-    """Give a file made by tempfile.mkstemp, which is readable by its owner only, the
-    permissions open() would have given it: 0666 less the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
 
 
 def check_output_folder(path):

@@ -6,6 +6,8 @@ accuracies, so the picture and the text cannot disagree (tests/test_plots.py che
 """
 import numpy as np
 
+from lstm_adder.files import replacing
+
 # The map's classes, in the order of CLASS_COLOURS: right in green (lighter for the pairs seen in
 # training), wrong in red, or dark purple where the pair was seen in training, so that the two
 # kinds of failure stay apart even where cells are 2 pixels wide.
@@ -92,5 +94,6 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
                   f"{100 * result['unseen']['exact_sum_accuracy']:.2f}% of "
                   f"{result['unseen']['pairs']:,}")
     figure.suptitle(title, fontsize=11)
-    figure.savefig(path, dpi=DPI)
+    with replacing(path) as replacement:  # WriteError: the file at `path` stays as it was
+        figure.savefig(replacement.temporaries[0], dpi=DPI)
     plt.close(figure)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import study
-from lstm_adder import blog, study_report
+from lstm_adder import blog, findings, report_answer, report_markdown, statistics
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
 # so that its tiny study (a module fixture) is trained once.
@@ -63,7 +63,7 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
 
 def test_table_statistics_match_numpy(finished):
     runs = json.loads((finished / "study.json").read_text())["runs"]
-    rows = study_report.table(runs)
+    rows = findings.table(runs)
     assert len(rows) == 3  # hard sigmoid with each engine, sigmoid with the default one
     for row in rows:
         members = [r for r in runs.values() if not r["every"] and
@@ -91,11 +91,19 @@ def test_plot_is_a_png(finished):
 def test_binomial_upper_bound_is_exact():
     # 0 successes in n: (1 - p)^n = 0.05 at the bound.
     for trials in (1, 5, 15):
-        assert study_report.binomial_upper_bound(0, trials) == pytest.approx(1 - 0.05 ** (1 / trials))
+        assert statistics.binomial_upper_bound(0, trials) == pytest.approx(1 - 0.05 ** (1 / trials))
     # 1 in 10: P(X <= 1) = 0.05 at the bound.
-    bound = study_report.binomial_upper_bound(1, 10)
+    bound = statistics.binomial_upper_bound(1, 10)
     assert (1 - bound) ** 10 + 10 * bound * (1 - bound) ** 9 == pytest.approx(0.05)
-    assert study_report.binomial_upper_bound(3, 3) == 1.0
+    assert statistics.binomial_upper_bound(3, 3) == 1.0
+
+
+def verdict_of(runs):
+    return report_markdown.verdict(findings.findings(runs, [], "study.py"))
+
+
+def answer_of(runs, language="en"):
+    return report_answer.answer(findings.findings(runs, [], "study.py"), language)
 
 
 def evaluation(epoch, figure, chance, exact=0.99):
@@ -107,13 +115,13 @@ def evaluation(epoch, figure, chance, exact=0.99):
 
 def long_run(evaluations, stopped_by="the cap"):
     return {"epochs": 100, "every": 25, "activation": "keras2_hard_sigmoid", "seed": 1,
-            "engine": "jax", "stopped_by": stopped_by, "evaluations": evaluations}
+            "engine": "jax", "bits": 8, "stopped_by": stopped_by, "evaluations": evaluations}
 
 
 def test_verdict_says_when_the_long_schedule_reached_the_figure():
     run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, blog.BLOG_FIGURE + 0.001, 0.3),
                     evaluation(75, 99.99, 0.6, exact=1.0)], stopped_by="the stop rule")
-    text = study_report.verdict([], [run])
+    text = verdict_of({"long": run})
     assert "reached the stop rule" in text and "at epoch 75" in text
     assert "fixed sample first showed the figure at epoch 50" in text
     assert "all sums were right from epoch 75" in text
@@ -124,7 +132,7 @@ def test_verdict_says_when_the_long_schedule_reached_the_figure():
 def test_verdict_says_where_a_long_schedule_plateaus():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.97, 0.02),
                     evaluation(75, 99.96, 0.01), evaluation(100, 99.95, 0.0)])
-    text = study_report.verdict([], [run])
+    text = verdict_of({"long": run})
     assert ("did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50"
             in text)
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
@@ -137,7 +145,7 @@ def test_verdict_names_the_largest_setback_of_a_long_schedule():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.99, 0.4),
                     evaluation(75, 99.5, 0.0), evaluation(100, 99.0, 0.0),
                     evaluation(125, 99.995, 0.6)], stopped_by="the stop rule")
-    text = study_report.verdict([], [run])
+    text = verdict_of({"long": run})
     assert ("training was not steady: the typical test fell from 99.9900% (epoch 50) to "
             "99.0000% (epoch 100)") in text
 
@@ -145,13 +153,13 @@ def test_verdict_names_the_largest_setback_of_a_long_schedule():
 def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
     def plain(engine, seed, mse):
         return {"activation": "keras2_hard_sigmoid", "engine": engine, "seed": seed,
-                "epochs": 100, "every": 0,
+                "epochs": 100, "every": 0, "bits": 8,
                 "figures": {"blog_figure": (1 - mse) * 100, "sampled_mse": mse,
                             "sampling": {"probability_reaching_blog_figure": 0.0}}}
 
     runs = {f"{engine}{seed}": plain(engine, seed, 0.01 * seed)
             for engine in ("jax", "keras") for seed in (1, 2, 3)}
-    text = study_report.verdict(study_report.table(runs), [])
+    text = verdict_of(runs)
     assert "0 of 6 runs of the blog's LSTM at the blog's 100 epochs" in text
     assert f"at most {100 * (1 - 0.05 ** (1 / 6)):.1f}%" in text
     assert f"{0.01 / blog.BLOG_MSE:.0f} times the blog's" in text
@@ -206,18 +214,18 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
     section, after = rest.split("<!-- /study -->")
     assert before == "# Title\n\nbefore, between `<!-- study -->` markers:\n"
     assert after == "\nafter 中文\n"
-    assert section == study_report.answer(runs) + "\n"
+    assert section == answer_of(runs) + "\n"
     assert "- **At the blog's 2 epochs:** 0 of 3 runs of the blog's LSTM" in section
     assert len(section.splitlines()) <= 5
     text = chinese.read_text(encoding="utf-8")
-    assert text == ("# 标题\n<!-- study:zh-CN -->\n" + study_report.answer(runs, "zh-CN")
+    assert text == ("# 标题\n<!-- study:zh-CN -->\n" + answer_of(runs, "zh-CN")
                     + "\n<!-- /study:zh-CN -->\n结尾\n")
     assert "3 次训练中 0 次达到" in text
 
 
 def plain_runs(log10_mses, epochs=100):
     return {f"seed{seed}": {"activation": "keras2_hard_sigmoid", "engine": "jax", "seed": seed,
-                            "epochs": epochs, "every": 0,
+                            "epochs": epochs, "every": 0, "bits": 8,
                             "figures": {"exhaustive_mse": 10 ** value,
                                         "blog_figure": (1 - 10 ** value) * 100,
                                         "sampled_mse": 10 ** value}}
@@ -228,7 +236,7 @@ def test_the_mse_spread_and_its_extrapolation():
     from scipy import stats
 
     values = np.random.RandomState(0).normal(-2.2, 0.25, 40)
-    spread = study_report.mse_distribution(plain_runs(values), 100)
+    spread = findings.mse_distribution(plain_runs(values), 100)
     mean, std = values.mean(), values.std(ddof=1)
     assert spread["n"] == 40 and spread["log10_mean"] == pytest.approx(mean)
     assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE)
@@ -236,12 +244,12 @@ def test_the_mse_spread_and_its_extrapolation():
     assert spread["chance_low"] <= spread["chance"] <= spread["chance_high"]
     assert spread["shapiro_p"] == pytest.approx(stats.shapiro(values).pvalue)
     assert spread["shapiro_p"] > 0.05  # drawn from a normal distribution
-    assert spread == study_report.mse_distribution(plain_runs(values), 100)  # seeded bootstrap
+    assert spread == findings.mse_distribution(plain_runs(values), 100)  # seeded bootstrap
     # Two clusters are not normal: the words say the fit is doubtful.
     lumpy = np.concatenate([np.full(20, -2.5), np.full(20, -1.5)]) + np.linspace(0, 0.01, 40)
-    text = study_report.spread_sentence(study_report.mse_distribution(plain_runs(lumpy), 100))
+    text = report_markdown.spread_sentence(findings.mse_distribution(plain_runs(lumpy), 100))
     assert "rejects normality" in text and "an extrapolation" in text
-    assert study_report.mse_distribution(plain_runs(values[:7]), 100) is None
+    assert findings.mse_distribution(plain_runs(values[:7]), 100) is None
 
 
 def computed_on(runs, processor, backend="jax"):
@@ -254,27 +262,27 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
     draws = np.random.RandomState(1).normal(-2.0, 0.2, 30)
     alike = {**computed_on(plain_runs(draws[:15]), "AMD"),
              **computed_on(plain_runs(draws[15:]), "Intel")}
-    compared = study_report.across_settings(alike, 100)
+    compared = findings.across_settings(alike, 100)
     assert compared["settings"] == {
         "AMD, 1 core a run, initial weights from jax": {
             "n": 15, "median": pytest.approx(10 ** np.median(draws[:15]))},
         "Intel, 1 core a run, initial weights from jax": {
             "n": 15, "median": pytest.approx(10 ** np.median(draws[15:]))}}
     assert compared["kruskal_p"] > 0.05
-    assert "finds no difference" in study_report.settings_sentence(compared)
+    assert "finds no difference" in report_markdown.settings_sentence(compared)
     apart = {**computed_on(plain_runs(draws[:15]), "AMD"),
              **computed_on(plain_runs(draws[15:] + 1.0), "Intel")}
-    assert "spread differently" in study_report.settings_sentence(
-        study_report.across_settings(apart, 100))
+    assert "spread differently" in report_markdown.settings_sentence(
+        findings.across_settings(apart, 100))
     # Other initial weights on the same processor are a group of their own.
-    by_backend = study_report.across_settings(
+    by_backend = findings.across_settings(
         {**computed_on(plain_runs(draws[:15]), "AMD"),
          **computed_on(plain_runs(draws[15:20]), "AMD", "tensorflow"),
          **computed_on(plain_runs(draws[20:]), "Intel")}, 100)
     assert [group["n"] for group in by_backend["settings"].values()] == [15, 5, 10]
-    assert "; and 0." in study_report.settings_sentence(by_backend)
+    assert "; and 0." in report_markdown.settings_sentence(by_backend)
     # A setting with fewer than 5 runs, or runs that do not say where they ran, are not a group.
-    assert study_report.across_settings(
+    assert findings.across_settings(
         {**computed_on(plain_runs(draws[:15]), "AMD"),
          **computed_on(plain_runs(draws[15:19]), "Intel"), **plain_runs(draws[19:])}, 100) is None
 
@@ -284,7 +292,7 @@ def test_the_time_table_counts_schedules_that_stopped():
                        stopped_by="the stop rule")  # chance 0.5 at epoch 125: stops there
     capped = long_run([evaluation(epoch, 99.9, 0.01) for epoch in range(25, 501, 25)])
     capped["epochs"] = 500
-    rows = {row["epoch"]: row for row in study_report.time_table([stopped, capped])}
+    rows = {row["epoch"]: row for row in findings.time_table([stopped, capped])}
     assert rows[100] == {"epoch": 100, "schedules": 2, "stopped": 0, "running": 2,
                          "median": pytest.approx(0.205), "low": 0.01, "high": 0.4}
     assert rows[250] == {"epoch": 250, "schedules": 2, "stopped": 1, "running": 1,
@@ -294,11 +302,11 @@ def test_the_time_table_counts_schedules_that_stopped():
                           "median": None, "low": None, "high": None}
     # The README's answer gives it in one line, where some schedule was still running.
     runs = {**plain_runs([-2.0]), "stopped": stopped, "capped": capped}
-    assert study_report.answer(runs).splitlines()[-1] == (
+    assert answer_of(runs).splitlines()[-1] == (
         "- **Epoch by epoch:** the chance that a blog-style test shows the figure (median over "
         "the long schedules not stopped by then) was 20.50% after 100, 1.00% after 250 and "
         "1.00% after 500 epochs (table in results/STUDY.md).")
-    assert "第 250 轮后为 1.00%，第 500 轮后为 1.00%" in study_report.answer(runs, "zh-CN")
+    assert "第 250 轮后为 1.00%，第 500 轮后为 1.00%" in answer_of(runs, "zh-CN")
 
 
 @pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",

@@ -4,6 +4,7 @@ and a `dask worker` of 2 processes), each disturbed by a worker killed mid-run a
 with the figures of 1 worker; Ctrl-C; Dask's errors in one line; no socket beyond loopback."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,6 +139,8 @@ def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tm
 
 @pytest.fixture(scope="module")
 def real_cluster(tmp_path_factory):
+    if not shutil.which("taskset"):
+        pytest.skip("taskset (util-linux) pins the workers to one core")
     """A Dask cluster as a user starts one: `dask scheduler` in a folder of its own with none of
     this project's code on its path, and `dask worker` with 2 processes on one core (so that
     its runs compute as the 1-worker study's, with 1 core a run). Yields (address, worker)."""
@@ -155,9 +158,10 @@ def real_cluster(tmp_path_factory):
             assert scheduler.poll() is None, "".join(scheduler.err)
             time.sleep(0.05)
         address = json.loads(address_file.read_text())["address"]
-        worker = started([DASK, "worker", address, "--nworkers", "2", "--nthreads", "1",
-                          "--no-dashboard", "--host", "127.0.0.1"], cwd=ROOT, env=environment,
-                         preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+        core = str(min(os.sched_getaffinity(0)))
+        worker = started(["taskset", "-c", core, DASK, "worker", address, "--nworkers", "2",
+                          "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                         cwd=ROOT, env=environment)
         yield address, worker
     finally:
         for process in (worker, scheduler):

@@ -1,0 +1,102 @@
+"""The one way the project writes a file: whole, or not at all.
+
+Every file a command writes (a model and its run record, a checkpoint, study.json, STUDY.md, the
+READMEs' answers, a picture, bench.json) is first written to a temporary file in the same folder,
+flushed to disk, then renamed over its target. A crash, a signal or a full disk before the rename
+leaves the target as it was and no temporary file behind; an OSError becomes a WriteError whose
+one line names the target and the cause, for the command to print.
+"""
+import contextlib
+import os
+import signal
+import tempfile
+
+# Held back during the renames of several files, so that they happen as a pair.
+HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class WriteError(Exception):
+    """A file that could not be written, in one line: 'cannot write PATH: CAUSE'."""
+
+    def __init__(self, path, error):
+        cause = (os.strerror(error.errno).lower() if getattr(error, "errno", None)
+                 else str(error).splitlines()[0] if str(error) else repr(error))
+        super().__init__(f"cannot write {path}: {cause}")
+        self.path = path
+
+
+class Replacement:
+    """What replacing() yields: the temporary files to write, and, after the block, the signal
+    that arrived while they were renamed (None if none did)."""
+
+    def __init__(self, temporaries):
+        self.temporaries = temporaries
+        self.late_signal = None
+
+
+@contextlib.contextmanager
+def replacing(*paths):
+    """Temporary files beside `paths`, to be written in the block (each ends as its target does:
+    .h5, .png, ... picks the writer's format); after it, each replaces its target. An error in
+    the block or in the renames removes them all and leaves every target as it was; OSError is
+    raised as WriteError."""
+    replacement = Replacement([])
+    try:
+        for path in paths:
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=f".{os.path.basename(path)}.", suffix=f".tmp{os.path.splitext(path)[1]}",
+                dir=os.path.dirname(os.path.abspath(path)))
+            os.close(descriptor)
+            replacement.temporaries.append(temporary)
+        yield replacement
+        for temporary in replacement.temporaries:
+            flush_to_disk(temporary)
+            permissions_as_open(temporary)  # mkstemp's files are private; ours are not
+        replacement.late_signal = rename_together(replacement.temporaries, paths)
+    except OSError as error:
+        named = [path for path, temporary in zip(paths, replacement.temporaries)
+                 if getattr(error, "filename", None) in (temporary, path)]
+        raise WriteError((named or paths)[0], error) from None
+    finally:
+        for temporary in replacement.temporaries:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+
+
+def write_atomically(path, text):
+    """Write `text` (UTF-8) to `path` whole, or not at all (WriteError)."""
+    with replacing(path) as replacement, \
+            open(replacement.temporaries[0], "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def flush_to_disk(path):
+    with open(path, "rb+") as file:
+        os.fsync(file.fileno())
+
+
+def permissions_as_open(path):
+    """Give a file made by tempfile.mkstemp, which is readable by its owner only, the
+    permissions open() would have given it: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def rename_together(temporaries, paths):
+    """Rename each temporary file to its target, with SIGINT and SIGTERM held back meanwhile:
+    the signal that came during the renames, taken here (both files are saved by then)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signals to hold back
+        for temporary, path in zip(temporaries, paths):
+            os.replace(temporary, path)
+        return None
+    signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        for temporary, path in zip(temporaries, paths):
+            os.replace(temporary, path)
+        late = signal.sigpending() & HELD_SIGNALS
+        for signum in late:
+            signal.sigtimedwait({signum}, 0)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
+    return min(late) if late else None

@@ -1,0 +1,253 @@
+"""Every figure the study's report shows, computed once from the runs into one summary.
+
+study_report.write_report calls findings() once per report; STUDY.md (report_markdown.py), the
+picture (report_plot.py) and each README's answer (report_answer.py) are written from what it
+returns and compute nothing of their own, so no two of them can disagree.
+"""
+import collections
+from typing import NamedTuple
+
+import numpy as np
+
+from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
+from lstm_adder.statistics import binomial_upper_bound, kruskal_p, normal_tail, summarise
+from lstm_adder.stop_rule import probability, reaches_stop
+
+
+class Findings(NamedTuple):
+    command: str
+    planned: int  # runs planned
+    finished: int  # runs finished; the others in `runs` are long schedules under way
+    runs: dict  # run id -> run (study.json's, and unfinished schedules as far as they go)
+    rows: list  # table(): one row per configuration of the plain runs
+    plain_epochs: int  # the plain runs' epochs (the blog's 100)
+    blogs: dict  # pooled(): the blog's LSTM at plain_epochs, or None
+    everything: dict  # pooled(): every plain run at plain_epochs, or None
+    by_engine: dict  # engine -> row of the blog's LSTM at plain_epochs
+    highest_chance: float  # the largest chance of a blog-style test at plain_epochs, or None
+    chances_counted: int  # the runs behind it
+    spread: dict  # mse_distribution() at plain_epochs, or None
+    compared: dict  # across_settings() at plain_epochs, or None
+    long_runs: list  # every long schedule, in the runs' order
+    summaries: list  # (run, long_summary(run)) of each long schedule with evaluations
+    times: list  # time_table() of the blog's LSTM's long schedules
+    settings: str  # run_settings(): where and how the runs were computed
+    output_bits: str  # the runs' output bits, "9" or "5/9"
+
+
+def findings(runs, planned, command, finished=None):
+    rows = table(runs)
+    plain_epochs = max((row["epochs"] for row in rows), default=0)
+    long_runs = [run for run in runs.values() if run["every"]]
+    chances = [(row["max_probability"], row) for row in rows
+               if row["epochs"] == plain_epochs and row["max_probability"] is not None]
+    return Findings(
+        command=command, planned=len(planned),
+        finished=len(runs) if finished is None else finished, runs=runs, rows=rows,
+        plain_epochs=plain_epochs, blogs=pooled(rows, plain_epochs, BLOGS_ACTIVATION),
+        everything=pooled(rows, plain_epochs),
+        by_engine={row["engine"]: row for row in rows
+                   if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION},
+        highest_chance=max((chance for chance, _ in chances), default=None),
+        chances_counted=sum(row["probability_known"] for _, row in chances),
+        spread=mse_distribution(runs, plain_epochs),
+        compared=across_settings(runs, plain_epochs),
+        long_runs=long_runs,
+        summaries=[(run, long_summary(run)) for run in long_runs if run["evaluations"]],
+        times=time_table([run for run in long_runs if run["activation"] == BLOGS_ACTIVATION]),
+        settings=run_settings(runs),
+        output_bits="/".join(str(bits + 1) for bits in sorted({run["bits"]
+                                                                for run in runs.values()})))
+
+
+# ----------------------------------------------------------------------------------------------
+# The plain runs.
+
+
+def table(runs):
+    """Per configuration (activation, engine, epochs) of the plain runs: statistics of each figure."""
+    groups = {}
+    for run in runs.values():
+        if not run["every"]:
+            groups.setdefault((run["activation"], run["engine"], run["epochs"]), []).append(run)
+    rows = []
+    for (activation, engine, epochs), members in sorted(groups.items()):
+        reached = sum(m["figures"]["blog_figure"] >= BLOG_FIGURE for m in members)
+        row = {"activation": activation, "engine": engine, "epochs": epochs, "n": len(members),
+               "reached": reached,
+               "upper_bound": binomial_upper_bound(reached, len(members)),
+               "blog_figure": summarise(m["figures"]["blog_figure"] for m in members),
+               "mse": summarise(m["figures"]["sampled_mse"] for m in members)}
+        row["best_mse_over_blogs"] = row["mse"]["min"] / BLOG_MSE
+        for key in ("exact_sum_accuracy", "unseen_exact_sum_accuracy"):
+            if all(key in m["figures"] for m in members):
+                row[key] = summarise(100 * m["figures"][key] for m in members)
+        chances = [probability(m["figures"]) for m in members]
+        known = [chance for chance in chances if chance is not None]
+        row["probability_known"] = len(known)
+        row["max_probability"] = max(known) if known else None
+        rows.append(row)
+    return rows
+
+
+def pooled(rows, epochs, activation=None):
+    """The plain runs of `epochs` epochs together (of one recurrent activation, if given):
+    reached k of n, the bound, the best MSE."""
+    members = [row for row in rows if row["epochs"] == epochs
+               and activation in (None, row["activation"])]
+    if not members:
+        return None
+    reached, trials = sum(r["reached"] for r in members), sum(r["n"] for r in members)
+    best = min(r["mse"]["min"] for r in members)
+    return {"epochs": epochs, "reached": reached, "n": trials,
+            "upper_bound": binomial_upper_bound(reached, trials), "best_mse": best,
+            "best_mse_over_blogs": best / BLOG_MSE}
+
+
+def blogs_plain_runs(runs, epochs):
+    """The plain runs of the blog's LSTM (default engine) at `epochs` with an MSE over every
+    pair: the runs whose spread mse_distribution fits."""
+    return [run for run in runs.values()
+            if not run["every"] and run["epochs"] == epochs
+            and run["activation"] == BLOGS_ACTIVATION and run["engine"] == "jax"
+            and "exhaustive_mse" in run["figures"]]
+
+
+def mse_distribution(runs, epochs):
+    """How the MSE over every pair spreads across plain runs of the blog's LSTM (default engine)
+    at `epochs`, and, from a normal distribution fitted to log10(MSE), the chance that such a
+    run reaches the blog's MSE: an extrapolation when every run is far from it
+    (statistics.normal_tail). None with fewer than 8 runs."""
+    values = np.log10([run["figures"]["exhaustive_mse"]
+                       for run in blogs_plain_runs(runs, epochs)])
+    if len(values) < 8:
+        return None
+    fit = normal_tail(values, np.log10(BLOG_MSE))
+    return {"n": len(values), "epochs": epochs, "log10_mean": fit["mean"],
+            "log10_std": fit["std"], "log10_values": values.tolist(),
+            "best": float(10 ** values.min()), "median": float(10 ** np.median(values)),
+            "blog_in_stds": fit["target_in_stds"], "chance": fit["chance"],
+            "chance_low": fit["chance_low"], "chance_high": fit["chance_high"],
+            "shapiro_p": fit["shapiro_p"]}
+
+
+def across_settings(runs, epochs, least=5):
+    """mse_distribution's runs by how they were computed (run_setting: a seed trains another
+    network on another processor, with another thread count or other initial weights, so each
+    setting's runs are a sample of their own): each setting's number of runs and median MSE,
+    and a Kruskal-Wallis test of whether their MSE spreads alike, the check that pooling them
+    into one fit is fair. None unless two settings have `least` runs or more."""
+    log10_mses = {}
+    for run in blogs_plain_runs(runs, epochs):
+        if run.get("machine", {}).get("processor"):
+            log10_mses.setdefault(run_setting(run), []).append(
+                np.log10(run["figures"]["exhaustive_mse"]))
+    log10_mses = {setting: values for setting, values in sorted(log10_mses.items())
+                  if len(values) >= least}
+    if len(log10_mses) < 2:
+        return None
+    return {"settings": {setting: {"n": len(values), "median": float(10 ** np.median(values))}
+                         for setting, values in log10_mses.items()},
+            "kruskal_p": kruskal_p(log10_mses.values())}
+
+
+def run_settings(runs):
+    """Where and how the runs were computed (run_setting), with how many runs each."""
+    # A long schedule under way has no "versions": it is counted once finished.
+    counts = collections.Counter(run_setting(run) for run in runs.values() if "versions" in run)
+    return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
+
+
+def run_setting(run):
+    """Processor, the cores a run had, and the backend whose generator drew the initial
+    weights: what makes one seed train one network."""
+    processor = run.get("machine", {}).get("processor") or "processor not recorded"
+    cores = (f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run" if run.get("cores")
+             else f"{run.get('machine', {}).get('cpus')} CPUs")
+    backend = run.get("versions", {}).get("backend", "an unrecorded backend")
+    return f"{processor}, {cores}, initial weights from {backend}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The long schedules.
+
+
+TIME_TABLE_EPOCHS = (100, 250, 500, 1000, 1500, 2000)
+
+
+def time_table(long_runs):
+    """After each of TIME_TABLE_EPOCHS: over the long schedules that evaluated that epoch, the
+    chance that a blog-style 1,000-pair test shows the blog's figure (median and range), and
+    how many schedules had reached the stop rule by then (they stop there)."""
+    rows = []
+    for epoch in TIME_TABLE_EPOCHS:
+        chances, stopped, counted = [], 0, 0
+        for run in long_runs:
+            reached = long_summary(run)["probability_first"] if run["evaluations"] else None
+            if reached is not None and reached <= epoch:
+                stopped, counted = stopped + 1, counted + 1
+                continue
+            at = [e for e in run["evaluations"] if e["epoch"] == epoch and "sampling" in e]
+            if at:
+                chances.append(probability(at[0]))
+                counted += 1
+        if counted:
+            rows.append({"epoch": epoch, "schedules": counted, "stopped": stopped,
+                         "running": len(chances),
+                         "median": float(np.median(chances)) if chances else None,
+                         "low": min(chances, default=None), "high": max(chances, default=None)})
+    return rows
+
+
+def long_summary(run):
+    """What one long schedule says about time: when the figure came, if it did, and where it
+    stood at the end."""
+    evaluations = run["evaluations"]
+
+    def first(test):
+        return next((e["epoch"] for e in evaluations if test(e)), None)
+
+    best = max(evaluations, key=lambda e: e["blog_figure"])
+    with_chance = [e for e in evaluations if "sampling" in e]
+    best_chance = max(with_chance, key=lambda e: probability(e)) if with_chance else None
+    tail = with_chance[-min(8, len(with_chance)):]
+    return {
+        "activation": run["activation"], "seed": run["seed"], "cap": run["epochs"],
+        "last_epoch": evaluations[-1]["epoch"] if evaluations else 0,
+        "stopped_by": run.get("stopped_by"),
+        "fixed_sample_first": first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
+        "probability_first": first(lambda e: reaches_stop(e)),
+        "all_sums_right_first": first(lambda e: e.get("exact_sum_accuracy") == 1.0),
+        "best_fixed": best["blog_figure"], "best_fixed_epoch": best["epoch"],
+        "best_probability": probability(best_chance) if best_chance else None,
+        "best_probability_epoch": best_chance["epoch"] if best_chance else None,
+        "tail_epochs": (tail[0]["epoch"], tail[-1]["epoch"]) if tail else None,
+        # The typical (median) figure of a 1,000-pair test over the last evaluations: lowest,
+        # highest, latest.
+        "tail_median": ((min(e["sampling"]["p50"] for e in tail),
+                         max(e["sampling"]["p50"] for e in tail),
+                         tail[-1]["sampling"]["p50"]) if tail else None),
+        "last_exact": evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
+        "setback": largest_setback(with_chance),
+    }
+
+
+class Setback(NamedTuple):
+    """The largest fall of the typical (median) 1,000-pair test figure from its best so far."""
+    best_epoch: int
+    best: float
+    later_epoch: int
+    later: float
+
+
+def largest_setback(evaluations):
+    """The largest fall of the typical 1,000-pair test figure from its best so far (a Setback),
+    or None if it never fell."""
+    worst, best = None, None
+    for evaluation in evaluations:
+        median = evaluation["sampling"]["p50"]
+        if best is None or median > best[1]:
+            best = (evaluation["epoch"], median)
+        elif worst is None or best[1] - median > worst.best - worst.later:
+            worst = Setback(*best, evaluation["epoch"], median)
+    return worst

@@ -1,0 +1,81 @@
+"""The study's statistics, on plain lists of numbers (scipy.stats does the work).
+
+Each function takes numbers and returns numbers: what they are numbers of (runs, schedules,
+epochs) is findings.py's business.
+"""
+import numpy as np
+import scipy.stats
+
+
+def summarise(values):
+    values = [float(v) for v in values]
+    return {"n": len(values), "mean": float(np.mean(values)),
+            "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
+            "min": min(values), "max": max(values)}
+
+
+def binomial_upper_bound(successes, trials, confidence=0.95):
+    """The exact (Clopper-Pearson) one-sided upper bound on a probability seen `successes` times
+    in `trials`: the largest p under which so few successes still have a 5% chance."""
+    test = scipy.stats.binomtest(successes, trials, alternative="less")
+    return float(test.proportion_ci(confidence_level=confidence, method="exact").high)
+
+
+def normal_tail(values, target, confidence=0.95):
+    """A normal distribution fitted to `values`, and the chance it gives a value at or below
+    `target`: with a Shapiro-Wilk test of the fit and a bootstrap interval on the chance (10,000
+    resamples, seeded, so that the report is the same every time it is written)."""
+    values = np.asarray(values, dtype=float)
+
+    def chance(sample, axis=-1):
+        mean, std = np.mean(sample, axis=axis), np.std(sample, ddof=1, axis=axis)
+        return scipy.stats.norm.cdf((target - mean) / std)
+
+    interval = scipy.stats.bootstrap((values,), chance, confidence_level=confidence,
+                                     n_resamples=10_000, method="percentile",
+                                     random_state=np.random.default_rng(0)).confidence_interval
+    mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
+    return {"mean": mean, "std": std, "target_in_stds": (mean - target) / std,
+            "chance": float(chance(values)), "chance_low": float(interval.low),
+            "chance_high": float(interval.high),
+            "shapiro_p": float(scipy.stats.shapiro(values).pvalue)}
+
+
+def kruskal_p(groups):
+    """Kruskal-Wallis: the p-value of 'these groups of values come from one distribution'."""
+    return float(scipy.stats.kruskal(*groups).pvalue)
+
+
+def mean_interval(values, confidence=0.95):
+    """The mean of `values` and a 95% bootstrap interval on it (percentile method, 10,000
+    resamples, seeded): (mean, low, high); no interval (None, None) for fewer than 2 values."""
+    values = np.asarray(values, dtype=float)
+    mean = float(np.mean(values))
+    if len(values) < 2:
+        return mean, None, None
+    if np.all(values == values[0]):  # every resample is the same: so is the interval
+        return mean, mean, mean
+    interval = scipy.stats.bootstrap((values,), np.mean, confidence_level=confidence,
+                                     n_resamples=10_000, method="percentile",
+                                     random_state=np.random.default_rng(0)).confidence_interval
+    return mean, float(interval.low), float(interval.high)
+
+
+def kaplan_meier(event_times, censored_times, at, confidence=0.95):
+    """The Kaplan-Meier estimate of the chance that the event has happened by each time in `at`,
+    from times at which it happened and times after which it was not watched any more (right
+    censored): a list of (estimate, low, high), the interval by scipy's log-log method. Before
+    the first event the estimate is 0 and (low, high) are None: there the exact bound of the
+    schedules watched that long says more (binomial_upper_bound)."""
+    if not event_times:
+        return [(0.0, None, None) for _ in at]
+    result = scipy.stats.ecdf(scipy.stats.CensoredData(uncensored=event_times,
+                                                       right=censored_times))
+    interval = result.cdf.confidence_interval(confidence_level=confidence, method="log-log")
+    rows = []
+    for time in at:
+        estimate = float(result.cdf.evaluate(time))
+        rows.append((estimate, float(interval.low.evaluate(time)),
+                     float(interval.high.evaluate(time))) if estimate > 0 else
+                    (0.0, None, None))
+    return rows

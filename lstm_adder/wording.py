@@ -1,0 +1,11 @@
+"""Numbers as the project's texts write them: one way, for the report, the READMEs and
+evaluate.py alike."""
+
+
+def percent(fraction, digits=1):
+    return f"{100 * fraction:.{digits}f}%"
+
+
+def scientific(value):
+    """A small probability as people read it: 3.2e-07 rather than 0.000%."""
+    return f"{100 * value:.2g}%" if value >= 1e-4 else f"{value:.1e}"
