@@ -10,7 +10,8 @@ from typing import NamedTuple
 import numpy as np
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
-from lstm_adder.statistics import binomial_upper_bound, kruskal_p, normal_tail, summarise
+from lstm_adder.statistics import (binomial_interval, binomial_upper_bound, kaplan_meier,
+                                   kruskal_p, mean_interval, normal_tail, summarise)
 from lstm_adder.stop_rule import probability, reaches_stop
 
 
@@ -30,7 +31,13 @@ class Findings(NamedTuple):
     compared: dict  # across_settings() at plain_epochs, or None
     long_runs: list  # every long schedule, in the runs' order
     summaries: list  # (run, long_summary(run)) of each long schedule with evaluations
-    times: list  # time_table() of the blog's LSTM's long schedules
+    schedules: list  # the long schedules of the blog's LSTM with evaluations: the time answer's
+    at_epochs: list  # at_epochs(schedules): the chance after exactly E epochs
+    within: list  # within_epochs(schedules): the share that showed the figure within E epochs
+    steadiness: dict  # steadiness(schedules)
+    curves: dict  # curves(schedules), for the picture
+    first_shown: int  # the first epoch any of them showed the figure at the stop rule's level
+    setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
     output_bits: str  # the runs' output bits, "9" or "5/9"
 
@@ -41,6 +48,8 @@ def findings(runs, planned, command, finished=None):
     long_runs = [run for run in runs.values() if run["every"]]
     chances = [(row["max_probability"], row) for row in rows
                if row["epochs"] == plain_epochs and row["max_probability"] is not None]
+    schedules = [run for run in long_runs
+                 if run["activation"] == BLOGS_ACTIVATION and run["evaluations"]]
     return Findings(
         command=command, planned=len(planned),
         finished=len(runs) if finished is None else finished, runs=runs, rows=rows,
@@ -54,7 +63,12 @@ def findings(runs, planned, command, finished=None):
         compared=across_settings(runs, plain_epochs),
         long_runs=long_runs,
         summaries=[(run, long_summary(run)) for run in long_runs if run["evaluations"]],
-        times=time_table([run for run in long_runs if run["activation"] == BLOGS_ACTIVATION]),
+        schedules=schedules, at_epochs=at_epochs(schedules), within=within_epochs(schedules),
+        steadiness=steadiness(schedules), curves=curves(schedules),
+        first_shown=min((first for first, _ in map(first_shown, schedules) if first is not None),
+                        default=None),
+        setbacks=sum(setback_worth_telling(largest_setback(
+            [e for e in run["evaluations"] if "sampling" in e])) for run in schedules),
         settings=run_settings(runs),
         output_bits="/".join(str(bits + 1) for bits in sorted({run["bits"]
                                                                 for run in runs.values()})))
@@ -172,33 +186,6 @@ def run_setting(run):
 # The long schedules.
 
 
-TIME_TABLE_EPOCHS = (100, 250, 500, 1000, 1500, 2000)
-
-
-def time_table(long_runs):
-    """After each of TIME_TABLE_EPOCHS: over the long schedules that evaluated that epoch, the
-    chance that a blog-style 1,000-pair test shows the blog's figure (median and range), and
-    how many schedules had reached the stop rule by then (they stop there)."""
-    rows = []
-    for epoch in TIME_TABLE_EPOCHS:
-        chances, stopped, counted = [], 0, 0
-        for run in long_runs:
-            reached = long_summary(run)["probability_first"] if run["evaluations"] else None
-            if reached is not None and reached <= epoch:
-                stopped, counted = stopped + 1, counted + 1
-                continue
-            at = [e for e in run["evaluations"] if e["epoch"] == epoch and "sampling" in e]
-            if at:
-                chances.append(probability(at[0]))
-                counted += 1
-        if counted:
-            rows.append({"epoch": epoch, "schedules": counted, "stopped": stopped,
-                         "running": len(chances),
-                         "median": float(np.median(chances)) if chances else None,
-                         "low": min(chances, default=None), "high": max(chances, default=None)})
-    return rows
-
-
 def long_summary(run):
     """What one long schedule says about time: when the figure came, if it did, and where it
     stood at the end."""
@@ -232,6 +219,11 @@ def long_summary(run):
     }
 
 
+def setback_worth_telling(setback):
+    """A setback worth a reader's attention: the typical test's error at least tripled."""
+    return bool(setback) and 100 - setback.later >= 3 * (100 - setback.best)
+
+
 class Setback(NamedTuple):
     """The largest fall of the typical (median) 1,000-pair test figure from its best so far."""
     best_epoch: int
@@ -251,3 +243,103 @@ def largest_setback(evaluations):
         elif worst is None or best[1] - median > worst.best - worst.later:
             worst = Setback(*best, evaluation["epoch"], median)
     return worst
+
+
+# ----------------------------------------------------------------------------------------------
+# How long it takes: the long schedules of the blog's LSTM, at every epoch they were evaluated.
+
+AT_EPOCHS = (100, 250, 500, 750, 1000, 1250, 1500)
+
+
+def evaluated_at(schedules, epoch):
+    """(run, its evaluation) of each schedule evaluated at `epoch` with its chance known."""
+    return [(run, evaluation) for run in schedules for evaluation in run["evaluations"]
+            if evaluation["epoch"] == epoch and "sampling" in evaluation]
+
+
+def at_epochs(schedules, epochs=AT_EPOCHS):
+    """At exactly each of `epochs`, over the schedules evaluated there: the mean chance that a
+    blog-style 1,000-pair test shows the blog's figure (the chance of a reader who trains that
+    long and tests the blog's way), its bootstrap interval over schedules, and the medians of
+    the training loss and of the MSE over all pairs and over never-seen pairs."""
+    rows = []
+    for epoch in epochs:
+        found = evaluated_at(schedules, epoch)
+        if not found:
+            continue
+        mean, low, high = mean_interval([probability(evaluation) for _, evaluation in found])
+        unseen = [e["unseen_mse"] for _, e in found if "unseen_mse" in e]
+        rows.append({"epoch": epoch, "schedules": len(found), "mean": mean, "low": low,
+                     "high": high,
+                     "median_loss": float(np.median([run["loss_per_epoch"][epoch - 1]
+                                                     for run, _ in found])),
+                     "median_mse": float(np.median([e["exhaustive_mse"] for _, e in found])),
+                     "median_unseen_mse": float(np.median(unseen)) if unseen else None,
+                     "unseen_schedules": len(unseen)})
+    return rows
+
+
+def curves(schedules):
+    """The picture's lines, at every evaluated epoch over the schedules evaluated there: the
+    mean chance and its bootstrap interval, and the medians of the MSE over all pairs and over
+    never-seen pairs (None where no schedule recorded it). A dict of equally long lists."""
+    epochs = sorted({e["epoch"] for run in schedules for e in run["evaluations"]
+                     if "sampling" in e})
+    lines = {"epoch": epochs, "mean": [], "low": [], "high": [], "median_mse": [],
+             "median_unseen_mse": []}
+    for epoch in epochs:
+        found = [evaluation for _, evaluation in evaluated_at(schedules, epoch)]
+        for key, value in zip(("mean", "low", "high"),
+                              mean_interval([probability(e) for e in found])):
+            lines[key].append(value)
+        lines["median_mse"].append(float(np.median([e["exhaustive_mse"] for e in found])))
+        unseen = [e["unseen_mse"] for e in found if "unseen_mse" in e]
+        lines["median_unseen_mse"].append(float(np.median(unseen)) if unseen else None)
+    return lines
+
+
+def first_shown(run):
+    """The first evaluated epoch at which at least half of blog-style tests show the figure
+    (the stop rule's level), or None; and the last epoch the schedule was evaluated."""
+    evaluations = [e for e in run["evaluations"] if "sampling" in e]
+    first = next((e["epoch"] for e in evaluations if reaches_stop(e)), None)
+    return first, evaluations[-1]["epoch"] if evaluations else 0
+
+
+def within_epochs(schedules, epochs=AT_EPOCHS):
+    """Within each of `epochs`: how many schedules had shown the figure at the stop rule's level
+    at some evaluation, of how many were watched that long (or showed it sooner), and the
+    Kaplan-Meier estimate of that chance with its interval, each schedule that never showed it
+    censored at its last evaluation. Where that interval is undefined (none showed it yet, or
+    all did), the exact binomial one of the schedules watched that long: a one-sided upper
+    bound while none did."""
+    firsts = [first_shown(run) for run in schedules]
+    events = [first for first, _ in firsts if first is not None]
+    censored = [last for first, last in firsts if first is None]
+    estimates = kaplan_meier(events, censored, epochs)
+    rows = []
+    for epoch, (estimate, low, high) in zip(epochs, estimates):
+        reached = sum(first is not None and first <= epoch for first, _ in firsts)
+        watched = sum((first is not None and first <= epoch) or last >= epoch
+                      for first, last in firsts)
+        if watched:
+            exact = low is None  # the Kaplan-Meier interval is undefined here
+            if exact:
+                low, high = ((0.0, binomial_upper_bound(0, watched)) if not reached else
+                             binomial_interval(reached, watched))
+            rows.append({"epoch": epoch, "reached": reached, "watched": watched,
+                         "estimate": estimate, "low": low, "high": high, "exact": exact})
+    return rows
+
+
+def steadiness(schedules):
+    """Of the evaluations at which a schedule showed the figure at the stop rule's level and was
+    evaluated again, how many were followed by one that still did."""
+    shown = kept = 0
+    for run in schedules:
+        evaluations = [e for e in run["evaluations"] if "sampling" in e]
+        for now, following in zip(evaluations, evaluations[1:]):
+            if reaches_stop(now):
+                shown += 1
+                kept += reaches_stop(following)
+    return {"shown": shown, "kept": kept}

@@ -1,7 +1,9 @@
 """The READMEs' first-screen answer, from findings.Findings: one set of numbers (answer_numbers),
 written into an English and a Chinese template, at most five lines each."""
-from lstm_adder.blog import BLOG_FIGURE, BLOGS_ACTIVATION
+from lstm_adder.blog import BLOG_FIGURE
 from lstm_adder.wording import percent, scientific
+
+README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.md has them all)
 
 
 def answer(found, language="en"):
@@ -15,19 +17,16 @@ def answer_numbers(found):
     """What the answer says, as numbers: None before any plain run of the blog's LSTM."""
     if not found.blogs:
         return None
-    summaries = [summary for run, summary in found.summaries
-                 if run["activation"] == BLOGS_ACTIVATION]
     return {"epochs": found.plain_epochs, "blogs": found.blogs, "spread": found.spread,
-            "chance": found.highest_chance, "schedules": len(summaries),
-            "reached_at": sorted(s["probability_first"] for s in summaries
-                                 if s["probability_first"]),
-            "running": sum(s["stopped_by"] is None for s in summaries),
-            # The time table in brief: the median chance among the schedules not stopped by then.
-            "times": [row for row in found.times if row["running"]]}
+            "chance": found.highest_chance, "schedules": len(found.schedules),
+            # The time answer in brief: the chance after exactly these epochs, and within the
+            # last epochs evaluated.
+            "at": [row for row in found.at_epochs if row["epoch"] in README_EPOCHS],
+            "within": found.within[-1] if found.within else None}
 
 
 def english(numbers):
-    blogs, epochs, reached_at = numbers["blogs"], numbers["epochs"], numbers["reached_at"]
+    blogs, epochs = numbers["blogs"], numbers["epochs"]
     lines = [f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
              f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
              f"{percent(blogs['upper_bound'])}); the best MSE was "
@@ -42,25 +41,18 @@ def english(numbers):
             "for any of these networks." if numbers["chance"] == 0 else
             f"a random 1,000-pair test like the blog's shows the figure at most "
             f"{percent(numbers['chance'], 3)} of the time for these networks."))
-    if numbers["schedules"]:
-        lines.append(f"- **Training longer:** {len(reached_at)} of {numbers['schedules']} long "
-                     "schedules of the blog's LSTM reached it (half of random tests showing the "
-                     "figure)" + (f", after {reached_at[0]} epochs" if len(reached_at) == 1 else
-                                  f", the first after {reached_at[0]} epochs" if reached_at
-                                  else "")
-                     + (f"; {numbers['running']} still running" if numbers["running"] else "")
-                     + ".")
-    if numbers["times"]:
-        steps = [f"{percent(row['median'], 2)} after {row['epoch']:,}" for row in numbers["times"]]
-        lines.append("- **Epoch by epoch:** the chance that a blog-style test shows the figure "
-                     "(median over the long schedules not stopped by then) was "
+    if numbers["at"]:
+        steps = [f"{percent(row['mean'], 2)} after {row['epoch']:,}" for row in numbers["at"]]
+        lines.append(f"- **Training longer:** over {numbers['schedules']} long schedules of the "
+                     "blog's LSTM, a blog-style test shows the figure with a mean chance of "
                      + ", ".join(steps[:-1]) + (" and " if len(steps) > 1 else "") + steps[-1]
-                     + " epochs (table in results/STUDY.md).")
+                     + " epochs exactly" + within_english(numbers["within"])
+                     + " (results/STUDY.md).")
     return "\n".join(lines)
 
 
 def chinese(numbers):
-    blogs, epochs, reached_at = numbers["blogs"], numbers["epochs"], numbers["reached_at"]
+    blogs, epochs = numbers["blogs"], numbers["epochs"]
     lines = [f"- **博客的 {epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
              f"{BLOG_FIGURE}%（95% 置信上界 {percent(blogs['upper_bound'])}）；最好的一次 MSE "
              f"是博客的 {blogs['best_mse_over_blogs']:.0f} 倍。"]
@@ -73,15 +65,31 @@ def chinese(numbers):
             if numbers["chance"] == 0 else
             f"像博客那样随机抽 1,000 对来测试，显示出该数字的概率最多 "
             f"{percent(numbers['chance'], 3)}。"))
-    if numbers["schedules"]:
-        lines.append(f"- **训练更久：** {numbers['schedules']} 个长训练中 {len(reached_at)} 个达到"
-                     f"（一半以上的随机测试显示该数字）"
-                     + (f"，在第 {reached_at[0]} 轮" if len(reached_at) == 1 else
-                        f"，最早在第 {reached_at[0]} 轮" if reached_at else "")
-                     + (f"；{numbers['running']} 个仍在运行" if numbers["running"] else "") + "。")
-    if numbers["times"]:
-        lines.append("- **逐轮来看：** 一次博客式测试显示该数字的概率（当时尚未停止的长训练的中位数）："
-                     + "，".join(f"第 {row['epoch']:,} 轮后为 {percent(row['median'], 2)}"
-                                for row in numbers["times"])
-                     + "（详表见 results/STUDY.md）。")
+    if numbers["at"]:
+        lines.append(f"- **训练更久：** 在博客的 LSTM 的 {numbers['schedules']} 个长训练中，恰好训练 "
+                     + "、".join(f"{row['epoch']:,}" for row in numbers["at"]) + " 轮后，一次博客式"
+                     "测试显示该数字的平均概率分别为 "
+                     + "、".join(percent(row["mean"], 2) for row in numbers["at"])
+                     + within_chinese(numbers["within"]) + "（详见 results/STUDY.md）。")
     return "\n".join(lines)
+
+
+def within_english(within):
+    if not within:
+        return ""
+    return (f"; within {within['epoch']:,} epochs, {within['reached']} of the "
+            f"{within['watched']} schedules watched that long showed it at least once in half of "
+            "such tests or more ("
+            + (f"Kaplan-Meier {percent(within['estimate'])}, 95% interval "
+               f"{percent(within['low'])} to {percent(within['high'])}" if within["reached"]
+               else f"95% upper bound {percent(within['high'])}") + ")")
+
+
+def within_chinese(within):
+    if not within:
+        return ""
+    return (f"；观察满 {within['epoch']:,} 轮（或更早达到）的 {within['watched']} 个长训练中，有 "
+            f"{within['reached']} 个在 {within['epoch']:,} 轮之内至少一次让至少一半的博客式测试显示该数字（"
+            + (f"Kaplan-Meier 估计 {percent(within['estimate'])}，95% 置信区间 "
+               f"{percent(within['low'])} 至 {percent(within['high'])}" if within["reached"]
+               else f"95% 置信上限 {percent(within['high'])}") + "）")

@@ -3,7 +3,7 @@ as recorded, and the fitted spread as the summary holds it."""
 import numpy as np
 import scipy.stats
 
-from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
+from lstm_adder.blog import BLOG_MSE
 from lstm_adder.wording import scientific
 
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
@@ -17,8 +17,8 @@ def plot(found, path):
 
     figure, ((losses, long_axis), (plain_axis, spread_axis)) = plt.subplots(2, 2,
                                                                            figsize=(15, 10))
-    training_losses(losses, found.runs)
-    long_schedules(long_axis, found.runs)
+    training_losses(losses, found)
+    long_schedules(long_axis, found)
     plain_runs(plain_axis, found.runs)
     mse_spread(spread_axis, found.spread)
     figure.tight_layout()
@@ -26,46 +26,58 @@ def plot(found, path):
     plt.close(figure)
 
 
-def training_losses(axis, runs):
-    for run in runs.values():
-        epochs = np.arange(1, len(run["loss_per_epoch"]) + 1)
-        axis.plot(epochs, run["loss_per_epoch"], color=COLOURS.get(run["activation"]),
-                  alpha=0.8 if run["every"] else 0.4, linewidth=1.5 if run["every"] else 1,
-                  linestyle="--" if run["engine"] == "keras" else "-")
-    for activation, colour in COLOURS.items():
-        axis.plot([], [], color=colour, label=activation)
-    axis.axhline(BLOG_MSE, color="black", linestyle=":", label="the blog's MSE (its test)")
-    axis.set(yscale="log", xlabel="epoch", ylabel="training loss (MSE), log scale",
-             title="Training loss of every run (dashed: model.fit)")
-    axis.legend(fontsize=8)
-
-
-def long_schedules(axis, runs):
-    # The blog's figure as its distance from 100%, on a log axis: 99.9% and 99.99% are a
-    # factor of ten apart here, where a linear axis would draw them on top of each other.
-    for run in runs.values():
-        if not run["every"] or not run["evaluations"]:
+def training_losses(axis, found):
+    """The long schedules' training loss beside what the blog's test measures: the MSE over all
+    pairs and over never-seen pairs, medians over the schedules; the plain runs faint."""
+    for run in found.runs.values():
+        if run["activation"] not in COLOURS:
             continue
-        colour = COLOURS.get(run["activation"])
-        label = f"{run['activation']}, seed {run['seed']}"
-        epochs = [e["epoch"] for e in run["evaluations"]]
-        axis.plot(epochs, [100 - e["blog_figure"] for e in run["evaluations"]], "o",
-                  markersize=3, color=colour, alpha=0.6)
-        spread = [e for e in run["evaluations"] if "sampling" in e]
-        if spread:
-            at = [e["epoch"] for e in spread]
-            axis.fill_between(at, [100 - e["sampling"]["p95"] for e in spread],
-                              [100 - e["sampling"]["p5"] for e in spread], color=colour,
-                              alpha=0.15)
-            axis.plot(at, [100 - e["sampling"]["p50"] for e in spread], color=colour,
-                      linestyle="-" if run["seed"] == 1 else "--", label=label)
-    axis.axhline(100 - BLOG_FIGURE, color="black", linestyle=":",
-                 label=f"the blog: {BLOG_FIGURE}%")
-    axis.set(yscale="log", xlabel="epoch",
-             ylabel="100 - blog's figure (%), log scale (lower is better)",
-             title="Long schedules: median and 5-95% of 1,000-pair tests\n"
-                   "(dots: the study's fixed sample)")
-    axis.legend(fontsize=8)
+        epochs = np.arange(1, len(run["loss_per_epoch"]) + 1)
+        axis.plot(epochs, run["loss_per_epoch"], linewidth=0.8,
+                  color=COLOURS[run["activation"]] if run["every"] else "lightgrey",
+                  alpha=0.35 if run["every"] else 0.3,
+                  linestyle="--" if run["engine"] == "keras" else "-")
+    lines = found.curves
+    axis.plot(lines["epoch"], lines["median_mse"], color="black", linewidth=2,
+              label="MSE over all pairs (median of the blog's LSTM's schedules)")
+    unseen = [(epoch, value) for epoch, value in zip(lines["epoch"], lines["median_unseen_mse"])
+              if value is not None]
+    if unseen:
+        axis.plot(*zip(*unseen), color="tab:red", linewidth=2,
+                  label="MSE over never-seen pairs (median, observed schedules)")
+    for activation, colour in COLOURS.items():
+        axis.plot([], [], color=colour, label=f"training loss, long schedules: {activation}")
+    axis.plot([], [], color="lightgrey", label="training loss, plain runs")
+    axis.axhline(BLOG_MSE, color="black", linestyle=":", label="the blog's MSE (its test)")
+    axis.set(yscale="log", xlabel="epoch", ylabel="MSE, log scale",
+             title="Training loss (training pairs, dropout on) against the MSE the blog's test "
+                   "measures\n(fresh pairs, most never seen in training)")
+    axis.legend(fontsize=7)
+
+
+def long_schedules(axis, found):
+    """The chance that a blog-style test shows the figure: each schedule of the blog's LSTM
+    faint, their mean at each epoch with its 95% bootstrap interval."""
+    for run in found.schedules:
+        shown = [e for e in run["evaluations"] if "sampling" in e]
+        axis.plot([e["epoch"] for e in shown],
+                  [100 * e["sampling"]["probability_reaching_blog_figure"] for e in shown],
+                  color="tab:blue", alpha=0.2, linewidth=0.8)
+    lines = found.curves
+    banded = [(epoch, low, high) for epoch, low, high in
+              zip(lines["epoch"], lines["low"], lines["high"]) if low is not None]
+    if banded:
+        epochs, lows, highs = zip(*banded)
+        axis.fill_between(epochs, 100 * np.asarray(lows), 100 * np.asarray(highs),
+                          color="tab:blue", alpha=0.25, label="95% interval (bootstrap)")
+    axis.plot(lines["epoch"], 100 * np.asarray(lines["mean"]), color="tab:blue", linewidth=2,
+              label=f"mean over the {len(found.schedules)} schedules evaluated there")
+    axis.plot([], [], color="tab:blue", alpha=0.2, label="each schedule")
+    axis.axhline(50, color="black", linestyle=":", label="the stop rule's level (half of tests)")
+    axis.set(xlabel="epoch", ylabel="chance that a blog-style test shows the figure (%)",
+             ylim=(0, 100), title="Long schedules of the blog's LSTM: the chance that a "
+                                  "1,000-pair test\nshows the blog's 99.98892793562263%")
+    axis.legend(fontsize=7)
 
 
 def plain_runs(axis, runs):

@@ -3,6 +3,8 @@
 Each function takes numbers and returns numbers: what they are numbers of (runs, schedules,
 epochs) is findings.py's business.
 """
+import warnings
+
 import numpy as np
 import scipy.stats
 
@@ -19,6 +21,14 @@ def binomial_upper_bound(successes, trials, confidence=0.95):
     in `trials`: the largest p under which so few successes still have a 5% chance."""
     test = scipy.stats.binomtest(successes, trials, alternative="less")
     return float(test.proportion_ci(confidence_level=confidence, method="exact").high)
+
+
+def binomial_interval(successes, trials, confidence=0.95):
+    """The exact (Clopper-Pearson) two-sided interval on a probability seen `successes` times
+    in `trials`."""
+    interval = scipy.stats.binomtest(successes, trials).proportion_ci(
+        confidence_level=confidence, method="exact")
+    return float(interval.low), float(interval.high)
 
 
 def normal_tail(values, target, confidence=0.95):
@@ -64,18 +74,24 @@ def mean_interval(values, confidence=0.95):
 def kaplan_meier(event_times, censored_times, at, confidence=0.95):
     """The Kaplan-Meier estimate of the chance that the event has happened by each time in `at`,
     from times at which it happened and times after which it was not watched any more (right
-    censored): a list of (estimate, low, high), the interval by scipy's log-log method. Before
-    the first event the estimate is 0 and (low, high) are None: there the exact bound of the
-    schedules watched that long says more (binomial_upper_bound)."""
+    censored): a list of (estimate, low, high), the interval by scipy's log-log method (the
+    linear one where that is undefined). Where both are undefined, before the first event and
+    once every schedule showed it, (low, high) are None: there the exact binomial interval of
+    the schedules watched that long says more (binomial_interval)."""
     if not event_times:
         return [(0.0, None, None) for _ in at]
     result = scipy.stats.ecdf(scipy.stats.CensoredData(uncensored=event_times,
                                                        right=censored_times))
-    interval = result.cdf.confidence_interval(confidence_level=confidence, method="log-log")
+    with warnings.catch_warnings():  # log-log is undefined where every schedule showed it
+        warnings.simplefilter("ignore", RuntimeWarning)
+        log_log = result.cdf.confidence_interval(confidence_level=confidence, method="log-log")
+        linear = result.cdf.confidence_interval(confidence_level=confidence)
     rows = []
     for time in at:
         estimate = float(result.cdf.evaluate(time))
-        rows.append((estimate, float(interval.low.evaluate(time)),
-                     float(interval.high.evaluate(time))) if estimate > 0 else
-                    (0.0, None, None))
+        low, high = float(log_log.low.evaluate(time)), float(log_log.high.evaluate(time))
+        if np.isnan(low) or np.isnan(high):  # there, Greenwood's plain (linear) interval
+            low, high = float(linear.low.evaluate(time)), float(linear.high.evaluate(time))
+        undefined = estimate == 0 or np.isnan(low) or np.isnan(high)
+        rows.append((estimate, None, None) if undefined else (estimate, low, high))
     return rows

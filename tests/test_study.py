@@ -106,38 +106,45 @@ def answer_of(runs, language="en"):
     return report_answer.answer(findings.findings(runs, [], "study.py"), language)
 
 
+def schedule_sentence_of(run):
+    return report_markdown.schedule_sentence(findings.long_summary(run))
+
+
 def evaluation(epoch, figure, chance, exact=0.99):
     return {"epoch": epoch, "blog_figure": figure, "exact_sum_accuracy": exact,
-            "unseen_exact_sum_accuracy": exact,
+            "unseen_exact_sum_accuracy": exact, "exhaustive_mse": 1 - figure / 100,
             "sampling": {"p5": figure - 0.01, "p50": figure, "p95": figure + 0.01,
                          "probability_reaching_blog_figure": chance}}
 
 
 def long_run(evaluations, stopped_by="the cap"):
     return {"epochs": 100, "every": 25, "activation": "keras2_hard_sigmoid", "seed": 1,
-            "engine": "jax", "bits": 8, "stopped_by": stopped_by, "evaluations": evaluations}
+            "engine": "jax", "bits": 8, "stopped_by": stopped_by, "evaluations": evaluations,
+            "loss_per_epoch": [0.01] * evaluations[-1]["epoch"]}
 
 
 def test_verdict_says_when_the_long_schedule_reached_the_figure():
     run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, blog.BLOG_FIGURE + 0.001, 0.3),
-                    evaluation(75, 99.99, 0.6, exact=1.0)], stopped_by="the stop rule")
-    text = verdict_of({"long": run})
-    assert "reached the stop rule" in text and "at epoch 75" in text
+                    evaluation(75, 99.99, 0.4), evaluation(100, 99.99, 0.6, exact=1.0)],
+                   stopped_by="the stop rule")
+    text = schedule_sentence_of(run)
+    assert "reached the stop rule" in text and "at epoch 100" in text
     assert "fixed sample first showed the figure at epoch 50" in text
-    assert "all sums were right from epoch 75" in text
-    assert "1 of 1 long schedules of this code reached the figure" in text
-    assert "after 75 epochs (evaluated every 25)" in text and "the first" not in text
+    assert "all sums were right from epoch 100" in text
+    verdict = verdict_of({"long": run})
+    assert "Within 1,500 epochs, 1 of 1 showed it at the stop rule's level at least once" in verdict
+    assert "showed the figure in the blog's kind of test from epoch 100 on" in verdict
 
 
 def test_verdict_says_where_a_long_schedule_plateaus():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.97, 0.02),
                     evaluation(75, 99.96, 0.01), evaluation(100, 99.95, 0.0)])
-    text = verdict_of({"long": run})
+    text = schedule_sentence_of(run)
     assert ("did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50"
             in text)
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
     assert "the fixed sample never showed it" in text and "never were all sums right" in text
-    assert "not longer training within the epochs run here" in text
+    assert "not longer training within the epochs run here" in verdict_of({"long": run})
     assert "not steady" not in text  # its error grew from 0.03% to 0.05% at most: not a setback
 
 
@@ -145,7 +152,7 @@ def test_verdict_names_the_largest_setback_of_a_long_schedule():
     run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.99, 0.4),
                     evaluation(75, 99.5, 0.0), evaluation(100, 99.0, 0.0),
                     evaluation(125, 99.995, 0.6)], stopped_by="the stop rule")
-    text = verdict_of({"long": run})
+    text = schedule_sentence_of(run)
     assert ("training was not steady: the typical test fell from 99.9900% (epoch 50) to "
             "99.0000% (epoch 100)") in text
 
@@ -287,26 +294,40 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
          **computed_on(plain_runs(draws[15:19]), "Intel"), **plain_runs(draws[19:])}, 100) is None
 
 
-def test_the_time_table_counts_schedules_that_stopped():
+def test_the_time_answer_at_and_within_each_epoch_count():
+    from scipy import stats
+
+    # One schedule stopped by the stop rule at 125; one observed to 500, showing the figure at
+    # 300 only (the next evaluation no longer does).
     stopped = long_run([evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
-                       stopped_by="the stop rule")  # chance 0.5 at epoch 125: stops there
-    capped = long_run([evaluation(epoch, 99.9, 0.01) for epoch in range(25, 501, 25)])
-    capped["epochs"] = 500
-    rows = {row["epoch"]: row for row in findings.time_table([stopped, capped])}
-    assert rows[100] == {"epoch": 100, "schedules": 2, "stopped": 0, "running": 2,
-                         "median": pytest.approx(0.205), "low": 0.01, "high": 0.4}
-    assert rows[250] == {"epoch": 250, "schedules": 2, "stopped": 1, "running": 1,
-                         "median": 0.01, "low": 0.01, "high": 0.01}
-    # At 1,000 only the schedule that stopped counts: the other ended at its cap of 500.
-    assert rows[1000] == {"epoch": 1000, "schedules": 1, "stopped": 1, "running": 0,
-                          "median": None, "low": None, "high": None}
-    # The README's answer gives it in one line, where some schedule was still running.
-    runs = {**plain_runs([-2.0]), "stopped": stopped, "capped": capped}
+                       stopped_by="the stop rule")
+    observed = long_run([evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01)
+                         for epoch in range(25, 501, 25)])
+    observed.update(epochs=500, seed=2)
+    at = {row["epoch"]: row for row in findings.at_epochs([stopped, observed])}
+    assert set(at) == {100, 250, 500}  # nothing was evaluated at 750 and beyond
+    assert at[100]["schedules"] == 2 and at[100]["mean"] == pytest.approx(0.205)
+    assert at[100]["low"] <= 0.205 <= at[100]["high"]
+    assert at[250]["schedules"] == 1 and at[250]["mean"] == 0.01 and at[250]["low"] is None
+    within = {row["epoch"]: row for row in findings.within_epochs([stopped, observed])}
+    assert (within[100]["reached"], within[100]["watched"]) == (0, 2)
+    assert within[100]["high"] == pytest.approx(statistics.binomial_upper_bound(0, 2))
+    kaplan_meier = stats.ecdf(stats.CensoredData(uncensored=[125, 300])).cdf
+    assert within[250]["estimate"] == pytest.approx(kaplan_meier.evaluate(250)) == 0.5
+    assert (within[500]["reached"], within[500]["estimate"]) == (2, 1.0)
+    # Every schedule showed it: the Kaplan-Meier interval is undefined, the exact one is given.
+    assert within[500]["exact"] and (within[500]["low"], within[500]["high"]) == \
+        pytest.approx(statistics.binomial_interval(2, 2))
+    assert findings.steadiness([stopped, observed]) == {"shown": 1, "kept": 0}
+    # The README's answer: the chance after exactly 500 epochs, and within the last.
+    runs = {**plain_runs([-2.0]), "stopped": stopped, "observed": observed}
     assert answer_of(runs).splitlines()[-1] == (
-        "- **Epoch by epoch:** the chance that a blog-style test shows the figure (median over "
-        "the long schedules not stopped by then) was 20.50% after 100, 1.00% after 250 and "
-        "1.00% after 500 epochs (table in results/STUDY.md).")
-    assert "第 250 轮后为 1.00%，第 500 轮后为 1.00%" in answer_of(runs, "zh-CN")
+        "- **Training longer:** over 2 long schedules of the blog's LSTM, a blog-style test "
+        "shows the figure with a mean chance of 1.00% after 500 epochs exactly; within 1,500 "
+        "epochs, 2 of the 2 schedules watched that long showed it at least once in half of such "
+        "tests or more (Kaplan-Meier "
+        f"100.0%, 95% interval {100 * within[1500]['low']:.1f}% to 100.0%) (results/STUDY.md).")
+    assert "恰好训练 500 轮后" in answer_of(runs, "zh-CN")
 
 
 @pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",
