@@ -145,8 +145,8 @@ def print_report(info, model_path, description, result, split_note):
     if spread["worst"]:
         print(f"Wrong sums by their true value: {spread['sum_values_with_failures']} of "
               f"{spread['sum_values']} values have any; the {len(spread['worst'])} worst hold "
-              f"{percent(spread['share_on_worst'], 2)} of the {result['pairs'] - result['sums_right']:,} "
-              "failures")
+              f"{percent(spread['share_on_worst'], 2)} of the "
+              f"{result['pairs'] - result['sums_right']:,} failures")
         print("   " + ", ".join(f"{w['sum']} ({w['wrong']} of {w['pairs']} wrong)"
                                 for w in spread["worst"][:5]))
     print("Examples, the network's sums (failures first):")
@@ -199,7 +199,10 @@ def run(argv):
     try:
         network, info = model_file.read(args.model)
     except model_file.ModelFileError as error:
-        print(f"evaluate.py: error: {args.model}: {error}", file=sys.stderr)
+        hint = ("; train one first (make train, or python train_lstm_adder.py), or evaluate the "
+                f"model the repository ships, {SHIPPED_MODEL} (no --model)"
+                if not os.path.exists(args.model) else "")
+        print(f"evaluate.py: error: {args.model}: {error}{hint}", file=sys.stderr)
         return 2
     bits = info["bits"]
 
@@ -212,6 +215,7 @@ def run(argv):
         if args.json:
             print(json.dumps({"model": args.model, "bits": bits, "addition": one}))
         else:
+            print(f"Model    {args.model}  ({bits}-bit operands)")
             print_addition(one)
         return 0
 

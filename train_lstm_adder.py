@@ -20,6 +20,8 @@ import argparse
 import datetime
 import os
 import platform
+import shlex
+import shutil
 import signal
 import sys
 import time
@@ -95,7 +97,7 @@ def parse_args(argv=None):
     # copy of the pairs), rounded up.
     refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
     try:
-        check_output_folder(args.output)
+        args.created_folder = check_output_folder(args.output)
     except OSError as error:
         parser.error(f"--output {args.output!r}: cannot write there ({error.strerror or error})")
     return args
@@ -387,8 +389,7 @@ def train(args):
     }
     record_path, late_signal = save_atomically(net, record, args.output)
     print(f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
-          f"{wall_seconds:.1f} s of training); evaluate it with: python evaluate.py --model "
-          f"{args.output}")
+          f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_command(args.output)}")
     if late_signal:
         print(f"train_lstm_adder.py: interrupted ({signal.Signals(late_signal).name}) while "
               "saving, after both files were complete: they are saved", file=sys.stderr)
@@ -411,22 +412,44 @@ def main(argv=None):
         return 2
     except WriteError as error:  # a full disk, a read-only folder: the files are as they were
         print(f"train_lstm_adder.py: error: {error}; training stopped and nothing was saved "
-              f"({args.output} is as it was before){resume_hint(args)}", file=sys.stderr)
+              f"({as_before(args)}){resume_hint(args)}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, Interrupted) as stop:
         signum = getattr(stop, "signum", signal.SIGINT)
         print(f"\ntrain_lstm_adder.py: interrupted ({signal.Signals(signum).name}); nothing was "
-              f"saved ({args.output} is as it was before){resume_hint(args)}", file=sys.stderr)
+              f"saved ({as_before(args)}){resume_hint(args)}", file=sys.stderr)
         return 128 + signum
 
 
+def as_before(args):
+    """What a stopped run left of --output: the old file, or none (and no folder made for it)."""
+    if os.path.exists(args.output):
+        return f"{args.output} is as it was before"
+    if args.created_folder and not any(files for _, _, files in os.walk(args.created_folder)):
+        shutil.rmtree(args.created_folder, ignore_errors=True)
+    return f"there is no {args.output}"
+
+
 def resume_hint(args):
-    """Where a stopped run can go on from, if it saved its state."""
+    """Where a stopped run can go on from: its last saved state, or how to keep one next time."""
     from lstm_adder import checkpoint
 
     kept = checkpoint.checkpoint_path_for(args.output)
-    return (f"; its last checkpoint is {kept}: continue with the same options and --resume"
-            if args.checkpoint_every and os.path.exists(kept) else "")
+    if args.checkpoint_every and os.path.exists(kept):
+        return f"; its last checkpoint is {kept}: continue with the same options and --resume"
+    return ("; --checkpoint-every K saves the training state every K epochs, and --resume goes "
+            "on from it")
+
+
+def evaluate_command(model_path):
+    """How to evaluate what was saved, with the Python that is running (a plain `python` may
+    lack the packages) and the path of evaluate.py from here."""
+    here = os.getcwd()
+    python = (os.path.relpath(sys.executable) if sys.executable.startswith(here + os.sep)
+              else sys.executable)
+    script = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                          "evaluate.py"))
+    return " ".join(shlex.quote(part) for part in (python, script, "--model", str(model_path)))
 
 
 if __name__ == "__main__":

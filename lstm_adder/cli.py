@@ -77,10 +77,16 @@ def refuse_if_too_big(parser, option, count, bytes_each):
 
 def check_output_folder(path):
     """Create the folder of an output file if needed and prove it takes a file, before any work.
-    Raises OSError."""
+    Returns the first folder it created (None if there was one), for the caller to remove if
+    nothing goes into it. Raises OSError."""
     if os.path.isdir(path):
         raise IsADirectoryError(21, "it is a directory")
     folder = os.path.dirname(os.path.abspath(path))
+    created = folder
+    while not os.path.exists(os.path.dirname(created)):
+        created = os.path.dirname(created)
+    created = None if os.path.exists(folder) else created
     os.makedirs(folder, exist_ok=True)
     with tempfile.TemporaryFile(dir=folder):
         pass
+    return created

@@ -23,6 +23,7 @@ class Findings(NamedTuple):
     rows: list  # table(): one row per configuration of the plain runs
     plain_epochs: int  # the plain runs' epochs (the blog's 100)
     blogs: dict  # pooled(): the blog's LSTM at plain_epochs, or None
+    blogs_exact: dict  # exact_sums(): what the blog's LSTM at plain_epochs gets right, or None
     everything: dict  # pooled(): every plain run at plain_epochs, or None
     by_engine: dict  # engine -> row of the blog's LSTM at plain_epochs
     highest_chance: float  # the largest chance of a blog-style test at plain_epochs, or None
@@ -54,6 +55,7 @@ def findings(runs, planned, command, finished=None):
         command=command, planned=len(planned),
         finished=len(runs) if finished is None else finished, runs=runs, rows=rows,
         plain_epochs=plain_epochs, blogs=pooled(rows, plain_epochs, BLOGS_ACTIVATION),
+        blogs_exact=exact_sums(runs, plain_epochs),
         everything=pooled(rows, plain_epochs),
         by_engine={row["engine"]: row for row in rows
                    if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION},
@@ -79,7 +81,8 @@ def findings(runs, planned, command, finished=None):
 
 
 def table(runs):
-    """Per configuration (activation, engine, epochs) of the plain runs: statistics of each figure."""
+    """Per configuration (activation, engine, epochs) of the plain runs: statistics of each
+    figure."""
     groups = {}
     for run in runs.values():
         if not run["every"]:
@@ -125,6 +128,17 @@ def blogs_plain_runs(runs, epochs):
             if not run["every"] and run["epochs"] == epochs
             and run["activation"] == BLOGS_ACTIVATION and run["engine"] == "jax"
             and "exhaustive_mse" in run["figures"]]
+
+
+def exact_sums(runs, epochs):
+    """The median share of sums the blog's LSTM (default engine) gets exactly right over every
+    pair after `epochs` epochs, over its runs, and how many pairs that is: None without runs."""
+    members = blogs_plain_runs(runs, epochs)
+    if not members:
+        return None
+    return {"runs": len(members), "pairs": 4 ** members[0]["bits"],
+            "median": float(np.median([run["figures"]["exact_sum_accuracy"]
+                                       for run in members]))}
 
 
 def mse_distribution(runs, epochs):

@@ -7,10 +7,16 @@ the file to `keras.models.load_model`. Importing this module also registers
 `keras2_hard_sigmoid` with Keras, so that Keras's own `load_model` can open a file of ours
 that you trust (docs/model-files.md).
 """
-import keras
+import sys
+
 import numpy as np
 
-from lstm_adder import model_file
+from lstm_adder import model_file, quiet
+
+# Imported from a user's own code, Keras (on TensorFlow, its default backend) would print its
+# start-up lines; the scripts import Keras first, quietly or with --verbose, as they were asked.
+with quiet.tensorflow_startup(verbose="keras" in sys.modules):
+    import keras
 
 DROPOUT = 0.2
 

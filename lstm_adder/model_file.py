@@ -47,8 +47,13 @@ def read(path):
     the file (bits, keras_version, recurrent_activation, ...). Raises ModelFileError with a
     one-line reason. Nothing in the file is run, and Keras is not needed.
     """
+    if str(path).endswith(".json") and os.path.isfile(path):
+        beside = [os.path.splitext(str(path))[0] + extension for extension in (".h5", ".keras")]
+        model = next((name for name in beside if os.path.isfile(name)), None)
+        raise ModelFileError("is a run record (JSON), not a model file"
+                             + (f": it belongs to {model}" if model else ""))
     if not os.path.exists(path):
-        raise ModelFileError("no such file")
+        raise ModelFileError(f"no such file ({os.path.abspath(path)})")
     if os.path.isdir(path):
         raise ModelFileError("is a directory, not a model file")
     if os.path.getsize(path) == 0:

@@ -9,10 +9,10 @@ import numpy as np
 from lstm_adder.files import replacing
 
 # The map's classes, in the order of CLASS_COLOURS: right in green (lighter for the pairs seen in
-# training), wrong in red, or dark purple where the pair was seen in training, so that the two
-# kinds of failure stay apart even where cells are 2 pixels wide.
+# training), wrong in red, or magenta where the pair was seen in training, so that the two kinds
+# of failure stay apart, and apart from both greens, even where cells are 2 pixels wide.
 RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN, RIGHT_SEEN, WRONG_SEEN = range(4)
-CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#40004b")
+CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#e7298a")
 CLASS_NAMES = ("right, never seen", "wrong, never seen", "right, seen in training",
                "wrong, seen in training")
 SIZE_INCHES, DPI = (14, 8), 100  # 1,400 x 800 pixels: at least 2 pixels a cell for 256 x 256
@@ -60,6 +60,8 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
     handles = [Patch(color=CLASS_COLOURS[k], label=f"{names[k]}: {counts[k]:,}") for k in shown]
     if not known:
         handles.append(Patch(color="white", label=f"seen/never seen unknown: {split_note}"))
+    # Pairs with one sum lie on one diagonal (a + b = s): where a sum is hard, a stripe.
+    handles.append(Patch(color="white", label="diagonal stripes: sums of one value, a + b = s"))
     sums.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08),
                 ncol=2 if known else 1,
                 fontsize=8, frameon=False)

@@ -17,7 +17,8 @@ def answer_numbers(found):
     """What the answer says, as numbers: None before any plain run of the blog's LSTM."""
     if not found.blogs:
         return None
-    return {"epochs": found.plain_epochs, "blogs": found.blogs, "spread": found.spread,
+    return {"epochs": found.plain_epochs, "blogs": found.blogs, "exact": found.blogs_exact,
+            "spread": found.spread,
             "chance": found.highest_chance, "schedules": len(found.schedules),
             # The time answer in brief: the chance after exactly these epochs, and within the
             # last epochs evaluated.
@@ -26,11 +27,19 @@ def answer_numbers(found):
 
 
 def english(numbers):
-    blogs, epochs = numbers["blogs"], numbers["epochs"]
-    lines = [f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
-             f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
-             f"{percent(blogs['upper_bound'])}); the best MSE was "
-             f"{blogs['best_mse_over_blogs']:.0f} times the blog's."]
+    blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
+    lines = []
+    if exact:
+        lines.append(f"- **In short:** the blog's number is (1 − MSE) × 100, not an accuracy; "
+                     f"trained the blog's way for {epochs} epochs, the network gets "
+                     f"{percent(exact['median'])} of all {exact['pairs']:,} sums exactly right "
+                     f"(median of {exact['runs']} runs) and "
+                     + ("never reaches the number." if not blogs["reached"] else
+                        f"reaches the number in {blogs['reached']} of {blogs['n']} runs."))
+    lines.append(f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
+                 f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
+                 f"{percent(blogs['upper_bound'])}); the best MSE on the study's fixed 1,000 "
+                 f"test pairs was {blogs['best_mse_over_blogs']:.0f} times the blog's.")
     if numbers["spread"]:
         lines.append(f"- **Extrapolated:** a normal fit to log10(MSE) gives a {epochs}-epoch "
                      f"run a {scientific(numbers['spread']['chance'])} chance of the blog's MSE "
@@ -52,10 +61,18 @@ def english(numbers):
 
 
 def chinese(numbers):
-    blogs, epochs = numbers["blogs"], numbers["epochs"]
-    lines = [f"- **博客的 {epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
-             f"{BLOG_FIGURE}%（95% 置信上界 {percent(blogs['upper_bound'])}）；最好的一次 MSE "
-             f"是博客的 {blogs['best_mse_over_blogs']:.0f} 倍。"]
+    blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
+    lines = []
+    if exact:
+        lines.append(f"- **一句话：** 博客的数字是 (1 − MSE) × 100，并不是准确率；按博客的方式训练 "
+                     f"{epochs} 轮，网络对全部 {exact['pairs']:,} 个加法的完全正确率为 "
+                     f"{percent(exact['median'])}（{exact['runs']} 次训练的中位数），"
+                     + ("从未达到博客的数字。" if not blogs["reached"] else
+                        f"{blogs['n']} 次训练中有 {blogs['reached']} 次达到博客的数字。"))
+    lines.append(f"- **博客的 {epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
+                 f"{BLOG_FIGURE}%（95% 置信上限 {percent(blogs['upper_bound'])}）；在研究固定的 "
+                 f"1,000 对测试数据上，最好的一次 MSE 也是博客的 "
+                 f"{blogs['best_mse_over_blogs']:.0f} 倍。")
     if numbers["spread"]:
         lines.append(f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {epochs} 轮训练达到博客 MSE "
                      f"的概率约为 {scientific(numbers['spread']['chance'])}（这是外推，不是测量）。")

@@ -84,8 +84,8 @@ def plain_runs(axis, runs):
     groups = sorted({(run["activation"], run["engine"]) for run in runs.values()
                      if not run["every"]})
     for position, (activation, engine) in enumerate(groups):
-        values = [run["figures"]["sampled_mse"] for run in runs.values()
-                  if not run["every"] and (run["activation"], run["engine"]) == (activation, engine)]
+        values = [run["figures"]["sampled_mse"] for run in runs.values() if not run["every"]
+                  and (run["activation"], run["engine"]) == (activation, engine)]
         offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else [0.0]
         axis.plot(position + np.asarray(offsets), values, "o",
                   color=COLOURS.get(activation), markerfacecolor="none"

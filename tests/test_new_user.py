@@ -1,0 +1,108 @@
+"""What a new user meets first: the documents' Python snippets run as shown, the messages of a
+first try say what to do, and training and evaluation run where Linux-only calls are missing."""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import train_lstm_adder
+from conftest import ROOT, TINY, run_script
+
+DOCUMENTS = ["README.md", "README.zh-CN.md", *sorted(glob.glob(f"{ROOT}/docs/*.md"))]
+
+
+def python_snippets():
+    found = []
+    for path in DOCUMENTS:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as file:
+            for number, snippet in enumerate(re.findall(r"```python\n(.*?)```", file.read(),
+                                                        re.DOTALL), 1):
+                found.append(pytest.param(snippet, id=f"{os.path.basename(path)}-{number}"))
+    return found
+
+
+@pytest.mark.parametrize("snippet", python_snippets())
+def test_every_python_snippet_runs_as_shown(snippet, tmp_path):
+    if "dask_jobqueue" in snippet:
+        pytest.skip("dask-jobqueue needs a Slurm or PBS cluster, and is not installed here")
+    # From another folder, the snippet's placeholder for the repository is this checkout.
+    code = snippet.replace("/path/to/lstm-adder", ROOT)
+    folder = tmp_path if "sys.path.insert" in code else ROOT
+    environment = {key: value for key, value in os.environ.items() if key != "KERAS_BACKEND"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
+                            text=True, timeout=240, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr  # no TensorFlow start-up lines
+    if "200" in snippet and "55" in snippet:
+        assert result.stdout.strip() == "[255]"
+
+
+def test_evaluating_a_model_that_is_not_there_says_what_to_do(tmp_path):
+    result = run_script("evaluate.py", "--model", tmp_path / "LSTM_Operation.h5")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"no such file ({tmp_path / 'LSTM_Operation.h5'})" in result.stderr
+    assert "make train" in result.stderr and "models/LSTM_Operation.h5" in result.stderr
+
+
+def test_evaluating_the_run_record_names_its_model():
+    result = run_script("evaluate.py", "--model", "models/LSTM_Operation.json")
+    assert result.returncode == 2
+    assert result.stderr == ("evaluate.py: error: models/LSTM_Operation.json: is a run record "
+                             "(JSON), not a model file: it belongs to models/LSTM_Operation.h5\n")
+
+
+def test_one_addition_names_the_model_that_answered():
+    result = run_script("evaluate.py", "--add", 200, 55)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Model    models/LSTM_Operation.h5  (8-bit operands)\n")
+
+
+def test_training_prints_the_evaluate_command_with_its_own_python(tmp_path):
+    output = tmp_path / "tiny.h5"
+    result = run_script("train_lstm_adder.py", *TINY, "--output", output)
+    assert result.returncode == 0, result.stderr
+    assert (f"evaluate it with: {train_lstm_adder.evaluate_command(output)}"
+            in result.stdout)
+    assert train_lstm_adder.evaluate_command(output).split()[0] in (
+        sys.executable, os.path.relpath(sys.executable, ROOT))
+
+
+def test_ctrl_c_before_anything_was_saved_leaves_no_folder_and_says_how_to_keep_a_run(
+        tmp_path, monkeypatch):
+    def interrupted(*args, **options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_lstm_adder, "train_network", interrupted)
+    output = tmp_path / "new" / "deeper" / "fresh.h5"
+    result = run_script("train_lstm_adder.py", *TINY, "--output", output)
+    assert result.returncode == 130
+    line = result.stderr.strip()
+    assert line == (f"train_lstm_adder.py: interrupted (SIGINT); nothing was saved (there is no "
+                    f"{output}); --checkpoint-every K saves the training state every K epochs, "
+                    "and --resume goes on from it")
+    assert os.listdir(tmp_path) == []  # the folders made for the output are gone again
+
+
+def test_training_and_evaluation_run_without_the_linux_only_calls(tmp_path):
+    # Elsewhere (Windows, macOS) there is no sched_*affinity, no pthread_sigmask and no
+    # SIGPIPE; the study's process pinning and death signal are Linux-only too.
+    code = f"""
+import os, signal, sys
+for module, names in ((os, ("sched_getaffinity", "sched_setaffinity")),
+                      (signal, ("pthread_sigmask", "sigpending", "sigtimedwait", "SIGPIPE"))):
+    for name in names:
+        if hasattr(module, name):
+            delattr(module, name)
+sys.path.insert(0, {ROOT!r})
+import evaluate, study, train_lstm_adder
+output = {str(tmp_path / "tiny.h5")!r}
+assert train_lstm_adder.main({[str(option) for option in TINY]!r} + ["--output", output]) == 0
+assert evaluate.main(["--model", output, "--exhaustive"]) == 0
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    assert "Saved" in result.stdout and "exact-sum accuracy" in result.stdout
