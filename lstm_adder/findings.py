@@ -133,7 +133,8 @@ def blogs_plain_runs(runs, epochs):
 def exact_sums(runs, epochs):
     """The median share of sums the blog's LSTM (default engine) gets exactly right over every
     pair after `epochs` epochs, over its runs, and how many pairs that is: None without runs."""
-    members = blogs_plain_runs(runs, epochs)
+    members = [run for run in blogs_plain_runs(runs, epochs)
+               if "exact_sum_accuracy" in run["figures"]]
     if not members:
         return None
     return {"runs": len(members), "pairs": 4 ** members[0]["bits"],

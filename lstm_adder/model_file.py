@@ -1,7 +1,7 @@
 """The one way this project reads a model file: into arrays, never into code.
 
 `read` takes an .h5 file (Keras 2 or 3) or a .keras archive (a zip of config.json,
-metadata.json and model.weights.h5, read in memory with every member capped), reads its JSON
+metadata.json and model.weights.h5, read in memory, each member's size checked), reads its JSON
 description as plain data, checks that it is this adder and nothing else, and returns the five
 weight arrays with the names of its three activations. So no code stored in a file (a Lambda
 layer's bytecode, a custom object looked up by name, a pickle) can ever run, and no Keras is
@@ -102,7 +102,7 @@ def _read_description(h5):
 
 # ----------------------------------------------------------------------------------------------
 # The .keras archive (Keras 3's own format): a zip of config.json, metadata.json and
-# model.weights.h5. Read in memory, member by member, each capped, nothing extracted to disk.
+# model.weights.h5. Read in memory, member by member, sizes checked, nothing extracted to disk.
 
 ARCHIVE_MEMBER_LIMITS = {"config.json": 1 << 20, "metadata.json": 1 << 16,
                          "model.weights.h5": 1 << 24}  # the 8-bit adder's weights: about 1 MB
@@ -158,18 +158,16 @@ def _read_keras_archive(path):
 
 
 def _read_member(archive, name):
-    """A member's bytes, refused when it claims or turns out to be larger than its limit (a
-    zip bomb can lie in its header, so the reading itself is capped too)."""
+    """A member's bytes, refused when it claims to be larger than its limit. A zip bomb that
+    claims less than it holds gets no further: zipfile returns no more than the claimed size,
+    and the member then fails its CRC check (BadZipFile: refused as damaged)."""
     limit = ARCHIVE_MEMBER_LIMITS[name]
     member = archive.getinfo(name)
     if member.file_size > limit:
         raise ModelFileError(f"its {name} claims {member.file_size:,} bytes, more than an adder's "
                              f"{limit:,}: refused")
     with archive.open(member) as file:
-        content = file.read(limit + 1)
-    if len(content) > limit:
-        raise ModelFileError(f"its {name} is larger than an adder's {limit:,} bytes: refused")
-    return content
+        return file.read()
 
 
 def _describe(config_text, keras_version):

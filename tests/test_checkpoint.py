@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_adder import checkpoint
-from conftest import ROOT, TINY, run_script
+from conftest import ROOT, run_script
 from test_hostile import listing
 
 TINY_RUN = ("--bits", 4, "--data-size", 300, "--batch-size", 64)
@@ -25,7 +25,9 @@ def weights_of(path):
 
 
 def same_weights(first, second):
-    return all(np.array_equal(a, b) for a, b in zip(weights_of(first), weights_of(second)))
+    first, second = weights_of(first), weights_of(second)
+    assert len(first) == len(second) == 5  # the LSTM's 3 arrays and the Dense layer's 2
+    return all(np.array_equal(a, b) for a, b in zip(first, second))
 
 
 def train(output, *options):
@@ -52,27 +54,39 @@ def test_resumed_run_equals_the_uninterrupted_one_bit_for_bit(tmp_path):
     assert {"weight_1", "moment_1", "velocity_1", "iteration", "rng_keys"} <= set(arrays)
 
 
+# A training process that sends itself SIGTERM as soon as its checkpoint of epoch 4 is saved: the
+# signal arrives at a known moment, whatever the machine's speed.
+TERMINATED_AFTER_EPOCH_4 = """
+import os, runpy, signal, sys
+sys.path.insert(0, {root!r})
+from lstm_adder import checkpoint
+save = checkpoint.save
+def save_then_terminate(path, identity, epoch, *rest, **options):
+    save(path, identity, epoch, *rest, **options)
+    if epoch == 4:
+        os.kill(os.getpid(), signal.SIGTERM)
+checkpoint.save = save_then_terminate
+sys.argv = {argv!r}
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def test_a_run_killed_in_the_middle_resumes_to_the_same_weights(tmp_path):
-    epochs = ("--epochs", 30, "--checkpoint-every", 2)
+    epochs = ("--epochs", 8, "--checkpoint-every", 2)
     train(tmp_path / "never_killed.h5", *epochs)
     output = tmp_path / "killed.h5"
-    process = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, "train_lstm_adder.py"), *map(str, TINY_RUN),
-         *map(str, epochs), "--output", output],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    for line in process.stdout:
-        if line.startswith("Epoch 5/"):
-            break
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 128 + signal.SIGTERM, stderr
-    assert "--resume" in stderr.strip().splitlines()[-1]
+    argv = [os.path.join(ROOT, "train_lstm_adder.py"), *map(str, TINY_RUN), *map(str, epochs),
+            "--output", str(output)]
+    process = subprocess.run(
+        [sys.executable, "-c", TERMINATED_AFTER_EPOCH_4.format(root=ROOT, argv=argv)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert process.returncode == 128 + signal.SIGTERM, process.stderr
+    assert "--resume" in process.stderr.strip().splitlines()[-1]
     assert not output.exists()
     stopped_at, _ = checkpoint.load(str(tmp_path / "killed.checkpoint.npz"),
                                     json.loads((tmp_path / "never_killed.json").read_text())
                                     ["options"])
-    assert 4 <= stopped_at["epoch"] < 30
+    assert stopped_at["epoch"] == 4
     train(output, *epochs, "--resume")
     assert same_weights(tmp_path / "never_killed.h5", output)
 
@@ -130,8 +144,32 @@ def test_a_damaged_checkpoint_is_refused(tmp_path, checkpointed):
 def test_a_checkpoint_of_something_else_is_refused(tmp_path):
     np.savez(tmp_path / "m.checkpoint.npz", meta=np.array(json.dumps({"format": "other"})))
     assert "not an lstm-adder checkpoint" in resume_fails(tmp_path)
-    np.savez(tmp_path / "m.checkpoint.npz", weights=np.array([object()], dtype=object))
-    assert "not a readable checkpoint" in resume_fails(tmp_path)  # pickled data is never loaded
+
+
+class CreatesAFile:
+    """Unpickled, it creates the file at `path`: proof that a pickle was loaded."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+def test_pickled_data_in_a_checkpoint_is_never_loaded(tmp_path, checkpointed):
+    with np.load(checkpointed / "m.checkpoint.npz") as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    marker = tmp_path / "unpickled"
+    arrays["weight_0"] = np.array([CreatesAFile(str(marker))], dtype=object)
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    np.savez(folder / "m.checkpoint.npz", **arrays)  # a valid checkpoint but for one array
+    assert "not a readable checkpoint" in resume_fails(folder)
+    assert not marker.exists()
+    # The control: numpy allowed to unpickle it does run its code.
+    with np.load(folder / "m.checkpoint.npz", allow_pickle=True) as stored:
+        stored["weight_0"]
+    assert marker.exists()
 
 
 def test_resume_without_a_checkpoint_and_beyond_epochs(tmp_path, checkpointed):

@@ -88,3 +88,33 @@ def test_documents_name_no_issue_numbers():
     for path in DOCUMENTS + ["results/STUDY.md"]:
         with open(os.path.join(ROOT, path), encoding="utf-8") as file:
             assert not re.search(r"\b[Ii]ssue #?\d+|#\d+\b", file.read()), path
+
+
+def shown_evaluations():
+    """Each `$ .venv/bin/python evaluate.py ...` block of the documents, with the output shown."""
+    found = []
+    for path in DOCUMENTS:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as file:
+            text = file.read()
+        for block in re.findall(r"```\n\$ \.venv/bin/python evaluate\.py(.*?)```", text, re.DOTALL):
+            command, _, output = block.partition("\n")
+            found.append(pytest.param(command.split(), output, id=f"{path}:{command.strip()}"))
+    return found
+
+
+@pytest.mark.parametrize("options,shown", shown_evaluations())
+def test_the_outputs_the_documents_show_are_what_evaluate_prints(options, shown, tmp_path):
+    # A picture goes to a temporary folder; the time of the forward pass is the machine's.
+    picture = next((options[i + 1] for i, option in enumerate(options) if option == "--plot"),
+                   None)
+    if picture:
+        options = [str(tmp_path / "sums.png") if option == picture else option
+                   for option in options]
+    result = run_script("evaluate.py", *options)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.replace(str(tmp_path / "sums.png"), picture or "")
+
+    def without_timing(text):
+        return [line for line in text.strip("\n").splitlines() if "forward pass:" not in line]
+
+    assert without_timing(printed) == without_timing(shown)

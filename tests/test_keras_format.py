@@ -112,7 +112,7 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, capsys, archive_parts
     assert "claims 41,943,040 bytes" in line
 
 
-def test_a_member_that_lies_about_its_size_is_capped(tmp_path, capsys, archive_parts):
+def test_a_member_that_claims_less_than_it_holds_is_refused(tmp_path, capsys, archive_parts):
     path = write_archive(tmp_path / "liar.keras", {**archive_parts,
                                                    "metadata.json": b" " * 200_000})
     content = bytearray(path.read_bytes())
@@ -120,7 +120,7 @@ def test_a_member_that_lies_about_its_size_is_capped(tmp_path, capsys, archive_p
     assert content.count(claimed) == 2  # the local and the central header
     path.write_bytes(bytes(content).replace(claimed, (100).to_bytes(4, "little")))
     line = evaluate_fails(capsys, path)
-    assert "larger than an adder's" in line or "damaged" in line
+    assert "damaged" in line and "CRC" in line  # zipfile read only the 100 bytes it claims
 
 
 @pytest.mark.parametrize("keep", [0.3, 0.9, 0.999])

@@ -32,6 +32,7 @@ DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 def computed(results):
     """What a run computed, without when, where and how long: it must not depend on them."""
     runs = json.loads((results / "study.json").read_text())["runs"]
+    assert {run["cores"] for run in runs.values()} == {1}  # --cores-per-run 1
     return {run_id: (run["loss_per_epoch"], run["figures"], run["evaluations"], run["cores"])
             for run_id, run in runs.items()}
 
@@ -60,6 +61,9 @@ def kill_the_long_runs_worker(results, root, until, deadline=240):
         if not killed and saved.exists():
             for run, run_id in run_processes(root).items():
                 if run_id == LONG_RUN:
+                    # Stopped first, so that it cannot finish before its worker dies; the
+                    # worker's death then kills it (its parent-death signal).
+                    run.suspend()
                     killed.append(run.parent().pid)
                     run.parent().send_signal(signal.SIGKILL)
         time.sleep(0.05)
