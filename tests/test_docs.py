@@ -118,3 +118,27 @@ def test_the_outputs_the_documents_show_are_what_evaluate_prints(options, shown,
         return [line for line in text.strip("\n").splitlines() if "forward pass:" not in line]
 
     assert without_timing(printed) == without_timing(shown)
+
+
+def test_the_chinese_readme_covers_the_english_one():
+    """Every command, option, link and figure of README.md appears in README.zh-CN.md (the
+    generated answers are compared with the runs by the study's own tests)."""
+    def outside_the_answer(name):
+        with open(os.path.join(ROOT, name), encoding="utf-8") as file:
+            return re.sub(r"<!-- study(:zh-CN)? -->.*<!-- /study(:zh-CN)? -->", "", file.read(),
+                          flags=re.DOTALL)
+
+    english, chinese = outside_the_answer("README.md"), outside_the_answer("README.zh-CN.md")
+    commands = [line.split("#")[0].strip()
+                for block in re.findall(r"```[^\n]*\n(.*?)```", english, re.DOTALL)
+                for line in block.splitlines()
+                if line.startswith(("make ", ".venv/bin/", "python3 ", "$ "))]
+    wanted = {"command": commands,
+              # The language switch links each README to the other.
+              "link": [link.replace("README.zh-CN.md", "README.md")
+                       for link in re.findall(r"\]\(([^)\s]+)\)", english)],
+              "option": re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", english),
+              "figure": re.findall(r"(?<![\w.,])\d+(?:[.,]\d+)*%?", english)}
+    missing = {kind: sorted({item for item in items if item not in chinese})
+               for kind, items in wanted.items()}
+    assert not any(missing.values()), missing
