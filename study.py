@@ -38,7 +38,7 @@ import time
 import numpy as np
 
 import train_lstm_adder
-from lstm_adder import backend, checkpoint, data
+from lstm_adder import backend, checkpoint, cluster, data
 from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_negative_int,
                             positive_int)
 from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
@@ -48,11 +48,11 @@ from lstm_adder.record import machine, record_json
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
 from lstm_adder.study_report import README_MARKERS, readme_problem, write_report
+from lstm_adder.wording import one_line
 
 ACTIVATIONS = RECURRENT_ACTIVATION_CHOICES
 EVAL_SEED = 0  # the study's one fixed sample of the blog's 1,000 pairs; evaluate.py's default
 SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
-SCHEDULER_TIMEOUT = "20s"  # how long --scheduler's address may take to answer
 
 
 def parse_args(argv=None):
@@ -335,22 +335,6 @@ def run_job(text):
     return 0
 
 
-def dask_setup(worker):
-    """Dask's preload hook, run in each worker process of the local cluster as it starts (a
-    replacement for a dead one too). The terminal's Ctrl-C reaches the whole process group, and
-    it is the study's to stop the cluster, not a worker's to die of with a traceback. And the
-    worker takes its share of the cores (lstm-adder.worker-cores, by its name 0, 1, ...) before
-    it starts any run: a run's process starts on them, and sizes its thread pools for them."""
-    import dask
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    shares = dask.config.get("lstm-adder.worker-cores", None)
-    if shares:
-        cores = shares[int(worker.name) % len(shares)]
-        for thread in os.listdir("/proc/self/task"):  # every thread: a run starts from any
-            os.sched_setaffinity(int(thread), cores)
-
-
 # ----------------------------------------------------------------------------------------------
 # The study's bookkeeping: what is planned, what is done, and the files written from it.
 
@@ -482,14 +466,19 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if study.workers or study.scheduler:
-            run_through_dask(study, todo, labels, finished)
+            cluster.run_commands(
+                [(plan, labels[plan["id"]], job_command(study, plan, labels[plan["id"]]))
+                 for plan in todo],
+                lambda plan, done: finished(plan, outcome_of(done, labels[plan["id"]])),
+                scheduler=study.scheduler, workers=study.workers,
+                worker_cores=study.worker_cores, dashboard=study.dashboard)
         else:
             for plan in todo:
                 print(labels[plan["id"]], flush=True)
                 finished(plan, run_here_or_apart(study, plan, labels[plan["id"]]))
         if not todo:
             write_outputs(study, runs, planned, command)
-    except (checkpoint.CheckpointError, SchedulerError) as error:
+    except (checkpoint.CheckpointError, cluster.SchedulerError) as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
     except RuntimeError as error:  # a run's process died, again and again (Dask: KilledWorker)
@@ -509,116 +498,6 @@ def main(argv=None):
         return 128 + signal.SIGINT
     print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
     return 0
-
-
-class SchedulerError(Exception):
-    """The Dask cluster cannot be reached, or cannot run the study's runs; the message says
-    what to do, in one line."""
-
-
-def one_line(error):
-    """An exception's whole message on one line (Dask's run over several)."""
-    return " ".join(str(error).split()) or repr(error)
-
-
-def connect(study):
-    """A Dask client of the cluster at study.scheduler (SchedulerError if there is none)."""
-    import distributed
-
-    try:
-        return distributed.Client(study.scheduler, timeout=SCHEDULER_TIMEOUT)
-    except TypeError as error:
-        if "ssl_context" not in str(error):
-            raise
-        raise SchedulerError(
-            f"cannot connect to {study.scheduler}: tls:// needs Dask's TLS settings, and none "
-            "are set: give distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
-            "distributed.comm.tls.client.key in Dask's configuration (or the variables "
-            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, ..._CLIENT__CERT, ..._CLIENT__KEY)") from None
-    except (OSError, TimeoutError, ValueError) as error:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {study.scheduler}: "
-                             f"{one_line(error)}: start it, or check the address") from None
-
-
-def local_cluster(study):
-    """A Dask cluster of study.workers processes on this machine, each on its share of the
-    cores. A scheduler runs whatever its clients send it: this one listens on the loopback
-    interface only, and serves no dashboard unless asked (its health and metrics pages are
-    on the loopback interface too, on a free port). The workers only start runs, each in a
-    process of its own: they keep the user's environment rather than Dask's settings for
-    workers that compute themselves (run_job). Its processes start with SIGINT ignored, and
-    a worker that replaces a dead one ignores it through dask_setup: Ctrl-C is the study's."""
-    import logging
-
-    import dask
-    import distributed
-
-    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    settings = {"distributed.nanny.pre-spawn-environ": {},
-                "lstm-adder.worker-cores": study.worker_cores}
-    with dask.config.set(settings):
-        cluster = distributed.LocalCluster(
-            n_workers=study.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=(f"127.0.0.1:{study.dashboard}" if study.dashboard is not None
-                               else None),
-            scheduler_kwargs=({} if study.dashboard is not None
-                              else {"dashboard_address": "127.0.0.1:0"}),
-            silence_logs=logging.ERROR, preload=["study"])
-    signal.signal(signal.SIGINT, interrupt)
-    return cluster
-
-
-def run_through_dask(study, todo, labels, finished):
-    """Each run one Dask task, on a local cluster of study.workers processes or on the cluster
-    at study.scheduler. A worker that dies mid-run (killed, out of memory) is replaced, and
-    Dask gives its task to a worker again (up to distributed.scheduler.allowed-failures
-    times): the run goes on from its last saved state. Results come back here as they finish."""
-    import distributed
-
-    if not todo:
-        return
-    cluster = None if study.scheduler else local_cluster(study)
-    client = connect(study) if study.scheduler else distributed.Client(cluster)
-    try:
-        print(f"Running {study.workers} at a time on a local Dask cluster (127.0.0.1)"
-              if cluster else f"Running on the Dask cluster at {study.scheduler}", flush=True)
-        # Priorities keep the running order (Dask would otherwise pick among queued tasks).
-        # retries: a run whose own process was killed goes on from its saved state too.
-        futures = {client.submit(subprocess.run, job_command(study, plan, labels[plan["id"]]),
-                                 stdout=subprocess.PIPE, text=True, check=True,
-                                 key=f"run-{plan['id']}", pure=False, priority=-number,
-                                 retries=2): plan
-                   for number, plan in enumerate(todo)}
-        for future in distributed.as_completed(futures):
-            plan = futures[future]
-            finished(plan, outcome_of(task_result(future, labels[plan["id"]]),
-                                      labels[plan["id"]]))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def task_result(future, label):
-    """A run's finished process from its Dask task, or the reason it has none, in one line."""
-    import distributed
-
-    try:
-        return future.result()
-    except distributed.KilledWorker:
-        raise RuntimeError(f"{label}: the workers running it died too often "
-                           "(distributed.scheduler.allowed-failures)") from None
-    except subprocess.CalledProcessError as error:
-        raise RuntimeError(f"{label}: its process ended with exit status {error.returncode}, "
-                           "three times: the log of the worker that ran it says why") from None
-    except FileNotFoundError as error:
-        raise SchedulerError(
-            f"{label}: a worker cannot start it ({one_line(error)}): start the Dask workers "
-            f"where this repository's folder and its .venv are at the same path as here, "
-            f"{os.path.dirname(os.path.abspath(__file__))} (docs/study.md)") from None
-    except (RuntimeError, OSError, ValueError, TypeError) as error:
-        raise SchedulerError(f"{label}: the Dask cluster cannot run it: {one_line(error)}"
-                             ) from None
 
 
 if __name__ == "__main__":

@@ -9,3 +9,8 @@ def percent(fraction, digits=1):
 def scientific(value):
     """A small probability as people read it: 3.2e-07 rather than 0.000%."""
     return f"{100 * value:.2g}%" if value >= 1e-4 else f"{value:.1e}"
+
+
+def one_line(error):
+    """An exception's whole message on one line (Dask's, for one, run over several)."""
+    return " ".join(str(error).split()) or repr(error)

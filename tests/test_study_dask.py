@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 import study
+from lstm_adder import cluster
 from conftest import ROOT
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
@@ -208,6 +209,6 @@ def test_dask_errors_are_one_line(real_cluster, tmp_path, capsys, monkeypatch):
     # tls:// without Dask's certificates: the settings to give.
     assert "distributed.comm.tls.ca-file" in error_of("--scheduler", address.replace("tcp", "tls"))
     # Nothing answers there.
-    monkeypatch.setattr(study, "SCHEDULER_TIMEOUT", "2s")
+    monkeypatch.setattr(cluster, "SCHEDULER_TIMEOUT", "2s")
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in error_of(
         "--scheduler", "tcp://127.0.0.1:9")
