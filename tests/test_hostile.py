@@ -378,3 +378,28 @@ def test_ctrl_c_stops_an_evaluation_with_one_line():
     assert process.stderr.strip().splitlines()[-1] == (
         "evaluate.py: interrupted (SIGINT); nothing was written")
     assert "Traceback" not in process.stderr and process.stdout == ""
+
+
+INTERRUPTED_PICTURE = """
+import os, runpy, signal, sys
+import matplotlib.figure
+savefig = matplotlib.figure.Figure.savefig
+def interrupted_savefig(self, *args, **options):
+    savefig(self, *args, **options)  # the temporary picture is complete...
+    os.kill(os.getpid(), signal.SIGINT)  # ...when Ctrl-C arrives
+matplotlib.figure.Figure.savefig = interrupted_savefig
+sys.argv = [{script!r}, "--plot", {picture!r}]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_drawing_writes_no_picture(tmp_path):
+    picture = tmp_path / "sums.png"
+    code = INTERRUPTED_PICTURE.format(script=os.path.join(ROOT, "evaluate.py"),
+                                      picture=str(picture))
+    process = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+    assert process.returncode == 128 + signal.SIGINT, process.stderr
+    assert process.stderr.strip().splitlines()[-1] == (
+        "evaluate.py: interrupted (SIGINT); nothing was written")
+    assert os.listdir(tmp_path) == []  # neither the picture nor its temporary file

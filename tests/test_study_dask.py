@@ -212,3 +212,53 @@ def test_dask_errors_are_one_line(real_cluster, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cluster, "SCHEDULER_TIMEOUT", "2s")
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in error_of(
         "--scheduler", "tcp://127.0.0.1:9")
+
+
+PLAIN = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "200", "--bits",
+         "4", "--data-size", "200", "--long-epochs", "0", "--observed-epochs", "0",
+         "--activations", "keras2_hard_sigmoid"]
+
+
+def test_sigterm_to_the_study_alone_stops_its_cluster_with_one_line(tmp_path):
+    # `kill PID` of the study only: it stops its workers and their runs, as Ctrl-C does.
+    process = started([sys.executable, "study.py", *PLAIN, "--workers", "1", "--results",
+                       str(tmp_path)], cwd=ROOT)
+    root = psutil.Process(process.pid)
+    while not run_processes(root):
+        assert process.poll() is None, "".join(process.err)
+        time.sleep(0.05)
+    under_the_study = root.children(recursive=True)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 130
+    time.sleep(0.5)
+    errors = [line for line in process.err if not line.startswith("  [")]
+    assert "".join(errors).strip().startswith("study.py: interrupted"), errors
+    _, alive = psutil.wait_procs(under_the_study, timeout=10)
+    assert not alive, f"outlived the study: {alive}"
+
+
+def test_a_run_whose_workers_die_too_often_ends_the_study_with_one_line(tmp_path):
+    # Dask may give a task to a new worker after its worker died this many times: none here.
+    environment = dict(os.environ, DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="0")
+    process = started([sys.executable, "study.py", *PLAIN, "--workers", "1", "--results",
+                       str(tmp_path)], cwd=ROOT, env=environment)
+    root = psutil.Process(process.pid)
+    while not (runs := run_processes(root)):
+        assert process.poll() is None, "".join(process.err)
+        time.sleep(0.05)
+    run = next(iter(runs))
+    run.suspend()
+    run.parent().send_signal(signal.SIGKILL)
+    assert process.wait(timeout=120) == 1
+    time.sleep(0.5)
+    errors = [line for line in process.err if line.startswith("study.py:")]
+    assert len(errors) == 1 and "the workers running it died too often" in errors[0], \
+        "".join(process.err)
+    assert "the same command goes on from each run's last saved state" in errors[0]
+
+
+def test_the_dashboard_listens_on_the_loopback_interface_only():
+    with cluster.local_cluster(1, None, dashboard=0) as local:
+        addresses = listening_addresses(psutil.Process())
+        assert local.dashboard_link.startswith("http://127.0.0.1:")
+    assert addresses and addresses <= {"127.0.0.1", "::1"}
