@@ -187,3 +187,39 @@ def test_checkpoint_and_record_are_not_private(tmp_path):
         os.umask(umask)
     for name in ("run.checkpoint.npz", "run.json"):
         assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644
+
+
+def fresh_process_train(folder, *options, environment=None):
+    """train_lstm_adder.py in a process of its own, without the suite's KERAS_BACKEND."""
+    environment = {key: value for key, value in (environment or os.environ).items()
+                   if key != "KERAS_BACKEND"}
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "train_lstm_adder.py"),
+                             *map(str, TINY_RUN), *map(str, options)], cwd=folder,
+                            capture_output=True, text=True, timeout=300, env=environment)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_the_keras_engine_on_tensorflow_resumes_from_the_saved_weights(tmp_path):
+    # model.fit on TensorFlow, the blog's backend: a resume with no epoch left to train saves
+    # exactly the weights it restored, those of the uninterrupted run.
+    fresh_process_train(tmp_path, "--engine", "keras", "--epochs", 2, "--checkpoint-every", 2,
+                        "--output", "run.h5")
+    os.replace(tmp_path / "run.h5", tmp_path / "whole.h5")
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["versions"]["backend"] == "tensorflow" and record["seed"] == 1
+    assert record["backend_chosen_by"] == "--engine keras"
+    result = fresh_process_train(tmp_path, "--engine", "keras", "--epochs", 2, "--resume",
+                                 "--output", "run.h5")
+    assert "epoch 2 of 2 done" in result.stdout
+    assert same_weights(tmp_path / "whole.h5", tmp_path / "run.h5")
+
+
+def test_the_weights_do_not_depend_on_jaxs_compilation_cache(tmp_path):
+    cache = tmp_path / "cache"
+    for name, setting in (("cold", cache), ("warm", cache), ("off", "")):
+        fresh_process_train(tmp_path, "--epochs", 2, "--output", f"{name}.h5",
+                            environment=dict(os.environ, LSTM_ADDER_JAX_CACHE=str(setting)))
+    assert os.listdir(cache)  # the cold run filled it, the warm one read it
+    assert same_weights(tmp_path / "cold.h5", tmp_path / "warm.h5")
+    assert same_weights(tmp_path / "cold.h5", tmp_path / "off.h5")
