@@ -189,7 +189,15 @@ def main(argv=None):
     if args.child:
         child(args.child, args.epochs, args.save)
         return 0
-    return compare(args, argv)
+    try:
+        return compare(args, argv)
+    except ChildFailed as error:
+        print(f"bench.py: error: {error}", file=sys.stderr)
+        return 1
+
+
+class ChildFailed(Exception):
+    """A measured process that failed: its command and the last line it printed to stderr."""
 
 
 def compare(args, argv):
@@ -329,8 +337,9 @@ def timed_child(arguments):
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
-            raise SystemExit(f"bench.py: {' '.join(arguments)} failed: "
-                             f"{err.read().strip()[-2000:]}")
+            last = (err.read().strip().splitlines() or ["(nothing on stderr)"])[-1]
+            raise ChildFailed(f"{' '.join(arguments)} failed with exit status "
+                              f"{process.returncode}: {last}")
         return seconds, usage.ru_maxrss * 1024, out.read()
 
 

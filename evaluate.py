@@ -33,7 +33,7 @@ from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOG_SAMPLES
 from lstm_adder.cli import (HelpFormatter, check_output_folder, positive_int, refuse_if_too_big,
                             whole_number)
 from lstm_adder.files import WriteError
-from lstm_adder.record import training_pairs
+from lstm_adder.record import TrainingPairsUnknown, training_pairs
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate, seen_in_training, sums_right
 from lstm_adder.wording import percent
 
@@ -233,7 +233,10 @@ def run(argv):
         first_operand, second_operand = data.draw_pairs(args.samples, bits, rng)
         description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
 
-    seen_codes, split_note = training_pairs(args.model)
+    try:
+        seen_codes, split_note = training_pairs(args.model), None
+    except TrainingPairsUnknown as why:
+        seen_codes, split_note = None, str(why)
     result, outputs = evaluate(network, bits, first_operand, second_operand, seen_codes,
                                args.batch_size, exhaustive=args.exhaustive)
     if args.plot is not None:

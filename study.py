@@ -47,7 +47,7 @@ from lstm_adder.scoring import (EXHAUSTIVE_MAX_BITS, pair_squared_errors, predic
 from lstm_adder.record import machine, record_json
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
-from lstm_adder.study_report import README_MARKERS, readme_problem, write_report
+from lstm_adder.study_report import README_MARKERS, ReadmeError, check_readme, write_report
 from lstm_adder.wording import one_line
 
 ACTIVATIONS = RECURRENT_ACTIVATION_CHOICES
@@ -428,9 +428,11 @@ def main(argv=None):
     os.makedirs(study.results, exist_ok=True)
     runs = load_done(os.path.join(study.results, "study.json"))
     planned = planned_runs(study)
-    problem = next(filter(None, map(readme_problem, study.readme or [])), None)
-    if problem:
-        print(f"study.py: error: {problem}", file=sys.stderr)
+    try:
+        for readme in study.readme or ():
+            check_readme(readme)
+    except ReadmeError as error:
+        print(f"study.py: error: {error}", file=sys.stderr)
         return 2
     if study.report:
         try:

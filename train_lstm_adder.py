@@ -3,7 +3,8 @@
 The post ("Machine learning, part 5: quickly build an LSTM network (binary addition)") draws
 10,000 pairs of 8-bit numbers, feeds each pair to an LSTM one bit per time step (the 8 bits of
 the first number, then the 8 bits of the second, most significant first), and asks for the 9
-bits of the sum. Every default below is the blog's; see ../shared/reference/SPEC.md.
+bits of the sum. Every default below is the blog's, with the Keras 2.2.4 defaults that later
+Keras changed (docs/keras2-vs-keras3.md).
 
     python train_lstm_adder.py                  # the blog's run: 100 epochs, minutes on a CPU
     python train_lstm_adder.py --epochs 2 --bits 4 --output /tmp/tiny.h5

@@ -32,14 +32,14 @@ from lstm_adder import backend
 jax.config.update("jax_default_matmul_precision", "highest")
 backend.use_jax_compilation_cache()  # the compiled training steps too, with any backend
 
-BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
+BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # Keras's Adam defaults (Keras 2.2.4's too)
 
 
 def device():
     """The device the training step runs on, as the run record names it ("cpu (cpu)", or a
     GPU's platform and kind)."""
     first = jax.devices()[0]
-    return f"{first.platform} ({first.device_kind})"  # Keras's Adam defaults (Keras 2.2.4's too)
+    return f"{first.platform} ({first.device_kind})"
 
 
 def keras2_hard_sigmoid(z):

@@ -24,11 +24,6 @@ import numpy as np
 CHUNK_PAIRS = 2048
 
 
-# The activations a model file may name (model_file.ACTIVATIONS), as numpy functions that work
-# in place (the buffers below are reused, see the module's docstring). tests/test_prefix_tree.py
-# checks each against the Keras function of its name.
-
-
 def _keras2_hard_sigmoid(x):  # clip(0.2x + 0.5, 0, 1)
     x *= np.float32(0.2)
     x += np.float32(0.5)
@@ -48,6 +43,9 @@ def _sigmoid(x):  # 1 / (1 + exp(-x))
     np.reciprocal(x, out=x)
 
 
+# The activations a model file may name (model_file.ACTIVATIONS), as numpy functions that work
+# in place (the buffers are reused, see the module's docstring). tests/test_prefix_tree.py
+# checks each against the Keras function of its name.
 NUMPY_ACTIVATIONS = {
     "keras2_hard_sigmoid": _keras2_hard_sigmoid,
     "hard_sigmoid": _keras3_hard_sigmoid,

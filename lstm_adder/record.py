@@ -47,21 +47,28 @@ def record_json(record):
                   lambda match: "[" + " ".join(match.group(1).split()) + "]", text) + "\n"
 
 
+class TrainingPairsUnknown(Exception):
+    """Why a model's training pairs are unknown, in one line: an evaluation goes on without
+    telling seen pairs from never-seen ones, and says why."""
+
+
 def training_pairs(model_path):
-    """(set of pair codes a*2**bits + b seen in training, None), or (None, why not)."""
+    """The set of pair codes a*2**bits + b the model at `model_path` saw in training, from its
+    run record (TrainingPairsUnknown if there is none that belongs to it)."""
     record_path = record_path_for(model_path)
     if not os.path.exists(record_path):
-        return None, (f"no run record {record_path} beside the model, so the training pairs "
-                      "are unknown")
+        raise TrainingPairsUnknown(f"no run record {record_path} beside the model, so the "
+                                   "training pairs are unknown")
     try:
         with open(record_path) as file:
             record = json.load(file)
         if record.get("model_sha256") != sha256_of(model_path):
-            return None, (f"the run record {record_path} belongs to another model file "
-                          "(its sha256 differs)")
+            raise TrainingPairsUnknown(f"the run record {record_path} belongs to another model "
+                                       "file (its sha256 differs)")
         bits = int(record["options"]["bits"])
         codes = data.pair_codes(record["data"]["first_operand"],
                                 record["data"]["second_operand"], bits)
-        return set(codes.tolist()), None
+        return set(codes.tolist())
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        return None, f"the run record {record_path} cannot be read ({error})"
+        raise TrainingPairsUnknown(f"the run record {record_path} cannot be read ({error})"
+                                   ) from None

@@ -58,13 +58,18 @@ def with_readme_section(text, section):
     return "\n".join(before + section.rstrip("\n").split("\n") + after)
 
 
-def readme_problem(path):
-    """Why the study could not rewrite --readme's answer, or None: asked before any training."""
+class ReadmeError(Exception):
+    """A --readme whose answer the study could not rewrite, in one line."""
+
+
+def check_readme(path):
+    """Raise ReadmeError if the study could not rewrite --readme's answer: asked before any
+    training."""
     try:
         with open(path, encoding="utf-8") as file:
             readme_language(file.read())
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        return f"cannot use --readme {path}: {getattr(error, 'strerror', None) or error}"
+        raise ReadmeError(f"cannot use --readme {path}: "
+                          f"{getattr(error, 'strerror', None) or error}") from None
     if not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
-        return f"cannot use --readme {path}: it (or its folder) is not writable"
-    return None
+        raise ReadmeError(f"cannot use --readme {path}: it (or its folder) is not writable")

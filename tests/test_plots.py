@@ -18,7 +18,7 @@ def png_size(path):
 def test_the_grid_holds_the_printed_counts(tiny_model):
     network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
-    seen_codes, _ = training_pairs(str(tiny_model))
+    seen_codes = training_pairs(str(tiny_model))
     result, outputs = scoring.evaluate(network, 4, first, second, seen_codes, exhaustive=True)
     grid = plots.sum_grid(scoring.sums_right(outputs, first, second),
                           scoring.seen_in_training(first, second, 4, seen_codes), first, second, 4)
