@@ -77,6 +77,10 @@ def plain_runs_section(found):
             f"| {row['activation']} | {row['engine']} | {figure['mean']:.4f}% | "
             f"{figure['std']:.4f} | {figure['min']:.4f}% | {figure['max']:.4f}% | "
             f"{exact_cells} | {unseen_cell} |")
+    if found.blogs_exact:
+        exact = found.blogs_exact
+        lines += ["", f"Exact sums over all {exact['pairs']:,} pairs of the {exact['runs']} runs "
+                      f"of the blog's LSTM on the default engine: median {percent(exact['median'])}."]
     if found.blogs:
         blogs = found.blogs
         lines += ["", f"The {blogs['n']} runs of the blog's LSTM at {found.plain_epochs} epochs "

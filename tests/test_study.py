@@ -343,3 +343,21 @@ def test_a_readme_without_its_markers_is_refused_before_any_training(tmp_path, m
     error = capsys.readouterr().err
     assert error.startswith("study.py: error: cannot use --readme") and error.count("\n") == 1
     assert (readme.read_text() if content is not None else None) == content
+
+
+def test_every_figure_of_the_readme_answer_is_in_study_md(tmp_path):
+    """The README quotes STUDY.md: each number of its answer is there too (the committed
+    study.json, through the report's own code)."""
+    import os
+    import re
+    import shutil
+
+    from conftest import ROOT
+
+    shutil.copy(os.path.join(ROOT, "results", "study.json"), tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- study -->\n<!-- /study -->\n")
+    assert study.main(["--results", str(tmp_path), "--report", "--readme", str(readme)]) == 0
+    answer, report = readme.read_text(), (tmp_path / "STUDY.md").read_text()
+    figures = set(re.findall(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?:e-\d+)?%?", answer))
+    assert figures and not {figure for figure in figures if figure not in report}
