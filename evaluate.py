@@ -34,7 +34,7 @@ from lstm_adder.cli import (HelpFormatter, check_output_folder, positive_int, re
                             whole_number)
 from lstm_adder.files import WriteError
 from lstm_adder.record import TrainingPairsUnknown, training_pairs
-from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate, seen_in_training, sums_right
+from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate
 from lstm_adder.wording import percent
 
 SHIPPED_MODEL = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "models",
@@ -237,14 +237,12 @@ def run(argv):
         seen_codes, split_note = training_pairs(args.model), None
     except TrainingPairsUnknown as why:
         seen_codes, split_note = None, str(why)
-    result, outputs = evaluate(network, bits, first_operand, second_operand, seen_codes,
-                               args.batch_size, exhaustive=args.exhaustive)
+    result, right, seen = evaluate(network, bits, first_operand, second_operand, seen_codes,
+                                   args.batch_size, exhaustive=args.exhaustive)
     if args.plot is not None:
         from lstm_adder import plots
 
-        seen = (np.zeros(len(outputs), dtype=bool) if seen_codes is None else
-                seen_in_training(first_operand, second_operand, bits, seen_codes))
-        grid = plots.sum_grid(sums_right(outputs, first_operand, second_operand), seen,
+        grid = plots.sum_grid(right, np.zeros(len(right), dtype=bool) if seen is None else seen,
                               first_operand, second_operand, bits)
         try:
             plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)

@@ -32,7 +32,11 @@ def predict(network, first_operand, second_operand, bits, batch_size=prefix_tree
 def score(outputs, first_operand, second_operand, bits):
     """The blog's figure and the real accuracies of these outputs for these pairs."""
     _, targets = data.encode_pairs(first_operand, second_operand, bits)
-    bits_right = data.outputs_to_bits(outputs) == targets
+    return scored(outputs, targets, data.outputs_to_bits(outputs) == targets)
+
+
+def scored(outputs, targets, bits_right):
+    """score() from the pairs' target bits and which output bits are right."""
     sums_right = bits_right.all(axis=1)
     # The blog's `model.evaluate` is Keras's mean of the per-sample MSE: the mean over all
     # outputs. Here it is taken in float64 over the float32 outputs.
@@ -48,11 +52,9 @@ def score(outputs, first_operand, second_operand, bits):
     }
 
 
-def per_position(outputs, first_operand, second_operand, bits):
+def per_position(bits_right, bits):
     """Accuracy of each output bit, most significant (the final carry) first."""
-    _, targets = data.encode_pairs(first_operand, second_operand, bits)
-    right = data.outputs_to_bits(outputs) == targets
-    return [{"place_value": 2 ** (bits - index), "accuracy": float(right[:, index].mean())}
+    return [{"place_value": 2 ** (bits - index), "accuracy": float(bits_right[:, index].mean())}
             for index in range(bits + 1)]
 
 
@@ -72,20 +74,20 @@ def seen_in_training(first_operand, second_operand, bits, seen_codes):
     return np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
 
 
-def by_carry_chain(outputs, first_operand, second_operand, bits):
-    """Exact-sum accuracy grouped by the longest run of carries in each addition."""
+def by_carry_chain(right, first_operand, second_operand, bits):
+    """Exact-sum accuracy grouped by the longest run of carries in each addition (`right`: for
+    each pair, whether its sum is right)."""
     chains = data.longest_carry_chain(first_operand, second_operand, bits)
-    right = sums_right(outputs, first_operand, second_operand)
     return [{"longest_carry_chain": int(length), "pairs": int((chains == length).sum()),
              "exact_sum_accuracy": float(right[chains == length].mean())}
             for length in np.unique(chains)]
 
 
-def failures_by_sum(outputs, first_operand, second_operand, worst=20):
+def failures_by_sum(right, first_operand, second_operand, worst=20):
     """Where the wrong answers fall by the true sum: how many sum values have any, and the share
     of all failures on the `worst` values with most (the map's diagonal stripes)."""
     true_sums = np.asarray(first_operand) + np.asarray(second_operand)
-    wrong = ~sums_right(outputs, first_operand, second_operand)
+    wrong = ~right
     failures = np.bincount(true_sums[wrong], minlength=int(true_sums.max()) + 1)
     pairs = np.bincount(true_sums, minlength=len(failures))
     order = np.argsort(-failures, kind="stable")[:worst]
@@ -97,10 +99,9 @@ def failures_by_sum(outputs, first_operand, second_operand, worst=20):
             "share_on_worst": float(failures[order].sum() / max(1, wrong.sum()))}
 
 
-def examples(outputs, first_operand, second_operand, count=8):
+def examples(outputs, right, first_operand, second_operand, count=8):
     """A few sums as a reader checks them, failures first, spread over the evaluated pairs."""
     answers = network_sums(outputs)
-    right = answers == first_operand + second_operand
     wrong_indices = np.flatnonzero(~right)
     right_indices = np.flatnonzero(right)
     chosen = []
@@ -156,24 +157,30 @@ def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
 
 def evaluate(network, bits, first_operand, second_operand, seen_codes,
              batch_size=prefix_tree.CHUNK_PAIRS, exhaustive=False):
-    """Every figure for these pairs, as one dict (what --json prints), and the outputs they come
-    from. `exhaustive`: the pairs are every pair, so the spread of the blog's figure over its
-    random draws can be computed."""
+    """Every figure for these pairs, as one dict (what --json prints); for each pair, whether
+    its sum is right, and whether it was seen in training (None if unknown), for the picture.
+    `exhaustive`: the pairs are every pair, so the spread of the blog's figure over its random
+    draws can be computed. The outputs are read against their targets once, here."""
     started = time.perf_counter()
     outputs = predict(network, first_operand, second_operand, bits, batch_size)
     seconds = time.perf_counter() - started
-    result = score(outputs, first_operand, second_operand, bits)
+    _, targets = data.encode_pairs(first_operand, second_operand, bits)
+    bits_right = data.outputs_to_bits(outputs) == targets
+    right = bits_right.all(axis=1)
+    result = scored(outputs, targets, bits_right)
     result["predict_seconds"] = seconds
     if exhaustive:
-        result["sampling"] = sampling_distribution(
-            pair_squared_errors(outputs, first_operand, second_operand, bits))
+        result["sampling"] = sampling_distribution(np.mean((outputs - targets) ** 2, axis=1))
+    seen = None
     if seen_codes is not None:
-        result.update(split_by_seen(outputs, first_operand, second_operand, bits, seen_codes))
-    result["per_position"] = per_position(outputs, first_operand, second_operand, bits)
-    result["by_carry_chain"] = by_carry_chain(outputs, first_operand, second_operand, bits)
-    result["failures_by_sum"] = failures_by_sum(outputs, first_operand, second_operand)
-    result["examples"] = examples(outputs, first_operand, second_operand)
-    return result, outputs
+        seen = seen_in_training(first_operand, second_operand, bits, seen_codes)
+        result["seen"] = scored(outputs[seen], targets[seen], bits_right[seen])
+        result["unseen"] = scored(outputs[~seen], targets[~seen], bits_right[~seen])
+    result["per_position"] = per_position(bits_right, bits)
+    result["by_carry_chain"] = by_carry_chain(right, first_operand, second_operand, bits)
+    result["failures_by_sum"] = failures_by_sum(right, first_operand, second_operand)
+    result["examples"] = examples(outputs, right, first_operand, second_operand)
+    return result, right, seen
 
 
 def add_one(network, bits, first, second):

@@ -47,7 +47,8 @@ def test_known_answers_of_a_hand_set_model():
     weights = net.get_weights()
     net.set_weights(weights[:3] + [np.zeros_like(weights[3]), np.zeros_like(weights[4])])
     first, second = data.all_pairs(bits)
-    result, _ = scoring.evaluate(model.network_of(net), bits, first, second, seen_codes={0, 17})
+    result, _, _ = scoring.evaluate(model.network_of(net), bits, first, second,
+                                    seen_codes={0, 17})
     _, targets = data.encode_pairs(first, second, bits)
     assert result["sums_right"] == 1  # only 0 + 0
     assert result["exact_sum_accuracy"] == 1 / 256

@@ -19,9 +19,12 @@ def test_the_grid_holds_the_printed_counts(tiny_model):
     network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
     seen_codes = training_pairs(str(tiny_model))
-    result, outputs = scoring.evaluate(network, 4, first, second, seen_codes, exhaustive=True)
-    grid = plots.sum_grid(scoring.sums_right(outputs, first, second),
-                          scoring.seen_in_training(first, second, 4, seen_codes), first, second, 4)
+    result, right, seen = scoring.evaluate(network, 4, first, second, seen_codes,
+                                           exhaustive=True)
+    outputs = scoring.predict(network, first, second, 4)
+    assert np.array_equal(right, scoring.sums_right(outputs, first, second))
+    assert np.array_equal(seen, scoring.seen_in_training(first, second, 4, seen_codes))
+    grid = plots.sum_grid(right, seen, first, second, 4)
     assert grid.shape == (16, 16) and grid.min() >= 0
     counts = np.bincount(grid.ravel(), minlength=4)
     assert counts[plots.RIGHT_SEEN] == result["seen"]["sums_right"]
@@ -59,9 +62,9 @@ def test_without_a_record_right_and_wrong_only(tiny_model, tmp_path):
     alone.write_bytes(tiny_model.read_bytes())
     network, _ = model_file.read(str(alone))
     first, second = data.all_pairs(4)
-    result, outputs = scoring.evaluate(network, 4, first, second, None, exhaustive=True)
-    grid = plots.sum_grid(scoring.sums_right(outputs, first, second),
-                          np.zeros(len(first), dtype=bool), first, second, 4)
+    result, right, seen = scoring.evaluate(network, 4, first, second, None, exhaustive=True)
+    assert seen is None
+    grid = plots.sum_grid(right, np.zeros(len(first), dtype=bool), first, second, 4)
     assert set(np.unique(grid)) <= {plots.RIGHT_NEVER_SEEN, plots.WRONG_NEVER_SEEN}
     assert (grid == plots.RIGHT_NEVER_SEEN).sum() == result["sums_right"]
     run = run_script("evaluate.py", "--model", alone, "--plot", tmp_path / "alone.png")
