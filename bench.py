@@ -116,8 +116,8 @@ def child(path, epochs, output):
     with quiet.tensorflow_startup():
         import keras
 
-        from lstm_adder import model
         import train_lstm_adder
+        from lstm_adder import model, training
 
     from lstm_adder import data
 
@@ -132,7 +132,7 @@ def child(path, epochs, output):
         X, Y = data.encode_pairs(first, second, 8)
         engine = "keras" if path.endswith("keras") else "jax"
         args = train_lstm_adder.parse_args(["--epochs", str(epochs), "--engine", engine])
-        train_lstm_adder.train_network(args, model.build_model(8), X, Y, callbacks=[callback])
+        training.train_network(args, model.build_model(8), X, Y, callbacks=[callback])
     print(json.dumps({"epoch_seconds": times}))
 
 

@@ -38,7 +38,7 @@ import time
 import numpy as np
 
 import train_lstm_adder
-from lstm_adder import backend, checkpoint, cluster, data
+from lstm_adder import backend, checkpoint, cluster, data, training
 from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_negative_int,
                             positive_int)
 from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
@@ -200,55 +200,63 @@ def checkpoint_path(study, plan):
 
 def run_one(study, plan, label):
     """Train one planned run (from its saved state, if any) and return its entry for study.json."""
-    epochs, every = plan["epochs"], plan["every"]
     args = run_options(study, plan)
     saved = checkpoint_path(study, plan)
     resume = checkpoint.load(saved, checkpoint.identity_of(args)) if os.path.exists(saved) else None
-    net, first, second, X, Y = train_lstm_adder.prepare(args)  # Keras on the engine's backend
-    import keras
+    net, first, second, X, Y = training.prepare(args)  # Keras on the engine's backend
+    from lstm_adder.callbacks import EachEpoch
 
     seen_codes = set(data.pair_codes(first, second, study.bits).tolist())
     evaluations = list(resume[0]["extra"].get("evaluations", [])) if resume else []
     done_before = resume[0]["epoch"] if resume else 0
     if resume:
         print(f"  {label}: going on from its saved state at epoch {done_before}", flush=True)
-    started = time.time()
-
-    class Progress(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            done = epoch + 1
-            if every and done % every == 0:
-                evaluations.append({"epoch": done, **figures(self.model, study.bits, seen_codes)})
-                latest = evaluations[-1]
-                print(f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on "
-                      "the fixed sample"
-                      + (f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}%"
-                         " of random tests reach the blog's" if "sampling" in latest else ""),
-                      flush=True)
-                if plan["stop_rule"] and reaches_stop(latest):
-                    self.model.stop_training = True
-            if done % max(1, epochs // 10) == 0 or done == epochs:
-                elapsed = time.time() - started
-                left = elapsed / (done - done_before) * (epochs - done)
-                print(f"  {label}: epoch {done}/{epochs}, loss {logs['loss']:.6f}, "
-                      f"{elapsed / 60:.1f} min elapsed, at most {left / 60:.1f} min left",
-                      flush=True)
-
-    losses, seconds = train_lstm_adder.train_network(
-        args, net, X, Y, callbacks=[Progress()], resume=resume,
+    after_epoch = progress(study, plan, label, net, seen_codes, evaluations, done_before)
+    losses, seconds = training.train_network(
+        args, net, X, Y, callbacks=[EachEpoch(after_epoch)], resume=resume,
         extra=lambda: {"evaluations": evaluations})
     if evaluations and evaluations[-1]["epoch"] == len(losses):
         final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
     else:
         final = figures(net, study.bits, seen_codes)
-        if every:
+        if plan["every"]:
             evaluations.append({"epoch": len(losses), **final})
+    return run_entry(study, plan, losses, seconds, final, evaluations)
+
+
+def progress(study, plan, label, net, seen_codes, evaluations, done_before):
+    """What a run does after each epoch: every `every` epochs, evaluate the network into
+    `evaluations` (and say whether the stop rule ends the run); now and then, say how far it is."""
+    epochs, every, started = plan["epochs"], plan["every"], time.time()
+
+    def after_epoch(done, logs):
+        stop = False
+        if every and done % every == 0:
+            evaluations.append({"epoch": done, **figures(net, study.bits, seen_codes)})
+            latest = evaluations[-1]
+            print(f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on the "
+                  "fixed sample"
+                  + (f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}% of "
+                     "random tests reach the blog's" if "sampling" in latest else ""), flush=True)
+            stop = plan["stop_rule"] and reaches_stop(latest)
+        if done % max(1, epochs // 10) == 0 or done == epochs:
+            elapsed = time.time() - started
+            left = elapsed / (done - done_before) * (epochs - done)
+            print(f"  {label}: epoch {done}/{epochs}, loss {logs['loss']:.6f}, "
+                  f"{elapsed / 60:.1f} min elapsed, at most {left / 60:.1f} min left", flush=True)
+        return stop
+
+    return after_epoch
+
+
+def run_entry(study, plan, losses, seconds, final, evaluations):
+    """A finished run as study.json keeps it."""
     stopped = ("the stop rule" if plan["stop_rule"] and reaches_stop(final) else
-               "the cap" if len(losses) == epochs else "a loss that is not a number")
+               "the cap" if len(losses) == plan["epochs"] else "a loss that is not a number")
     entry = {
-        "activation": plan["activation"], "seed": plan["seed"], "epochs": epochs,
-        "every": every, "bits": study.bits, "data_size": study.data_size,
-        "engine": plan["engine"], "versions": train_lstm_adder.versions(), "machine": machine(),
+        "activation": plan["activation"], "seed": plan["seed"], "epochs": plan["epochs"],
+        "every": plan["every"], "bits": study.bits, "data_size": study.data_size,
+        "engine": plan["engine"], "versions": training.versions(), "machine": machine(),
         # The weights depend on how many threads computed them: the cores this run had.
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -257,7 +265,7 @@ def run_one(study, plan, label):
         "figures": final,
         "evaluations": evaluations,
     }
-    if every:
+    if plan["every"]:
         entry["stopped_by"], entry["stop_rule"] = stopped, plan["stop_rule"]
     return entry
 

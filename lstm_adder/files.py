@@ -27,7 +27,7 @@ class WriteError(Exception):
 
 class Replacement:
     """What replacing() yields: the temporary files to write, and, after the block, the signal
-    that arrived while they were renamed (None if none did)."""
+    that arrived while they were renamed (None if none did; with report_late_signal only)."""
 
     def __init__(self, temporaries):
         self.temporaries = temporaries
@@ -35,11 +35,13 @@ class Replacement:
 
 
 @contextlib.contextmanager
-def replacing(*paths):
+def replacing(*paths, report_late_signal=False):
     """Temporary files beside `paths`, to be written in the block (each ends as its target does:
     .h5, .png, ... picks the writer's format); after it, each replaces its target. An error in
     the block or in the renames removes them all and leaves every target as it was; OSError is
-    raised as WriteError."""
+    raised as WriteError. A SIGINT or SIGTERM that arrives during the renames waits until all
+    are done: then it is raised again for the program's own handler, or, with
+    report_late_signal, left in the Replacement for the caller to report."""
     replacement = Replacement([])
     try:
         for path in paths:
@@ -53,6 +55,8 @@ def replacing(*paths):
             flush_to_disk(temporary)
             permissions_as_open(temporary)  # mkstemp's files are private; ours are not
         replacement.late_signal = rename_together(replacement.temporaries, paths)
+        if replacement.late_signal and not report_late_signal:
+            signal.raise_signal(replacement.late_signal)
     except OSError as error:
         named = [path for path, temporary in zip(paths, replacement.temporaries)
                  if getattr(error, "filename", None) in (temporary, path)]
@@ -84,19 +88,22 @@ def permissions_as_open(path):
 
 
 def rename_together(temporaries, paths):
-    """Rename each temporary file to its target, with SIGINT and SIGTERM held back meanwhile:
-    the signal that came during the renames, taken here (both files are saved by then)."""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signals to hold back
-        for temporary, path in zip(temporaries, paths):
-            os.replace(temporary, path)
-        return None
-    signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    """Rename each temporary file to its target with SIGINT's and SIGTERM's handlers held back:
+    the signal that came during the renames, if any (the files are all in place by then).
+
+    Held back at Python's level, not by blocking the signals in this thread: a signal sent to
+    the process may reach any of its threads (XLA's, Dask's), and Python then runs its handler
+    in the main thread all the same."""
+    late = []
+    try:
+        previous = {signum: signal.signal(signum, lambda signum, frame: late.append(signum))
+                    for signum in HELD_SIGNALS}
+    except ValueError:  # not the main thread, where no handler of ours runs anyway
+        previous = {}
     try:
         for temporary, path in zip(temporaries, paths):
             os.replace(temporary, path)
-        late = signal.sigpending() & HELD_SIGNALS
-        for signum in late:
-            signal.sigtimedwait({signum}, 0)
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return min(late) if late else None

@@ -4,6 +4,7 @@ for each kind of file the commands write."""
 import errno
 import os
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -138,3 +139,23 @@ def test_a_really_full_disk(tmp_path):
         assert listing(disk) == before
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_ctrl_c_during_a_rename_comes_once_the_file_is_in_place(tmp_path, monkeypatch):
+    # The signal reaches the program's own handler, after the rename rather than during it.
+    target = tmp_path / "study.json"
+    target.write_text("before")
+    real_replace = os.replace
+
+    def replace_with_ctrl_c(source, destination):
+        os.kill(os.getpid(), signal.SIGINT)
+        real_replace(source, destination)
+
+    monkeypatch.setattr(files.os, "replace", replace_with_ctrl_c)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            files.write_atomically(str(target), "after")
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert os.listdir(tmp_path) == ["study.json"] and target.read_text() == "after"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import train_lstm_adder
-from lstm_adder import data, jax_lstm, model, model_file
+from lstm_adder import data, jax_lstm, model, model_file, training
 
 
 def one_batch(bits=8, size=128, seed=0):
@@ -156,7 +156,7 @@ def test_seeds_batched_in_one_program_compute_each_seeds_own_run():
     runs = []
     for seed in (1, 2, 3):
         args = train_lstm_adder.parse_args(options + ["--seed", str(seed)])
-        net, _, _, X, Y = train_lstm_adder.prepare(args)
+        net, _, _, X, Y = training.prepare(args)
         runs.append((net.get_weights(), X, Y, seed))
 
     def trainer(weights, seed):

@@ -10,6 +10,7 @@ import pytest
 
 import train_lstm_adder
 from conftest import ROOT, TINY, run_script
+from lstm_adder import training
 
 DOCUMENTS = ["README.md", "README.zh-CN.md", *sorted(glob.glob(f"{ROOT}/docs/*.md"))]
 
@@ -75,7 +76,7 @@ def test_ctrl_c_before_anything_was_saved_leaves_no_folder_and_says_how_to_keep_
     def interrupted(*args, **options):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(train_lstm_adder, "train_network", interrupted)
+    monkeypatch.setattr(training, "train_network", interrupted)
     output = tmp_path / "new" / "deeper" / "fresh.h5"
     result = run_script("train_lstm_adder.py", *TINY, "--output", output)
     assert result.returncode == 130

@@ -1,0 +1,195 @@
+"""Training the blog's network, the blog's way: seeding, the data, the network, and the loop of
+either engine with its checkpoints.
+
+train_lstm_adder.py runs it for a user, study.py for each of its runs. Keras is imported only
+once backend.choose has picked its backend (prepare): the default engine runs Keras on JAX,
+`--engine keras` runs model.fit on TensorFlow, the blog's backend.
+"""
+import platform
+import sys
+import time
+
+import numpy as np
+
+from lstm_adder import backend, data, quiet
+
+
+def make_seeded(keras, seed):
+    """Same seed, same data and identical weights: seed every generator, and on TensorFlow ask
+    for deterministic kernels (its CPU reductions may otherwise vary between runs)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+        return
+    # Keras's set_random_seed also seeds TensorFlow whenever it is installed, importing it
+    # (5-8 s here) into a run that never uses it. A None in sys.modules makes that import
+    # fail, and Keras then skips TensorFlow; Python, numpy and Keras's own generator are
+    # seeded as always.
+    hidden = "tensorflow" not in sys.modules
+    if hidden:
+        sys.modules["tensorflow"] = None
+    try:
+        keras.utils.set_random_seed(seed)
+    finally:
+        if hidden:
+            del sys.modules["tensorflow"]
+
+
+def versions():
+    import h5py
+    import keras
+
+    found = {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "h5py": h5py.__version__,
+    }
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        found["tensorflow"] = tf.__version__
+    if "jax" in sys.modules:
+        found["jax"] = sys.modules["jax"].__version__
+    return found
+
+
+def keras_state(net):
+    """model.fit's whole training state, by position: see training_variables."""
+    variables = training_variables(net)
+    return {f"variable_{index}": np.asarray(variable) for index, variable in
+            enumerate(variables)}, {"shapes": variable_shapes(variables)}
+
+
+def training_variables(net):
+    """Every variable model.fit changes: the network's (weights, and dropout's seed generator)
+    and the optimizer's (Adam's step, moments and velocities), the optimizer built if need be."""
+    if not net.optimizer.built:
+        net.optimizer.build(net.trainable_variables)
+    return [*net.variables, *net.optimizer.variables]
+
+
+def variable_shapes(variables):
+    """What identifies the variables across processes (their paths carry per-process counters:
+    sequential_3/lstm_3/...): their order, shapes and types."""
+    return [[list(variable.shape), str(variable.dtype)] for variable in variables]
+
+
+def restore_keras_state(net, arrays, state):
+    variables = training_variables(net)
+    if state.get("shapes") != variable_shapes(variables):
+        raise ValueError("its variables are not this network's")
+    for index, variable in enumerate(variables):
+        variable.assign(arrays[f"variable_{index}"])
+
+
+def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
+    """Train `net` as `args` say; returns every epoch's loss (it stops at a NaN or inf) and the
+    seconds of training, those before a resume included.
+
+    args.engine "keras": the blog's `model.fit`, shuffled each epoch. "jax": the same
+    computation compiled by XLA (jax_lstm.py). Keras callbacks see the same epoch events.
+    resume: (meta, arrays) from checkpoint.load: the run goes on from its epoch to args.epochs.
+    With args.checkpoint_every K the whole training state is saved every K epochs and at the
+    end, with `extra()` (a JSON-able dict of the caller's, such as the study's evaluations).
+    """
+    from lstm_adder import checkpoint
+
+    started = time.perf_counter()
+    losses = list(resume[0]["losses"]) if resume else []
+    seconds_before = resume[0]["train_seconds"] if resume else 0.0
+
+    def seconds_so_far():
+        return seconds_before + time.perf_counter() - started
+
+    if args.engine == "jax":
+        from lstm_adder import model
+        with quiet.tensorflow_startup():
+            from lstm_adder import jax_lstm
+
+        trainer = jax_lstm.Trainer(net.get_weights(), args.recurrent_activation,
+                                   args.learning_rate, model.DROPOUT, args.seed)
+        state_of, restore = trainer.state, trainer.restore
+    else:
+        state_of = lambda: keras_state(net)  # noqa: E731
+        restore = lambda arrays, state: restore_keras_state(net, arrays, state)  # noqa: E731
+    if resume:
+        try:
+            restore(resume[1], resume[0]["state"])
+        except (KeyError, ValueError, TypeError) as error:
+            raise checkpoint.CheckpointError(f"the checkpoint's state does not fit this network "
+                                             f"({error})") from None
+        if args.engine == "jax":
+            net.set_weights(trainer.numpy_weights())
+
+    from lstm_adder.callbacks import KeepLossAndCheckpoint, StopOnNonFiniteLoss
+
+    def save_state(done, every):
+        arrays, state = state_of()
+        checkpoint.save(checkpoint.checkpoint_path_for(args.output), checkpoint.identity_of(args),
+                        done, losses, arrays, dict(state, every=every), seconds_so_far(),
+                        extra() if extra else None)
+
+    callbacks = [StopOnNonFiniteLoss(), *callbacks,
+                 KeepLossAndCheckpoint(losses, args.checkpoint_every, args.epochs, save_state)]
+    first_epoch = len(losses)
+    if args.engine == "keras":
+        net.fit(X, Y, epochs=args.epochs, initial_epoch=first_epoch, batch_size=args.batch_size,
+                shuffle=True, callbacks=callbacks, verbose=verbose)
+        return losses, seconds_so_far()
+
+    for callback in callbacks:
+        callback.set_model(net)
+    batches = -(-len(X) // args.batch_size)
+    for epoch in range(first_epoch, args.epochs):
+        for callback in callbacks:
+            callback.on_epoch_begin(epoch)
+        epoch_started = time.perf_counter()
+        loss = trainer.train_epoch(X, Y, args.batch_size)
+        seconds = time.perf_counter() - epoch_started
+        if verbose:  # the lines Keras prints with verbose=2
+            print(f"Epoch {epoch + 1}/{args.epochs}\n{batches}/{batches} - {seconds:.0f}s - "
+                  f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}", flush=True)
+        # The callbacks may evaluate the network: give it this epoch's weights.
+        net.set_weights(trainer.numpy_weights())
+        for callback in callbacks:
+            callback.on_epoch_end(epoch, {"loss": loss})
+        if not np.isfinite(loss) or net.stop_training:
+            break
+    return losses, seconds_so_far()
+
+
+def training_device(engine):
+    """What computed the training: JAX's device for the default engine (and for model.fit on
+    Keras's JAX backend), TensorFlow's for model.fit on TensorFlow (its first GPU, or the CPU)."""
+    import keras
+
+    if engine == "jax" or keras.backend.backend() == "jax":
+        from lstm_adder import jax_lstm
+
+        return jax_lstm.device()
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"tensorflow: {gpus[0].name}" if gpus else "tensorflow: cpu"
+
+
+def prepare(args):
+    """Seed everything, draw the blog's data and build the network, as `args` say."""
+    backend.choose(args.engine)
+    with quiet.tensorflow_startup(args.verbose):
+        import keras
+
+        from lstm_adder import model
+
+    make_seeded(keras, args.seed)
+    # The blog's data: data_size pairs, each n1 then n2 from np.random.randint(0, 2**BINARY_DIM).
+    rng = np.random.RandomState(args.seed)
+    first_operand, second_operand = data.draw_pairs(args.data_size, args.bits, rng)
+    X, Y = data.encode_pairs(first_operand, second_operand, args.bits)
+    net = model.build_model(args.bits, args.recurrent_activation,
+                            learning_rate=args.learning_rate)
+    return net, first_operand, second_operand, X, Y
