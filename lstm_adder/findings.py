@@ -283,33 +283,42 @@ def at_epochs(schedules, epochs=AT_EPOCHS):
         if not found:
             continue
         mean, low, high = mean_interval([probability(evaluation) for _, evaluation in found])
-        unseen = [e["unseen_mse"] for _, e in found if "unseen_mse" in e]
+        observed = [e for _, e in found if "unseen_mse" in e]  # those that record it
         rows.append({"epoch": epoch, "schedules": len(found), "mean": mean, "low": low,
                      "high": high,
                      "median_loss": float(np.median([run["loss_per_epoch"][epoch - 1]
                                                      for run, _ in found])),
                      "median_mse": float(np.median([e["exhaustive_mse"] for _, e in found])),
-                     "median_unseen_mse": float(np.median(unseen)) if unseen else None,
-                     "unseen_schedules": len(unseen)})
+                     **observed_medians(observed), "unseen_schedules": len(observed)})
     return rows
+
+
+def observed_medians(evaluations):
+    """Over the evaluations that recorded the MSE on never-seen pairs: its median, and the
+    medians of the MSE over the pairs seen in training and over all pairs of the same
+    evaluations (None for each if there are none)."""
+    keys = {"median_unseen_mse": "unseen_mse", "median_seen_mse": "seen_mse",
+            "median_observed_mse": "exhaustive_mse"}
+    return {name: float(np.median([e[key] for e in evaluations])) if evaluations else None
+            for name, key in keys.items()}
 
 
 def curves(schedules):
     """The picture's lines, at every evaluated epoch over the schedules evaluated there: the
-    mean chance and its bootstrap interval, and the medians of the MSE over all pairs and over
-    never-seen pairs (None where no schedule recorded it). A dict of equally long lists."""
+    mean chance and its bootstrap interval, the median MSE over all pairs, and observed_medians
+    (None where no schedule recorded them). A dict of equally long lists."""
     epochs = sorted({e["epoch"] for run in schedules for e in run["evaluations"]
                      if "sampling" in e})
     lines = {"epoch": epochs, "mean": [], "low": [], "high": [], "median_mse": [],
-             "median_unseen_mse": []}
+             "median_unseen_mse": [], "median_seen_mse": [], "median_observed_mse": []}
     for epoch in epochs:
         found = [evaluation for _, evaluation in evaluated_at(schedules, epoch)]
         for key, value in zip(("mean", "low", "high"),
                               mean_interval([probability(e) for e in found])):
             lines[key].append(value)
         lines["median_mse"].append(float(np.median([e["exhaustive_mse"] for e in found])))
-        unseen = [e["unseen_mse"] for e in found if "unseen_mse" in e]
-        lines["median_unseen_mse"].append(float(np.median(unseen)) if unseen else None)
+        for key, value in observed_medians([e for e in found if "unseen_mse" in e]).items():
+            lines[key].append(value)
     return lines
 
 

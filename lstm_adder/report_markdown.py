@@ -172,15 +172,17 @@ def time_section(found):
              "(what a reader who trains exactly E epochs and tests the blog's way can expect), "
              "with a 95% bootstrap interval over schedules (`scipy.stats.bootstrap`, percentile "
              "method, 10,000 resamples); beside it, medians over the same schedules of the "
-             "training loss of epoch E and of the MSE over all pairs and over the pairs never "
-             "seen in training (recorded by the observed schedules).", "",
+             "training loss of epoch E and of the MSE over all pairs, and, over the observed "
+             "schedules that record them, of the MSE over the pairs never seen in training, "
+             "over the pairs seen in training and over all pairs.", "",
              "| epochs | schedules | chance: mean | 95% interval | training loss: median "
-             "| MSE, all pairs: median | MSE, never-seen pairs: median |",
+             "| MSE, all pairs: median | observed schedules: MSE, never-seen pairs (seen, all) |",
              "|---|---|---|---|---|---|---|"]
     for row in found.at_epochs:
         interval = (f"{percent(row['low'], 2)} to {percent(row['high'], 2)}"
                     if row["low"] is not None else "-")
-        unseen = (f"{row['median_unseen_mse']:.3g} ({row['unseen_schedules']} schedules)"
+        unseen = (f"{row['median_unseen_mse']:.3g} (seen {row['median_seen_mse']:.3g}, all "
+                  f"{row['median_observed_mse']:.3g}; {row['unseen_schedules']} schedules)"
                   if row["median_unseen_mse"] is not None else "-")
         lines.append(f"| {row['epoch']:,} | {row['schedules']} | {percent(row['mean'], 2)} | "
                      f"{interval} | {row['median_loss']:.3g} | {row['median_mse']:.3g} | "
@@ -188,8 +190,10 @@ def time_section(found):
     lines += ["", f"The blog's MSE is {BLOG_MSE:.3g}. The training loss is the MSE on the "
                   "training pairs, averaged over an epoch while the weights change, with "
                   "dropout on; the blog's figure is the MSE on fresh pairs, most of them never "
-                  "seen in training, with the trained network as it is: the gap between the "
-                  "columns is what the network has not learnt beyond its training pairs.", "",
+                  "seen in training, with the trained network as it is. The last column puts "
+                  "the two kinds of pairs side by side: where the training loss is far below the "
+                  "MSE over all pairs, look there for the gap between pairs seen and never seen.",
+              "",
               "**Within E epochs**: how many schedules showed the figure at the stop rule's "
               f"level (at least {percent(STOP_PROBABILITY, 0)} of blog-style tests) at some "
               "evaluation up to E, of the schedules watched that long, and the Kaplan-Meier "

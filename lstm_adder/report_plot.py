@@ -40,11 +40,15 @@ def training_losses(axis, found):
     lines = found.curves
     axis.plot(lines["epoch"], lines["median_mse"], color="black", linewidth=2,
               label="MSE over all pairs (median of the blog's LSTM's schedules)")
-    unseen = [(epoch, value) for epoch, value in zip(lines["epoch"], lines["median_unseen_mse"])
-              if value is not None]
-    if unseen:
-        axis.plot(*zip(*unseen), color="tab:red", linewidth=2,
-                  label="MSE over never-seen pairs (median, observed schedules)")
+    observed = [(epoch, unseen, every) for epoch, unseen, every in
+                zip(lines["epoch"], lines["median_unseen_mse"], lines["median_observed_mse"])
+                if unseen is not None]
+    if observed:
+        epochs, unseen, every = zip(*observed)
+        axis.plot(epochs, unseen, color="tab:red", linewidth=2,
+                  label="MSE over never-seen pairs (median of the observed schedules)")
+        axis.plot(epochs, every, color="tab:red", linewidth=1.5, linestyle="--",
+                  label="MSE over all pairs, the same schedules")
     for activation, colour in COLOURS.items():
         axis.plot([], [], color=colour, label=f"training loss, long schedules: {activation}")
     axis.plot([], [], color="lightgrey", label="training loss, plain runs")
