@@ -258,7 +258,24 @@ def test_a_run_whose_workers_die_too_often_ends_the_study_with_one_line(tmp_path
 
 
 def test_the_dashboard_listens_on_the_loopback_interface_only():
+    # The sockets the local cluster opens: in this process (its scheduler) and in the worker
+    # processes it starts, not those of other tests' clusters.
+    this = psutil.Process()
+
+    def sockets(processes):
+        found = set()
+        for process in processes:
+            try:
+                found |= {(process.pid, connection.laddr) for connection in
+                          process.net_connections("inet")
+                          if connection.status == psutil.CONN_LISTEN}
+            except psutil.Error:
+                continue
+        return found
+
+    before = sockets([this, *this.children(recursive=True)])
     with cluster.local_cluster(1, None, dashboard=0) as local:
-        addresses = listening_addresses(psutil.Process())
+        opened = sockets([this, *this.children(recursive=True)]) - before
         assert local.dashboard_link.startswith("http://127.0.0.1:")
+    addresses = {address.ip for _, address in opened}
     assert addresses and addresses <= {"127.0.0.1", "::1"}
