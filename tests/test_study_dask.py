@@ -219,14 +219,22 @@ PLAIN = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs",
          "--activations", "keras2_hard_sigmoid"]
 
 
+def wait_for_a_saved_state(process, results):
+    """Wait until the tiny plain run has saved its first state: by then its process is well
+    under way, with its parent-death signal set."""
+    saved = results / "checkpoints" / "keras2_hard_sigmoid-seed1-200ep.checkpoint.npz"
+    end = time.time() + 240
+    while not saved.exists():
+        assert process.poll() is None and time.time() < end, "".join(process.err)
+        time.sleep(0.05)
+
+
 def test_sigterm_to_the_study_alone_stops_its_cluster_with_one_line(tmp_path):
     # `kill PID` of the study only: it stops its workers and their runs, as Ctrl-C does.
     process = started([sys.executable, "study.py", *PLAIN, "--workers", "1", "--results",
                        str(tmp_path)], cwd=ROOT)
     root = psutil.Process(process.pid)
-    while not run_processes(root):
-        assert process.poll() is None, "".join(process.err)
-        time.sleep(0.05)
+    wait_for_a_saved_state(process, tmp_path)
     under_the_study = root.children(recursive=True)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 130
@@ -243,10 +251,8 @@ def test_a_run_whose_workers_die_too_often_ends_the_study_with_one_line(tmp_path
     process = started([sys.executable, "study.py", *PLAIN, "--workers", "1", "--results",
                        str(tmp_path)], cwd=ROOT, env=environment)
     root = psutil.Process(process.pid)
-    while not (runs := run_processes(root)):
-        assert process.poll() is None, "".join(process.err)
-        time.sleep(0.05)
-    run = next(iter(runs))
+    wait_for_a_saved_state(process, tmp_path)
+    run = next(iter(run_processes(root)))
     run.suspend()
     run.parent().send_signal(signal.SIGKILL)
     assert process.wait(timeout=120) == 1
