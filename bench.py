@@ -250,7 +250,8 @@ def compare(args, argv):
                 results_folder = os.path.join(folder, f"study-{run}-{workers}")
                 seconds, _, _ = timed_child(
                     ["study.py", "--seeds", "2", "--other-seeds", "0", "--keras-seeds", "0",
-                     "--long-epochs", "0", "--activations", "keras2_hard_sigmoid",
+                     "--long-epochs", "0", "--observed-epochs", "0",
+                     "--activations", "keras2_hard_sigmoid",
                      "--epochs", str(args.study_epochs), "--workers", str(workers),
                      "--results", results_folder])
                 studies[workers].append(2 * 3600 / seconds)
@@ -263,9 +264,8 @@ def compare(args, argv):
     _, _, stdout = timed_child(["evaluate.py", "--exhaustive", "--json"])
     forward_seconds = json.loads(stdout)["predict_seconds"]
 
-    ratios = [blog / project for blog, project in
-              zip(results["blog"]["run_medians"], results["project"]["run_medians"])]
-    whole_ratios = [blog / project for blog, project in zip(whole["blog"], whole["project"])]
+    ratios = paired_ratios(results["blog"]["run_medians"], results["project"]["run_medians"])
+    whole_ratios = paired_ratios(whole["blog"], whole["project"])
     where = machine()
     print()
     print(f"machine: {where['processor']}, {where['cpus']} CPUs")
@@ -297,7 +297,7 @@ def compare(args, argv):
     print("evaluate.py, whole commands (medians): " + ", ".join(
         f"{options} {statistics.median(seconds):.2f} s" for options, seconds
         in evaluations.items()))
-    study_ratios = [two / one for one, two in zip(studies[1], studies[2])]
+    study_ratios = paired_ratios(studies[2], studies[1])
     print(f"study throughput, runs of {args.study_epochs} epochs an hour (medians): 1 worker "
           f"{statistics.median(studies[1]):.0f}, 2 workers {statistics.median(studies[2]):.0f}: "
           f"{statistics.median(study_ratios):.2f}x (per-round ratios "
@@ -323,6 +323,13 @@ def compare(args, argv):
             print(f"bench.py: error: {error}", file=sys.stderr)
             return 1
     return 0
+
+
+def paired_ratios(numerators, denominators):
+    """Round by round, numerator / denominator: the rounds alternate the paths, so each ratio
+    compares two measurements made under the same conditions; their median is the figure
+    reported (the ratio of the medians can differ from it)."""
+    return [numerator / denominator for numerator, denominator in zip(numerators, denominators)]
 
 
 def timed_child(arguments):

@@ -101,9 +101,20 @@ def started(command, **options):
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, **options)
     process.out, process.err = [], []
-    for stream, lines in ((process.stdout, process.out), (process.stderr, process.err)):
-        threading.Thread(target=lines_of, args=(stream, lines), daemon=True).start()
+    process.readers = [threading.Thread(target=lines_of, args=(stream, lines), daemon=True)
+                       for stream, lines in ((process.stdout, process.out),
+                                             (process.stderr, process.err))]
+    for reader in process.readers:
+        reader.start()
     return process
+
+
+def ended(process, timeout=60):
+    """The exit status of a started() process, once it has ended and all it printed is read."""
+    status = process.wait(timeout=timeout)
+    for reader in process.readers:
+        reader.join(timeout)
+    return status
 
 
 def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tmp_path, capfd):
@@ -124,8 +135,7 @@ def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tm
     under_the_study = root.children(recursive=True)
     lines_before = len(process.err)
     os.killpg(process.pid, signal.SIGINT)
-    assert process.wait(timeout=60) == 130, "".join(process.err)
-    time.sleep(0.5)  # the reader threads take the last lines
+    assert ended(process) == 130, "".join(process.err)
     # Ctrl-C: one line, and no worker or run left behind.
     after = "".join(line for line in process.err[lines_before:]
                     if not line.startswith("  [")).strip()  # a run's progress, before ^C
@@ -183,7 +193,7 @@ def test_a_real_cluster_runs_the_study_through_a_killed_worker(real_cluster, one
                              "--results", str(results)], cwd=ROOT)
     killed, _ = kill_the_long_runs_worker(results, psutil.Process(worker.pid),
                                           lambda: study_process.poll() is not None)
-    assert study_process.returncode == 0, "".join(study_process.err)
+    assert ended(study_process) == 0, "".join(study_process.err)
     assert f"Running on the Dask cluster at {address}" in "".join(study_process.out)
     assert computed(results) == computed(one_worker)
     assert not list((results / "checkpoints").iterdir())
@@ -237,8 +247,7 @@ def test_sigterm_to_the_study_alone_stops_its_cluster_with_one_line(tmp_path):
     wait_for_a_saved_state(process, tmp_path)
     under_the_study = root.children(recursive=True)
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 130
-    time.sleep(0.5)
+    assert ended(process) == 130
     errors = [line for line in process.err if not line.startswith("  [")]
     assert "".join(errors).strip().startswith("study.py: interrupted"), errors
     _, alive = psutil.wait_procs(under_the_study, timeout=10)
@@ -255,33 +264,33 @@ def test_a_run_whose_workers_die_too_often_ends_the_study_with_one_line(tmp_path
     run = next(iter(run_processes(root)))
     run.suspend()
     run.parent().send_signal(signal.SIGKILL)
-    assert process.wait(timeout=120) == 1
-    time.sleep(0.5)
+    assert ended(process, timeout=120) == 1
     errors = [line for line in process.err if line.startswith("study.py:")]
     assert len(errors) == 1 and "the workers running it died too often" in errors[0], \
         "".join(process.err)
     assert "the same command goes on from each run's last saved state" in errors[0]
 
 
-def test_the_dashboard_listens_on_the_loopback_interface_only():
-    # The sockets the local cluster opens: in this process (its scheduler) and in the worker
-    # processes it starts, not those of other tests' clusters.
-    this = psutil.Process()
+# A local cluster with its dashboard, in a process of its own (a cluster started inside the test
+# process would share it with the suite's other tests): the addresses its sockets listen on.
+DASHBOARD = """
+import json, sys
+import psutil
+sys.path.insert(0, {root!r})
+from lstm_adder import cluster
+this = psutil.Process()
+with cluster.local_cluster(1, None, dashboard=0) as local:
+    listening = [connection.laddr.ip for process in [this, *this.children(recursive=True)]
+                 for connection in process.net_connections("inet")
+                 if connection.status == psutil.CONN_LISTEN]
+    print(json.dumps({{"link": local.dashboard_link, "addresses": listening}}))
+"""
 
-    def sockets(processes):
-        found = set()
-        for process in processes:
-            try:
-                found |= {(process.pid, connection.laddr) for connection in
-                          process.net_connections("inet")
-                          if connection.status == psutil.CONN_LISTEN}
-            except psutil.Error:
-                continue
-        return found
 
-    before = sockets([this, *this.children(recursive=True)])
-    with cluster.local_cluster(1, None, dashboard=0) as local:
-        opened = sockets([this, *this.children(recursive=True)]) - before
-        assert local.dashboard_link.startswith("http://127.0.0.1:")
-    addresses = {address.ip for _, address in opened}
-    assert addresses and addresses <= {"127.0.0.1", "::1"}
+def test_the_dashboard_listens_on_the_loopback_interface_only(tmp_path):
+    result = subprocess.run([sys.executable, "-c", DASHBOARD.format(root=ROOT)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["link"].startswith("http://127.0.0.1:")
+    assert found["addresses"] and set(found["addresses"]) <= {"127.0.0.1", "::1"}
