@@ -52,7 +52,12 @@ def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=Non
     finally:
         client.close()
         if cluster is not None:
-            cluster.close()
+            try:
+                cluster.close()
+            except (TimeoutError, OSError):
+                # A busy machine can take longer than Dask waits to close its workers: they are
+                # daemonic processes of this one, and end with it (their runs with them).
+                pass
 
 
 def connect(address):
