@@ -39,13 +39,13 @@ import numpy as np
 
 import train_lstm_adder
 from lstm_adder import backend, checkpoint, cluster, data, training
+from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
 from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_negative_int,
                             positive_int)
-from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
+from lstm_adder.files import WriteError, write_atomically
+from lstm_adder.record import machine, record_json
 from lstm_adder.scoring import (EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
                                 sampling_distribution, score, split_by_seen)
-from lstm_adder.record import machine, record_json
-from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
 from lstm_adder.study_report import README_MARKERS, ReadmeError, check_readme, write_report
 from lstm_adder.wording import one_line
@@ -280,9 +280,7 @@ def run_here_or_apart(study, plan, label):
                                      text=True), label)
 
 
-# A run on Dask is one call of subprocess.run with the command line of `study.py --job`: a
-# function and arguments that any Dask scheduler unpickles (it unpickles every task it is sent)
-# without this project's code, for a worker that runs in this folder's .venv.
+# A run on Dask (lstm_adder/cluster.py) is the command line of `study.py --job`, run by a worker.
 
 
 def job_command(study, plan, label):
