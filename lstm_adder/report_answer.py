@@ -95,8 +95,8 @@ def within_english(within):
     if not within:
         return ""
     return (f"; within {within['epoch']:,} epochs, {within['reached']} of the "
-            f"{within['watched']} schedules watched that long showed it at least once in half of "
-            "such tests or more ("
+            f"{within['watched']} schedules watched that long (or showing it sooner) showed it at "
+            "least once in half of such tests or more ("
             + (f"Kaplan-Meier {percent(within['estimate'])}, 95% interval "
                f"{percent(within['low'])} to {percent(within['high'])}" if within["reached"]
                else f"95% upper bound {percent(within['high'])}") + ")")
