@@ -51,6 +51,7 @@ def findings(runs, planned, command, finished=None):
                if row["epochs"] == plain_epochs and row["max_probability"] is not None]
     schedules = [run for run in long_runs
                  if run["activation"] == BLOGS_ACTIVATION and run["evaluations"]]
+    summaries = [(run, long_summary(run)) for run in long_runs if run["evaluations"]]
     return Findings(
         command=command, planned=len(planned),
         finished=len(runs) if finished is None else finished, runs=runs, rows=rows,
@@ -64,13 +65,13 @@ def findings(runs, planned, command, finished=None):
         spread=mse_distribution(runs, plain_epochs),
         compared=across_settings(runs, plain_epochs),
         long_runs=long_runs,
-        summaries=[(run, long_summary(run)) for run in long_runs if run["evaluations"]],
+        summaries=summaries,
         schedules=schedules, at_epochs=at_epochs(schedules), within=within_epochs(schedules),
         steadiness=steadiness(schedules), curves=curves(schedules),
         first_shown=min((first for first, _ in map(first_shown, schedules) if first is not None),
                         default=None),
-        setbacks=sum(setback_worth_telling(largest_setback(
-            [e for e in run["evaluations"] if "sampling" in e])) for run in schedules),
+        setbacks=sum(setback_worth_telling(summary["setback"]) for run, summary in summaries
+                     if run["activation"] == BLOGS_ACTIVATION),
         settings=run_settings(runs),
         output_bits="/".join(str(bits + 1) for bits in sorted({run["bits"]
                                                                 for run in runs.values()})))
