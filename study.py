@@ -417,6 +417,15 @@ def unfinished_runs(study, runs, planned):
     return found
 
 
+def remove_finished_states(study, runs, planned):
+    """The saved states of runs already in study.json: a study stopped between recording a run
+    and removing its state leaves one, which nothing would ever read."""
+    for plan in planned:
+        leftover = checkpoint_path(study, plan)
+        if plan["id"] in runs and os.path.exists(leftover):
+            os.remove(leftover)
+
+
 def write_outputs(study, runs, planned, command):
     """study.json from the finished runs, then the report from them and the unfinished ones."""
     write_atomically(os.path.join(study.results, "study.json"),
@@ -450,6 +459,7 @@ def main(argv=None):
               + (f", and the answer in {' and '.join(study.readme)}" if study.readme else ""))
         return 0
 
+    remove_finished_states(study, runs, planned)
     todo = running_order([plan for plan in planned if plan["id"] not in runs])
     print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already done", flush=True)
     labels = {plan["id"]: f"[{number}/{len(todo)}] {plan['id']}"

@@ -48,6 +48,10 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
     saved = json.loads((finished / "study.json").read_text())
     kept = dict(list(saved["runs"].items())[:3])
     (tmp_path / "study.json").write_text(json.dumps({"command": "x", "runs": kept}))
+    # Stopped between recording a run and removing its saved state: the state goes now.
+    leftover = tmp_path / "checkpoints" / f"{next(iter(kept))}.checkpoint.npz"
+    leftover.parent.mkdir()
+    leftover.write_bytes(b"state of a finished run")
     trained = []
     real_run_one = study.run_one
     monkeypatch.setattr(study, "run_one", lambda *args: trained.append(args[2]) or
@@ -59,6 +63,7 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
     assert set(runs) == set(saved["runs"])
     for run_id in kept:
         assert runs[run_id] == kept[run_id]  # untouched
+    assert not list((tmp_path / "checkpoints").iterdir())
 
 
 def test_table_statistics_match_numpy(finished):
