@@ -201,22 +201,66 @@ class ChildFailed(Exception):
 
 
 def compare(args, argv):
+    """Measure every path and command, print the summary, and write bench.json if asked."""
+    paths = epoch_times(args)
+    whole, not_training = whole_commands(args)
+    evaluations, studies = evaluate_and_study(args)
+    _, _, stdout = timed_child(["bench.py", "--child", "gemm"])
+    peaks = json.loads(stdout)
+    _, _, stdout = timed_child(["evaluate.py", "--exhaustive", "--json"])
     flop = epoch_flop(10000)
-    results = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []}
-               for name in PATHS}
+    for result in paths.values():
+        seconds = statistics.median(result["epoch_seconds"])
+        result.update(median_epoch_seconds=seconds, samples_per_second=10000 / seconds,
+                      gflop_per_second=flop / seconds / 1e9)
+    ratios = paired_ratios(paths["blog"]["run_medians"], paths["project"]["run_medians"])
+    whole_ratios = paired_ratios(whole["blog"], whole["project"])
+    report = {"command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "machine": machine(), "epoch_gflop": flop / 1e9,
+              "gemm_peak_gflop_per_second": peaks, "paths": paths,
+              "ratios": ratios, "speedup_median": statistics.median(ratios),
+              "whole_command_epochs": args.whole_epochs,
+              "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
+              "whole_command_speedup_median": statistics.median(whole_ratios),
+              "whole_command_seconds_not_training": not_training,
+              "exhaustive_forward_seconds": json.loads(stdout)["predict_seconds"],
+              "evaluate_whole_command_seconds": evaluations,
+              "study_epochs": args.study_epochs,
+              "study_runs_an_hour": {str(workers): runs for workers, runs in studies.items()},
+              "study_two_workers_over_one": paired_ratios(studies[2], studies[1])}
+    print_summary(report)
+    if args.json:
+        try:
+            write_atomically(args.json, json.dumps(report, indent=1))
+        except WriteError as error:  # the disk filled up during the hours of measuring
+            print(f"bench.py: error: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def epoch_times(args):
+    """Seconds per epoch of each path: `--runs` rounds, the paths alternating, each a process
+    of its own with a warm-up epoch left out."""
+    paths = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []}
+             for name in PATHS}
     for run in range(args.runs):
         for name in PATHS:
             _, peak, stdout = timed_child(["bench.py", "--child", name,
                                            "--epochs", str(args.epochs + 1)])
             times = json.loads(stdout)["epoch_seconds"][1:]
-            results[name]["epoch_seconds"] += times
-            results[name]["run_medians"].append(statistics.median(times))
-            results[name]["peak_rss_bytes"].append(peak)
+            paths[name]["epoch_seconds"] += times
+            paths[name]["run_medians"].append(statistics.median(times))
+            paths[name]["peak_rss_bytes"].append(peak)
             print(f"run {run + 1}/{args.runs}  {name:<22} "
                   f"{statistics.median(times):.3f} s/epoch (median of {len(times)}), "
                   f"peak RSS {peak / 2**20:,.0f} MiB", flush=True)
+    return paths
 
-    whole, startup = {"blog": [], "project": []}, {"blog": [], "project": []}
+
+def whole_commands(args):
+    """Seconds of the blog's whole script and of train_lstm_adder.py, alternating, and of each
+    the part that is not training (starting Python, imports, the data, compiling, saving)."""
+    whole, not_training = {"blog": [], "project": []}, {"blog": [], "project": []}
     with tempfile.TemporaryDirectory() as folder:
         for run in range(args.runs):
             commands = {
@@ -227,18 +271,22 @@ def compare(args, argv):
             }
             for name, command in commands.items():
                 seconds, _, stdout = timed_child(command)
-                # What is not training: starting Python, imports, the data, compiling, saving.
                 if name == "blog":
                     training = sum(json.loads(stdout)["epoch_seconds"])
                 else:
                     with open(os.path.join(folder, "project.json")) as file:
                         training = json.load(file)["wall_seconds"]
                 whole[name].append(seconds)
-                startup[name].append(seconds - training)
+                not_training[name].append(seconds - training)
                 print(f"whole {run + 1}/{args.runs}  {name:<8} {args.whole_epochs} epochs: "
                       f"{seconds:.1f} s, of which {seconds - training:.1f} s not training",
                       flush=True)
+    return whole, not_training
 
+
+def evaluate_and_study(args):
+    """Seconds of evaluate.py's whole commands, and the study's runs an hour with 1 worker and
+    with 2 (2 short runs a study), alternating."""
     evaluations = {" ".join(options) or "(default)": [] for options in EVALUATE_COMMANDS}
     studies = {workers: [] for workers in (1, 2)}
     with tempfile.TemporaryDirectory() as folder:
@@ -258,71 +306,48 @@ def compare(args, argv):
                 print(f"study {run + 1}/{args.runs}  {workers} worker{'s' if workers > 1 else ''}: "
                       f"2 runs of {args.study_epochs} epochs in {seconds:.1f} s, "
                       f"{studies[workers][-1]:.0f} runs an hour", flush=True)
+    return evaluations, studies
 
-    _, _, stdout = timed_child(["bench.py", "--child", "gemm"])
-    peaks = json.loads(stdout)
-    _, _, stdout = timed_child(["evaluate.py", "--exhaustive", "--json"])
-    forward_seconds = json.loads(stdout)["predict_seconds"]
 
-    ratios = paired_ratios(results["blog"]["run_medians"], results["project"]["run_medians"])
-    whole_ratios = paired_ratios(whole["blog"], whole["project"])
-    where = machine()
+def print_summary(report):
+    """The summary a user reads, from the figures bench.json holds."""
+    where, peaks = report["machine"], report["gemm_peak_gflop_per_second"]
+    whole, epochs = report["whole_command_seconds"], report["whole_command_epochs"]
+    studies = report["study_runs_an_hour"]
     print()
     print(f"machine: {where['processor']}, {where['cpus']} CPUs")
     print("float32 GEMM peak (2048^3): " + ", ".join(f"{name} {value:.0f} GFLOP/s"
                                                    for name, value in peaks.items()))
-    print(f"one epoch = {flop / 1e9:.1f} GFLOP (10,000 samples, batch 128)")
+    print(f"one epoch = {report['epoch_gflop']:.1f} GFLOP (10,000 samples, batch 128)")
     print()
     print("| path | s/epoch (median) | samples/s | GFLOP/s | % of GEMM peak | peak RSS |")
     print("|---|---|---|---|---|---|")
-    for name, result in results.items():
-        seconds = statistics.median(result["epoch_seconds"])
-        result.update(median_epoch_seconds=seconds, samples_per_second=10000 / seconds,
-                      gflop_per_second=flop / seconds / 1e9)
-        print(f"| {name} | {seconds:.3f} | {10000 / seconds:,.0f} | "
-              f"{result['gflop_per_second']:.1f} | "
+    for name, result in report["paths"].items():
+        print(f"| {name} | {result['median_epoch_seconds']:.3f} | "
+              f"{result['samples_per_second']:,.0f} | {result['gflop_per_second']:.1f} | "
               f"{100 * result['gflop_per_second'] / max(peaks.values()):.0f}% "
               f"| {max(result['peak_rss_bytes']) / 2**20:,.0f} MiB |")
     print()
-    print(f"per epoch, blog / project: {statistics.median(ratios):.2f}x "
-          f"(median of per-run ratios {', '.join(f'{r:.2f}' for r in ratios)})")
-    print(f"whole command, {args.whole_epochs} epochs with start-up and saving: blog "
+    print(f"per epoch, blog / project: {report['speedup_median']:.2f}x "
+          f"(median of per-run ratios {', '.join(f'{r:.2f}' for r in report['ratios'])})")
+    print(f"whole command, {epochs} epochs with start-up and saving: blog "
           f"{statistics.median(whole['blog']):.1f} s, project "
-          f"{statistics.median(whole['project']):.1f} s: {statistics.median(whole_ratios):.2f}x "
-          f"(median of per-pair ratios {', '.join(f'{r:.2f}' for r in whole_ratios)})")
+          f"{statistics.median(whole['project']):.1f} s: "
+          f"{report['whole_command_speedup_median']:.2f}x (median of per-pair ratios "
+          f"{', '.join(f'{r:.2f}' for r in report['whole_command_ratios'])})")
     print("not training in the whole command (start-up, imports, data, compiling, saving): "
           + ", ".join(f"{name} {statistics.median(seconds):.1f} s" for name, seconds
-                      in startup.items()) + " (medians)")
-    print(f"evaluate.py --exhaustive: forward pass over 65,536 pairs {forward_seconds:.2f} s")
+                      in report["whole_command_seconds_not_training"].items()) + " (medians)")
+    print("evaluate.py --exhaustive: forward pass over 65,536 pairs "
+          f"{report['exhaustive_forward_seconds']:.2f} s")
     print("evaluate.py, whole commands (medians): " + ", ".join(
         f"{options} {statistics.median(seconds):.2f} s" for options, seconds
-        in evaluations.items()))
-    study_ratios = paired_ratios(studies[2], studies[1])
-    print(f"study throughput, runs of {args.study_epochs} epochs an hour (medians): 1 worker "
-          f"{statistics.median(studies[1]):.0f}, 2 workers {statistics.median(studies[2]):.0f}: "
-          f"{statistics.median(study_ratios):.2f}x (per-round ratios "
-          f"{', '.join(f'{r:.2f}' for r in study_ratios)})")
-
-    if args.json:
-        report = {"command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-                  "machine": where, "epoch_gflop": flop / 1e9,
-                  "gemm_peak_gflop_per_second": peaks, "paths": results,
-                  "ratios": ratios, "speedup_median": statistics.median(ratios),
-                  "whole_command_epochs": args.whole_epochs,
-                  "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
-                  "whole_command_speedup_median": statistics.median(whole_ratios),
-                  "whole_command_seconds_not_training": startup,
-                  "exhaustive_forward_seconds": forward_seconds,
-                  "evaluate_whole_command_seconds": evaluations,
-                  "study_epochs": args.study_epochs,
-                  "study_runs_an_hour": {str(k): v for k, v in studies.items()},
-                  "study_two_workers_over_one": study_ratios}
-        try:
-            write_atomically(args.json, json.dumps(report, indent=1))
-        except WriteError as error:  # the disk filled up during the hours of measuring
-            print(f"bench.py: error: {error}", file=sys.stderr)
-            return 1
-    return 0
+        in report["evaluate_whole_command_seconds"].items()))
+    study_ratios = report["study_two_workers_over_one"]
+    print(f"study throughput, runs of {report['study_epochs']} epochs an hour (medians): "
+          f"1 worker {statistics.median(studies['1']):.0f}, 2 workers "
+          f"{statistics.median(studies['2']):.0f}: {statistics.median(study_ratios):.2f}x "
+          f"(per-round ratios {', '.join(f'{r:.2f}' for r in study_ratios)})")
 
 
 def paired_ratios(numerators, denominators):
