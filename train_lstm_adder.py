@@ -82,8 +82,10 @@ def parse_args(argv=None):
                              "other options must be the checkpointed run's. With the default "
                              "engine the result is the uninterrupted run's, bit for bit, on the "
                              "same machine; with --engine keras the weights, Adam's state and "
-                             "dropout's generator are restored, but Keras reshuffles from its "
-                             "first epoch's order, so the run goes on differently")
+                             "dropout's generator are restored, but on TensorFlow Keras "
+                             "reshuffles from its first epoch's order, so the run goes on "
+                             "differently (on KERAS_BACKEND=jax it too is the uninterrupted "
+                             "run's)")
     parser.add_argument("--verbose", action="store_true",
                         help="show TensorFlow's start-up and warning messages")
     args = parser.parse_args(argv)

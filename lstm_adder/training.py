@@ -58,10 +58,16 @@ def versions():
 
 
 def keras_state(net):
-    """model.fit's whole training state, by position: see training_variables."""
+    """model.fit's whole training state, by position (see training_variables), and numpy's
+    global generator: Keras on JAX draws each epoch's shuffling order from it as the epoch
+    starts (on TensorFlow, tf.data draws it, and that state cannot be saved)."""
     variables = training_variables(net)
-    return {f"variable_{index}": np.asarray(variable) for index, variable in
-            enumerate(variables)}, {"shapes": variable_shapes(variables)}
+    _, keys, position, has_gauss, cached_gaussian = np.random.get_state()
+    arrays = {f"variable_{index}": np.asarray(variable) for index, variable in
+              enumerate(variables)}
+    return {**arrays, "numpy_random_keys": keys}, {
+        "shapes": variable_shapes(variables),
+        "numpy_random": [int(position), int(has_gauss), float(cached_gaussian)]}
 
 
 def training_variables(net):
@@ -79,11 +85,17 @@ def variable_shapes(variables):
 
 
 def restore_keras_state(net, arrays, state):
+    """Assign the saved variables; returns numpy's generator state, to be set as the first
+    epoch starts: model.fit draws from that generator before it (the same draws each call)."""
     variables = training_variables(net)
     if state.get("shapes") != variable_shapes(variables):
         raise ValueError("its variables are not this network's")
     for index, variable in enumerate(variables):
         variable.assign(arrays[f"variable_{index}"])
+    position, has_gauss, cached_gaussian = state["numpy_random"]
+    numpy_state = ("MT19937", arrays["numpy_random_keys"], position, has_gauss, cached_gaussian)
+    np.random.RandomState().set_state(numpy_state)  # refused here if it is not one
+    return numpy_state
 
 
 def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
@@ -116,9 +128,10 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
     else:
         state_of = lambda: keras_state(net)  # noqa: E731
         restore = lambda arrays, state: restore_keras_state(net, arrays, state)  # noqa: E731
+    restored = None
     if resume:
         try:
-            restore(resume[1], resume[0]["state"])
+            restored = restore(resume[1], resume[0]["state"])
         except (KeyError, ValueError, TypeError) as error:
             raise checkpoint.CheckpointError(f"the checkpoint's state does not fit this network "
                                              f"({error})") from None
@@ -137,6 +150,12 @@ def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=N
                  KeepLossAndCheckpoint(losses, args.checkpoint_every, args.epochs, save_state)]
     first_epoch = len(losses)
     if args.engine == "keras":
+        if restored:
+            import keras
+
+            callbacks.insert(0, keras.callbacks.LambdaCallback(
+                on_epoch_begin=lambda epoch, logs: np.random.set_state(restored)
+                if epoch == first_epoch else None))
         net.fit(X, Y, epochs=args.epochs, initial_epoch=first_epoch, batch_size=args.batch_size,
                 shuffle=True, callbacks=callbacks, verbose=verbose)
         return losses, seconds_so_far()

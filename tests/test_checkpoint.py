@@ -91,13 +91,20 @@ def test_a_run_killed_in_the_middle_resumes_to_the_same_weights(tmp_path):
     assert same_weights(tmp_path / "never_killed.h5", output)
 
 
-def test_keras_engine_resumes_with_initial_epoch(tmp_path):
+def test_keras_engine_resumes_to_the_uninterrupted_run(tmp_path):
+    # model.fit from initial_epoch with the weights, Adam's state, dropout's generator and (Keras
+    # on JAX, as in this suite) numpy's generator that shuffles: the uninterrupted run, bit for
+    # bit. A resume from fresh weights, a fresh Adam or another shuffle would differ.
+    train(tmp_path / "whole.h5", "--epochs", 3, "--engine", "keras")
     output = tmp_path / "k.h5"
     train(output, "--epochs", 2, "--checkpoint-every", 1, "--engine", "keras")
     result = train(output, "--epochs", 3, "--resume", "--engine", "keras")
     assert "Epoch 3/3" in result.stdout and "Epoch 1/3" not in result.stdout
     record = json.loads(output.with_suffix(".json").read_text())
-    assert len(record["loss_per_epoch"]) == 3 and record["resumed_from_epoch"] == 2
+    whole = json.loads((tmp_path / "whole.json").read_text())
+    assert record["resumed_from_epoch"] == 2
+    assert record["loss_per_epoch"] == whole["loss_per_epoch"]
+    assert same_weights(tmp_path / "whole.h5", output)
 
 
 @pytest.fixture(scope="module")
