@@ -10,7 +10,7 @@ It answers three questions about the blog's number with runs of the blog's own s
   more of the blog's LSTM through Keras's own model.fit (so that the project's JAX engine is
   not what is being measured);
 - luck of the test sample: at every evaluation, how the blog's figure varies over random
-  1,000-pair tests like the blog's (evaluate.sampling_distribution);
+  1,000-pair tests like the blog's (scoring.sampling_distribution);
 - time: long schedules (2 seeds of the blog's LSTM, 1 with sigmoid), evaluated every 25
   epochs, each stopping once at least half of such tests would show the blog's figure, or at
   2,000 epochs.
@@ -44,8 +44,7 @@ from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_nega
                             positive_int)
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.record import machine, record_json
-from lstm_adder.scoring import (EXHAUSTIVE_MAX_BITS, pair_squared_errors, predict,
-                                sampling_distribution, score, split_by_seen)
+from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, evaluate, predict, score
 from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
 from lstm_adder.study_report import README_MARKERS, ReadmeError, check_readme, write_report
 from lstm_adder.wording import one_line
@@ -158,22 +157,18 @@ def figures(net, bits, seen_codes):
     result = {"blog_figure": sampled["blog_figure"], "sampled_mse": sampled["mse"],
               "sampled_exact_sum_accuracy": sampled["exact_sum_accuracy"]}
     if bits <= EXHAUSTIVE_MAX_BITS:
-        first, second = data.all_pairs(bits)
-        outputs = predict(network, first, second, bits)
-        every = score(outputs, first, second, bits)
-        split = split_by_seen(outputs, first, second, bits, seen_codes)
+        every, _, _ = evaluate(network, bits, *data.all_pairs(bits), seen_codes, exhaustive=True)
         result.update(
             exhaustive_blog_figure=every["blog_figure"],
             exhaustive_mse=every["mse"],
             exact_sum_accuracy=every["exact_sum_accuracy"],
             per_bit_accuracy=every["per_bit_accuracy"],
-            seen_exact_sum_accuracy=split["seen"]["exact_sum_accuracy"],
-            unseen_exact_sum_accuracy=split["unseen"]["exact_sum_accuracy"],
+            seen_exact_sum_accuracy=every["seen"]["exact_sum_accuracy"],
+            unseen_exact_sum_accuracy=every["unseen"]["exact_sum_accuracy"],
             # The training loss is the MSE on the training pairs (with dropout on): beside it,
             # the MSE on the pairs never seen in training shows how much of it carries over.
-            seen_mse=split["seen"]["mse"], unseen_mse=split["unseen"]["mse"],
-            seen_pairs=split["seen"]["pairs"],
-            sampling=sampling_distribution(pair_squared_errors(outputs, first, second, bits)))
+            seen_mse=every["seen"]["mse"], unseen_mse=every["unseen"]["mse"],
+            seen_pairs=every["seen"]["pairs"], sampling=every["sampling"])
     return result
 
 

@@ -114,20 +114,15 @@ def examples(outputs, right, first_operand, second_operand, count=8):
              "right": bool(right[i])} for i in chosen]
 
 
-def pair_squared_errors(outputs, first_operand, second_operand, bits):
-    """Each pair's squared error, averaged over its output bits: its share of the blog's MSE."""
-    _, targets = data.encode_pairs(first_operand, second_operand, bits)
-    return np.mean((outputs - targets) ** 2, axis=1)
-
-
 def sampling_distribution(squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_DRAWS,
                           seed=SAMPLING_SEED):
     """How the blog's figure varies with the blog's random test pairs, for one network.
 
-    `squared_errors` holds every possible pair's error (pair_squared_errors over all pairs).
-    The blog draws `samples` pairs uniformly with replacement and reports (1 - their mean) * 100;
-    this repeats that draw `draws` times (Monte Carlo, a fixed seed) and returns the 5th, 50th
-    and 95th percentiles of the figure and the share of draws reaching the blog's.
+    `squared_errors` holds every possible pair's squared error averaged over its output bits
+    (its share of the blog's MSE). The blog draws `samples` pairs uniformly with replacement
+    and reports (1 - their mean) * 100; this repeats that draw `draws` times (Monte Carlo, a
+    fixed seed) and returns the 5th, 50th and 95th percentiles of the figure and the share of
+    draws reaching the blog's.
     """
     squared_errors = np.asarray(squared_errors, dtype=np.float64)
     rng = np.random.default_rng(seed)
@@ -145,14 +140,6 @@ def sampling_distribution(squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_D
             "p5": float(p5), "p50": float(p50), "p95": float(p95),
             "draws_reaching_blog_figure": reaching,
             "probability_reaching_blog_figure": reaching / draws}
-
-
-def split_by_seen(outputs, first_operand, second_operand, bits, seen_codes):
-    seen = seen_in_training(first_operand, second_operand, bits, seen_codes)
-    return {
-        "seen": score(outputs[seen], first_operand[seen], second_operand[seen], bits),
-        "unseen": score(outputs[~seen], first_operand[~seen], second_operand[~seen], bits),
-    }
 
 
 def evaluate(network, bits, first_operand, second_operand, seen_codes,
