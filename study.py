@@ -474,9 +474,9 @@ def main(argv=None):
                  if "exact_sum_accuracy" in result else ""), flush=True)
 
     # Background jobs start with SIGINT ignored, and a study is often one: take it, and
-    # SIGTERM, as Ctrl-C.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM, as Ctrl-C (until the study ends: main may be called from other code).
+    handlers = {number: signal.signal(number, signal.default_int_handler)
+                for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         if study.workers or study.scheduler:
             cluster.run_commands(
@@ -509,6 +509,9 @@ def main(argv=None):
               f"{study.results}/study.json, and each unfinished one goes on from its last saved "
               "state when the same command runs again", file=sys.stderr)
         return 128 + signal.SIGINT
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
     return 0
 

@@ -1,5 +1,6 @@
 """The study on a tiny configuration: resume, statistics, the report, the plot."""
 import json
+import signal
 
 import numpy as np
 import pytest
@@ -56,7 +57,9 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
     real_run_one = study.run_one
     monkeypatch.setattr(study, "run_one", lambda *args: trained.append(args[2]) or
                         real_run_one(*args))
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert study.main(TINY_STUDY + ["--results", str(tmp_path)]) == 0
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
     assert "7 runs planned, 3 already done" in capsys.readouterr().out
     assert len(trained) == 4
     runs = json.loads((tmp_path / "study.json").read_text())["runs"]
