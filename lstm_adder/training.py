@@ -92,6 +92,8 @@ def restore_keras_state(net, arrays, state):
         raise ValueError("its variables are not this network's")
     for index, variable in enumerate(variables):
         variable.assign(arrays[f"variable_{index}"])
+    if "numpy_random" not in state:  # saved before it was kept: model.fit shuffles afresh
+        return None
     position, has_gauss, cached_gaussian = state["numpy_random"]
     numpy_state = ("MT19937", arrays["numpy_random_keys"], position, has_gauss, cached_gaussian)
     np.random.RandomState().set_state(numpy_state)  # refused here if it is not one
