@@ -51,7 +51,8 @@ def english(numbers):
             f"a random 1,000-pair test like the blog's shows the figure at most "
             f"{percent(numbers['chance'], 3)} of the time for these networks."))
     if numbers["at"]:
-        steps = [f"{percent(row['mean'], 2)} after {row['epoch']:,}" for row in numbers["at"]]
+        steps = [f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
+                 f"after {row['epoch']:,}" for index, row in enumerate(numbers["at"])]
         lines.append(f"- **Training longer:** over {numbers['schedules']} long schedules of the "
                      "blog's LSTM, a blog-style test shows the figure with a mean chance of "
                      + ", ".join(steps[:-1]) + (" and " if len(steps) > 1 else "") + steps[-1]
@@ -86,9 +87,20 @@ def chinese(numbers):
         lines.append(f"- **训练更久：** 在博客的 LSTM 的 {numbers['schedules']} 个长训练中，恰好训练 "
                      + "、".join(f"{row['epoch']:,}" for row in numbers["at"]) + " 轮后，一次博客式"
                      "测试显示该数字的平均概率分别为 "
-                     + "、".join(percent(row["mean"], 2) for row in numbers["at"])
+                     + "、".join(percent(row["mean"], 2)
+                                + bracket(row, index, "95% 置信区间 ", " 至 ", "（", "）")
+                                for index, row in enumerate(numbers["at"]))
                      + within_chinese(numbers["within"]) + "（详见 results/STUDY.md）。")
     return "\n".join(lines)
+
+
+def bracket(row, index, first_label, to, opening=" (", closing=")"):
+    """An at-E row's bootstrap interval in brackets, labelled the first time only (none where a
+    single schedule leaves it undefined)."""
+    if row["low"] is None:
+        return ""
+    return (f"{opening}{first_label if index == 0 else ''}{percent(row['low'], 2)}{to}"
+            f"{percent(row['high'], 2)}{closing}")
 
 
 def within_english(within):

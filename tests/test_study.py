@@ -336,6 +336,14 @@ def test_the_time_answer_at_and_within_each_epoch_count():
         "once in half of such tests or more (Kaplan-Meier "
         f"100.0%, 95% interval {100 * within[1500]['low']:.1f}% to 100.0%) (results/STUDY.md).")
     assert "恰好训练 500 轮后" in answer_of(runs, "zh-CN")
+    # With more schedules behind a row, its bootstrap interval, labelled once.
+    numbers = report_answer.answer_numbers(findings.findings(runs, [], "study.py"))
+    numbers["at"] = [{"epoch": 500, "mean": 0.0203, "low": 0.0037, "high": 0.0425},
+                     {"epoch": 1000, "mean": 0.322, "low": 0.0986, "high": 0.5735}]
+    assert ("a mean chance of 2.03% (95% interval 0.37% to 4.25%) after 500 and 32.20% (9.86% "
+            "to 57.35%) after 1,000 epochs exactly") in report_answer.english(numbers)
+    assert ("平均概率分别为 2.03%（95% 置信区间 0.37% 至 4.25%）、32.20%（9.86% 至 57.35%）"
+            in report_answer.chinese(numbers))
 
 
 @pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",
