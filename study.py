@@ -412,13 +412,19 @@ def unfinished_runs(study, runs, planned):
     return found
 
 
+def remove_state(study, plan):
+    """A run's saved state, once the run is in study.json: nothing reads it any more."""
+    saved = checkpoint_path(study, plan)
+    if os.path.exists(saved):
+        os.remove(saved)
+
+
 def remove_finished_states(study, runs, planned):
     """The saved states of runs already in study.json: a study stopped between recording a run
-    and removing its state leaves one, which nothing would ever read."""
+    and removing its state leaves one."""
     for plan in planned:
-        leftover = checkpoint_path(study, plan)
-        if plan["id"] in runs and os.path.exists(leftover):
-            os.remove(leftover)
+        if plan["id"] in runs:
+            remove_state(study, plan)
 
 
 def write_outputs(study, runs, planned, command):
@@ -464,9 +470,7 @@ def main(argv=None):
         """Only this process writes study.json and the report, after every finished run."""
         runs[plan["id"]] = entry
         write_outputs(study, runs, planned, command)
-        saved = checkpoint_path(study, plan)
-        if os.path.exists(saved):  # the run is in study.json now; its state is not needed
-            os.remove(saved)
+        remove_state(study, plan)
         result = entry["figures"]
         print(f"{labels[plan['id']]}: done in {entry['train_seconds'] / 60:.1f} min: blog's "
               f"figure {result['blog_figure']:.4f}%"
