@@ -219,7 +219,7 @@ def long_summary(run):
         "last_epoch": evaluations[-1]["epoch"] if evaluations else 0,
         "stopped_by": run.get("stopped_by"),
         "fixed_sample_first": first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
-        "probability_first": first(lambda e: reaches_stop(e)),
+        "probability_first": first_shown(run)[0],
         "all_sums_right_first": first(lambda e: e.get("exact_sum_accuracy") == 1.0),
         "best_fixed": best["blog_figure"], "best_fixed_epoch": best["epoch"],
         "best_probability": probability(best_chance) if best_chance else None,
