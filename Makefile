@@ -3,28 +3,32 @@
 #   make test        the test suite
 # Others: make venv (install only), make bench (speed, results/bench.json), make study (the
 # reproduction study, hours: it resumes), make evaluate (the model make reproduce trained).
-# Each creates .venv/ from the requirements files first if it is missing or out of date.
-# GPU=1 (make reproduce GPU=1): JAX's CUDA wheels from requirements-gpu.txt, for an NVIDIA GPU.
+# make lint (ruff and mypy, as CI runs them), make lock (remakes the lock files).
+# Each creates .venv/ from the lock files first if it is missing or out of date: every package
+# pinned with its hashes (requirements*.lock, made from requirements*.txt by make lock).
+# GPU=1 (make reproduce GPU=1): JAX's CUDA wheels (requirements-gpu.lock), for an NVIDIA GPU.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-REQUIREMENTS := $(if $(GPU),requirements-gpu.txt,requirements.txt)
+LOCK := $(if $(GPU),requirements-gpu.lock,requirements.lock)
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r
 
-.PHONY: reproduce train evaluate test study bench venv dev-venv clean python-version
+.PHONY: reproduce train evaluate test lint study bench venv dev-venv lock clean python-version
 
-# TensorFlow 2.21's and JAX 0.10's wheels exist for Python 3.10 to 3.13 (tested here: 3.11).
+# TensorFlow 2.21's, JAX 0.10's and SciPy 1.17's wheels exist for Python 3.11 to 3.13 (tested
+# here: 3.11); pyproject.toml's requires-python says the same.
 python-version:
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "make: Python 3.10 to 3.13 is needed (TensorFlow 2.21 and JAX wheels), and $(PYTHON) is %d.%d: run make PYTHON=python3.11 (or another)" % v)'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "make: Python 3.11 to 3.13 is needed (TensorFlow 2.21, JAX and SciPy wheels), and $(PYTHON) is %d.%d: run make PYTHON=python3.11 (or another)" % v)'
 
-$(VENV)/.runtime-installed: requirements.txt $(REQUIREMENTS)
+$(VENV)/.runtime-installed: $(LOCK)
 	@$(MAKE) --no-print-directory python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
+	$(PIP_INSTALL) $(LOCK)
 	touch $@
 
-$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.runtime-installed
+	$(PIP_INSTALL) requirements-dev.lock
 	touch $@
 
 venv: $(VENV)/.runtime-installed
@@ -50,6 +54,20 @@ bench: venv
 
 test: dev-venv
 	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup tests
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# The lock files from requirements*.txt, for Python 3.11 on this kind of machine, each version
+# kept as it is in the lock unless UPGRADE=1 (make lock UPGRADE=1 takes the newest allowed).
+LOCK_WITH := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: dev-venv
+	$(LOCK_WITH) requirements.txt -o requirements.lock
+	$(LOCK_WITH) requirements.txt requirements-dev.txt -o requirements-dev.lock
+	$(LOCK_WITH) requirements.txt requirements-gpu.txt -o requirements-gpu.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache __pycache__ tests/__pycache__

@@ -41,7 +41,9 @@ import time
 
 import numpy as np
 
-from lstm_adder.cli import HelpFormatter, check_output_folder, positive_int
+from lstm_adder.blog import UNITS
+from lstm_adder.cli import HelpFormatter, positive_int, writable_output
+from lstm_adder.config import BLOG, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.record import machine
 
@@ -51,7 +53,7 @@ PATHS = ("blog", "project", "project --engine keras")
 EVALUATE_COMMANDS = ((), ("--add", "200", "55"), ("--exhaustive",))
 
 
-def epoch_flop(samples, bits=8, units=256):
+def epoch_flop(samples, bits=BLOG.bits, units=UNITS):
     steps, outputs = 2 * bits, bits + 1
     forward = steps * 2 * 4 * units * (1 + units) + 2 * units * outputs
     return 3 * samples * forward
@@ -116,7 +118,6 @@ def child(path, epochs, output):
     with quiet.tensorflow_startup():
         import keras
 
-        import train_lstm_adder
         from lstm_adder import model, training
 
     from lstm_adder import data
@@ -128,11 +129,12 @@ def child(path, epochs, output):
         if output:
             net.save(output)
     else:
-        first, second = data.draw_pairs(10000, 8, np.random.RandomState(1))
-        X, Y = data.encode_pairs(first, second, 8)
-        engine = "keras" if path.endswith("keras") else "jax"
-        args = train_lstm_adder.parse_args(["--epochs", str(epochs), "--engine", engine])
-        training.train_network(args, model.build_model(8), X, Y, callbacks=[callback])
+        config = TrainingConfig(epochs=epochs, engine="keras" if path.endswith("keras") else "jax")
+        first, second = data.draw_pairs(config.data_size, config.bits,
+                                        np.random.RandomState(config.seed))
+        X, Y = data.encode_pairs(first, second, config.bits)
+        training.train_network(config, model.build_model(config.bits), X, Y,
+                               callbacks=[callback])
     print(json.dumps({"epoch_seconds": times}))
 
 
@@ -179,10 +181,7 @@ def main(argv=None):
     parser.add_argument("--save", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.json:
-        try:
-            check_output_folder(args.json)
-        except OSError as error:
-            parser.error(f"--json {args.json!r}: cannot write there ({error.strerror or error})")
+        writable_output(parser, "--json", args.json)
     if args.child == "gemm":
         gemm_child()
         return 0
@@ -208,10 +207,10 @@ def compare(args, argv):
     _, _, stdout = timed_child(["bench.py", "--child", "gemm"])
     peaks = json.loads(stdout)
     _, _, stdout = timed_child(["evaluate.py", "--exhaustive", "--json"])
-    flop = epoch_flop(10000)
+    flop = epoch_flop(BLOG.data_size)
     for result in paths.values():
         seconds = statistics.median(result["epoch_seconds"])
-        result.update(median_epoch_seconds=seconds, samples_per_second=10000 / seconds,
+        result.update(median_epoch_seconds=seconds, samples_per_second=BLOG.data_size / seconds,
                       gflop_per_second=flop / seconds / 1e9)
     ratios = paired_ratios(paths["blog"]["run_medians"], paths["project"]["run_medians"])
     whole_ratios = paired_ratios(whole["blog"], whole["project"])
@@ -318,7 +317,8 @@ def print_summary(report):
     print(f"machine: {where['processor']}, {where['cpus']} CPUs")
     print("float32 GEMM peak (2048^3): " + ", ".join(f"{name} {value:.0f} GFLOP/s"
                                                    for name, value in peaks.items()))
-    print(f"one epoch = {report['epoch_gflop']:.1f} GFLOP (10,000 samples, batch 128)")
+    print(f"one epoch = {report['epoch_gflop']:.1f} GFLOP ({BLOG.data_size:,} samples, batch "
+          f"{BLOG.batch_size})")
     print()
     print("| path | s/epoch (median) | samples/s | GFLOP/s | % of GEMM peak | peak RSS |")
     print("|---|---|---|---|---|---|")

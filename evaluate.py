@@ -30,8 +30,8 @@ import numpy as np
 
 from lstm_adder import data, model_file, prefix_tree
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOG_SAMPLES
-from lstm_adder.cli import (HelpFormatter, check_output_folder, positive_int, refuse_if_too_big,
-                            whole_number)
+from lstm_adder.cli import (HelpFormatter, positive_int, refuse_if_too_big, whole_number,
+                            writable_output)
 from lstm_adder.files import WriteError
 from lstm_adder.record import TrainingPairsUnknown, training_pairs
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate
@@ -86,7 +86,8 @@ def print_examples(result):
 
 def print_report(info, model_path, description, result, split_note):
     print(f"Model    {model_path}  ({info['bits']}-bit operands, written by Keras "
-          f"{info['keras_version']}, recurrent activation {info['recurrent_activation']})")
+          f"{info['keras_version']}, recurrent activation {info['recurrent_activation']}, "
+          f"output activation {info['output_activation']})")
     print(f"Pairs    {description}")
     if "seen" in result:
         print(f"         {result['seen']['pairs']:,} of them were seen in training, "
@@ -187,10 +188,7 @@ def run(argv):
     if args.plot is not None:
         if not args.plot.endswith(".png"):
             parser.error(f"--plot {args.plot!r}: the picture's file name must end in .png")
-        try:
-            check_output_folder(args.plot)
-        except OSError as error:
-            parser.error(f"--plot {args.plot!r}: cannot write there ({error.strerror or error})")
+        writable_output(parser, "--plot", args.plot)
         args.exhaustive = True
     if args.exhaustive and (hasattr(args, "samples") or hasattr(args, "seed")):
         parser.error("--samples and --seed choose random pairs; --exhaustive (and --plot) "
@@ -252,6 +250,7 @@ def run(argv):
     if args.json:
         print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],
                           "recurrent_activation": info["recurrent_activation"],
+                          "output_activation": info["output_activation"],
                           "pairs_evaluated": description, "blog_figure_reported": BLOG_FIGURE,
                           "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
                           "split_note": split_note, "plot": args.plot, **result}))

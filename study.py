@@ -27,6 +27,7 @@ from study.json after every run by study_report.py; every number in them comes f
 """
 import argparse
 import ctypes
+import dataclasses
 import datetime
 import json
 import os
@@ -37,16 +38,18 @@ import time
 
 import numpy as np
 
-import train_lstm_adder
 from lstm_adder import backend, checkpoint, cluster, data, training
 from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
 from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_negative_int,
                             positive_int)
+from lstm_adder.config import BLOG, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
-from lstm_adder.record import machine, record_json
+from lstm_adder.record import machine, record_json, usable_cores
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, evaluate, predict, score
 from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
 from lstm_adder.study_report import README_MARKERS, ReadmeError, check_readme, write_report
+from lstm_adder.variants import BY_NAME as VARIANTS_BY_NAME
+from lstm_adder.variants import VARIANTS
 from lstm_adder.wording import one_line
 
 ACTIVATIONS = RECURRENT_ACTIVATION_CHOICES
@@ -57,6 +60,26 @@ SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=HelpFormatter)
+    add_plan_options(parser)
+    add_output_options(parser)
+    add_cluster_options(parser)
+    study = parser.parse_args(argv)
+    cores = usable_cores() or []
+    if study.cores_per_run and study.workers and study.cores_per_run * study.workers > len(cores):
+        parser.error(f"--workers {study.workers} x --cores-per-run {study.cores_per_run} needs "
+                     f"{study.workers * study.cores_per_run} cores; this machine gives "
+                     f"{len(cores)}")
+    if study.workers and not study.scheduler and cores:
+        share = study.cores_per_run or max(1, len(cores) // study.workers)
+        # Worker i of the local cluster runs on these cores (none when workers outnumber them).
+        study.worker_cores = [cores[i * share:(i + 1) * share] for i in range(study.workers)]
+    else:
+        study.worker_cores = None
+    return study
+
+
+def add_plan_options(parser):
+    """What the study runs: how many runs of which kind, and their shared settings."""
     parser.add_argument("--seeds", type=positive_int, default=100,
                         help="plain runs of the blog's LSTM (Keras 2's hard sigmoid) with the "
                              "default engine, seeds 1..N")
@@ -66,8 +89,8 @@ def parse_args(argv=None):
     parser.add_argument("--keras-seeds", type=non_negative_int, default=5,
                         help="plain runs of the blog's LSTM through Keras's own model.fit "
                              "(--engine keras), seeds 1..N")
-    parser.add_argument("--epochs", type=positive_int, default=100,
-                        help="epochs of each plain run (the blog's 100)")
+    parser.add_argument("--epochs", type=positive_int, default=BLOG.epochs,
+                        help="epochs of each plain run and each variant (the blog's 100)")
     parser.add_argument("--long-epochs", type=non_negative_int, default=2000,
                         help="the long schedules' cap in epochs (0: no long schedules); each "
                              f"stops earlier at the first evaluation where a blog-style test "
@@ -86,13 +109,25 @@ def parse_args(argv=None):
     parser.add_argument("--every", type=positive_int, default=25,
                         help="evaluate (and save the state of) the long and observed schedules "
                              "every K epochs")
-    parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM,
+    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS_BY_NAME),
+                        default=[variant.name for variant in VARIANTS], metavar="NAME",
+                        help="the blog's LSTM with one change to the blog's script, each for "
+                             "--epochs epochs: " + ", ".join(VARIANTS_BY_NAME) + " (none: no "
+                             "variants; default: all)")
+    parser.add_argument("--variant-seeds", type=non_negative_int, default=10,
+                        help="runs of each variant, seeds 1..N")
+    parser.add_argument("--bits", type=bit_count, default=BLOG.bits,
                         help="bits per operand of every run (the blog's BINARY_DIM), 1..16")
-    parser.add_argument("--data-size", type=positive_int, default=10000,
-                        help="training pairs of every run (the blog's 10,000)")
+    parser.add_argument("--data-size", type=positive_int, default=BLOG.data_size,
+                        help="training pairs of every run but the variants that change it (the "
+                             "blog's 10,000)")
     parser.add_argument("--activations", nargs="+", choices=ACTIVATIONS, default=ACTIVATIONS,
                         help="the recurrent activations studied (default: both, the blog's Keras 2 "
                              "hard sigmoid and the sigmoid)")
+
+
+def add_output_options(parser):
+    """Where the study writes, and what it only rewrites."""
     parser.add_argument("--results", default="results", help="folder of the study's outputs")
     parser.add_argument("--report", action="store_true",
                         help="only write STUDY.md and the plot anew from study.json")
@@ -101,6 +136,12 @@ def parse_args(argv=None):
                              f"'{README_MARKERS['en'][0]}' and '{README_MARKERS['en'][1]}', or "
                              f"'{README_MARKERS['zh-CN'][0]}' and '{README_MARKERS['zh-CN'][1]}' "
                              "in Chinese) from the runs, each time STUDY.md is written")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's and Keras's start-up and warning messages")
+
+
+def add_cluster_options(parser):
+    """Where the runs run: this process, a local Dask cluster, or an existing one."""
     parser.add_argument("--workers", type=non_negative_int, default=default_workers(),
                         help="runs at a time on this machine, through a local Dask cluster that "
                              "listens on 127.0.0.1 only; 0: one run at a time inside this "
@@ -117,36 +158,21 @@ def parse_args(argv=None):
     parser.add_argument("--dashboard", metavar="PORT", type=non_negative_int,
                         help="serve the local cluster's Dask dashboard on 127.0.0.1:PORT "
                              "(by default there is none)")
-    parser.add_argument("--verbose", action="store_true",
-                        help="show TensorFlow's and Keras's start-up and warning messages")
-    study = parser.parse_args(argv)
-    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    if study.cores_per_run and study.workers and study.cores_per_run * study.workers > len(cores):
-        parser.error(f"--workers {study.workers} x --cores-per-run {study.cores_per_run} needs "
-                     f"{study.workers * study.cores_per_run} cores; this machine gives "
-                     f"{len(cores)}")
-    if study.workers and not study.scheduler and cores:
-        share = study.cores_per_run or max(1, len(cores) // study.workers)
-        # Worker i of the local cluster runs on these cores (none when workers outnumber them).
-        study.worker_cores = [cores[i * share:(i + 1) * share] for i in range(study.workers)]
-    else:
-        study.worker_cores = None
-    return study
 
 
 def default_workers():
     """One worker per core, as long as each can have about 2 GiB of memory (a run on the JAX
     backend peaks near 1 GiB; make bench measures runs an hour at 1 and 2 workers)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = len(usable_cores() or ()) or os.cpu_count() or 1
     memory = available_memory()
-    return max(1, min(cores or 1, memory // 2**31 if memory else cores or 1))
+    return max(1, min(cores, memory // 2**31 if memory else cores))
 
 
 # ----------------------------------------------------------------------------------------------
 # One run: train, evaluating along the way when asked, from its last saved state if it has one.
 
 
-def figures(net, bits, seen_codes):
+def evaluate_network(net, bits, seen_codes):
     """The blog's figure on the study's fixed 1,000 pairs, and, over every pair: exact sums,
     seen and never seen, and how the blog's figure varies over random 1,000-pair tests."""
     from lstm_adder import model
@@ -172,54 +198,45 @@ def figures(net, bits, seen_codes):
     return result
 
 
-def run_options(study, plan):
-    """train_lstm_adder.py's options for one planned run (its output names its checkpoint)."""
-    output = run_output(study, plan)
-    os.makedirs(os.path.dirname(output), exist_ok=True)
-    options = ["--epochs", plan["epochs"], "--seed", plan["seed"], "--bits", study.bits,
-               "--data-size", study.data_size, "--recurrent-activation", plan["activation"],
-               "--engine", plan["engine"], "--output", output,
-               "--checkpoint-every", plan["every"] or SHORT_RUN_CHECKPOINT_EVERY]
-    options += ["--verbose"] if study.verbose else []
-    return train_lstm_adder.parse_args([str(option) for option in options])
+def run_config(study, plan):
+    """The training configuration of one planned run: the study's settings, the plan's, and a
+    variant's one change; its whole state is saved under results/checkpoints/."""
+    config = TrainingConfig(
+        epochs=plan["epochs"], seed=plan["seed"], bits=study.bits, data_size=study.data_size,
+        recurrent_activation=plan["activation"], engine=plan["engine"],
+        checkpoint=os.path.join(study.results, "checkpoints", plan["id"] + ".checkpoint.npz"),
+        checkpoint_every=plan["every"] or SHORT_RUN_CHECKPOINT_EVERY)
+    variant = plan.get("variant")
+    return dataclasses.replace(config, **VARIANTS_BY_NAME[variant].change) if variant else config
 
 
-def run_output(study, plan):
-    """The model path a run would have: it is never saved, but its checkpoint goes beside it."""
-    return os.path.join(study.results, "checkpoints", plan["id"] + ".h5")
-
-
-def checkpoint_path(study, plan):
-    return checkpoint.checkpoint_path_for(run_output(study, plan))
-
-
-def run_one(study, plan, label):
+def run_one(config, plan, label, verbose=False):
     """Train one planned run (from its saved state, if any) and return its entry for study.json."""
-    args = run_options(study, plan)
-    saved = checkpoint_path(study, plan)
-    resume = checkpoint.load(saved, checkpoint.identity_of(args)) if os.path.exists(saved) else None
-    net, first, second, X, Y = training.prepare(args)  # Keras on the engine's backend
+    saved = config.checkpoint
+    resume = checkpoint.load(saved, config.identity()) if os.path.exists(saved) else None
+    os.makedirs(os.path.dirname(saved), exist_ok=True)
+    net, first, second, X, Y = training.prepare(config, verbose)  # Keras on the engine's backend
     from lstm_adder.callbacks import EachEpoch
 
-    seen_codes = set(data.pair_codes(first, second, study.bits).tolist())
+    seen_codes = set(data.pair_codes(first, second, config.bits).tolist())
     evaluations = list(resume[0]["extra"].get("evaluations", [])) if resume else []
     done_before = resume[0]["epoch"] if resume else 0
     if resume:
         print(f"  {label}: going on from its saved state at epoch {done_before}", flush=True)
-    after_epoch = progress(study, plan, label, net, seen_codes, evaluations, done_before)
+    after_epoch = progress(config, plan, label, net, seen_codes, evaluations, done_before)
     losses, seconds = training.train_network(
-        args, net, X, Y, callbacks=[EachEpoch(after_epoch)], resume=resume,
+        config, net, X, Y, callbacks=[EachEpoch(after_epoch)], resume=resume,
         extra=lambda: {"evaluations": evaluations})
     if evaluations and evaluations[-1]["epoch"] == len(losses):
         final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
     else:
-        final = figures(net, study.bits, seen_codes)
+        final = evaluate_network(net, config.bits, seen_codes)
         if plan["every"]:
             evaluations.append({"epoch": len(losses), **final})
-    return run_entry(study, plan, losses, seconds, final, evaluations)
+    return run_entry(config, plan, losses, seconds, final, evaluations)
 
 
-def progress(study, plan, label, net, seen_codes, evaluations, done_before):
+def progress(config, plan, label, net, seen_codes, evaluations, done_before):
     """What a run does after each epoch: every `every` epochs, evaluate the network into
     `evaluations` (and say whether the stop rule ends the run); now and then, say how far it is."""
     epochs, every, started = plan["epochs"], plan["every"], time.time()
@@ -227,7 +244,7 @@ def progress(study, plan, label, net, seen_codes, evaluations, done_before):
     def after_epoch(done, logs):
         stop = False
         if every and done % every == 0:
-            evaluations.append({"epoch": done, **figures(net, study.bits, seen_codes)})
+            evaluations.append({"epoch": done, **evaluate_network(net, config.bits, seen_codes)})
             latest = evaluations[-1]
             print(f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on the "
                   "fixed sample"
@@ -244,16 +261,17 @@ def progress(study, plan, label, net, seen_codes, evaluations, done_before):
     return after_epoch
 
 
-def run_entry(study, plan, losses, seconds, final, evaluations):
+def run_entry(config, plan, losses, seconds, final, evaluations):
     """A finished run as study.json keeps it."""
     stopped = ("the stop rule" if plan["stop_rule"] and reaches_stop(final) else
                "the cap" if len(losses) == plan["epochs"] else "a loss that is not a number")
+    cores = usable_cores()
     entry = {
         "activation": plan["activation"], "seed": plan["seed"], "epochs": plan["epochs"],
-        "every": plan["every"], "bits": study.bits, "data_size": study.data_size,
+        "every": plan["every"], "bits": config.bits, "data_size": config.data_size,
         "engine": plan["engine"], "versions": training.versions(), "machine": machine(),
         # The weights depend on how many threads computed them: the cores this run had.
-        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cores": len(cores) if cores else None,
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(seconds, 1),
         "loss_per_epoch": [float(loss) for loss in losses],
@@ -262,6 +280,10 @@ def run_entry(study, plan, losses, seconds, final, evaluations):
     }
     if plan["every"]:
         entry["stopped_by"], entry["stop_rule"] = stopped, plan["stop_rule"]
+    if plan.get("variant"):
+        entry["variant"] = plan["variant"]
+        entry["config"] = {key: value for key, value in config.as_dict().items()
+                           if key not in ("checkpoint", "checkpoint_every")}
     return entry
 
 
@@ -270,7 +292,7 @@ def run_here_or_apart(study, plan, label):
     backend than the run's engine needs (Keras cannot switch backends in a running process)."""
     current = backend.imported()
     if current is None or current == backend.wanted(plan["engine"])[0]:
-        return run_one(study, plan, label)
+        return run_one(run_config(study, plan), plan, label, study.verbose)
     return outcome_of(subprocess.run(job_command(study, plan, label), stdout=subprocess.PIPE,
                                      text=True), label)
 
@@ -281,8 +303,9 @@ def run_here_or_apart(study, plan, label):
 def job_command(study, plan, label):
     """The command line of one run in a process of its own (study.py --job), every path in it
     absolute: a worker of a cluster runs it from a folder of its own."""
-    job = {"study": {**vars(study), "results": os.path.abspath(study.results)}, "plan": plan,
-           "label": label}
+    config = run_config(study, plan)
+    config = dataclasses.replace(config, checkpoint=os.path.abspath(config.checkpoint))
+    job = {"config": config.as_dict(), "plan": plan, "label": label, "verbose": study.verbose}
     return [sys.executable, os.path.abspath(__file__), "--job", json.dumps(job)]
 
 
@@ -291,8 +314,8 @@ def outcome_of(finished, label):
     try:
         outcome = json.loads(finished.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
-        raise RuntimeError(f"{label}: its process ended with exit status {finished.returncode} "
-                           "and no result") from None
+        raise cluster.RunDied(f"{label}: its process ended with exit status "
+                              f"{finished.returncode} and no result") from None
     if "checkpoint_error" in outcome:
         raise checkpoint.CheckpointError(outcome["checkpoint_error"])
     if "write_error" in outcome:
@@ -325,7 +348,8 @@ def run_job(text):
     result = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     try:
-        outcome = {"entry": run_one(argparse.Namespace(**job["study"]), job["plan"], job["label"])}
+        outcome = {"entry": run_one(TrainingConfig(**job["config"]), job["plan"], job["label"],
+                                    job["verbose"])}
     except checkpoint.CheckpointError as error:
         outcome = {"checkpoint_error": str(error)}
     except WriteError as error:
@@ -341,12 +365,14 @@ def run_job(text):
 
 
 def planned_runs(study):
-    """The planned runs, plain runs first; each a dict with its id, activation, engine, seed,
-    epochs, `every` (0 for a plain run, evaluated once at its end) and whether the stop rule
-    ends it (the long schedules; not the observed ones)."""
-    def plan(run_id, activation, engine, seed, epochs, every, stop_rule=False):
-        return {"id": run_id, "activation": activation, "engine": engine, "seed": seed,
-                "epochs": epochs, "every": every, "stop_rule": stop_rule}
+    """The planned runs, plain runs first, the variants last; each a dict with its id,
+    activation, engine, seed, epochs, `every` (0 for a plain run or a variant, evaluated once at
+    its end), whether the stop rule ends it (the long schedules; not the observed ones) and, for
+    a variant, its name."""
+    def plan(run_id, activation, engine, seed, epochs, every, stop_rule=False, variant=None):
+        planned = {"id": run_id, "activation": activation, "engine": engine, "seed": seed,
+                   "epochs": epochs, "every": every, "stop_rule": stop_rule}
+        return {**planned, "variant": variant} if variant else planned
 
     def seeds_of(activation):
         return study.seeds if activation == BLOGS_ACTIVATION else study.other_seeds
@@ -370,6 +396,11 @@ def planned_runs(study):
                       f"seed{seed}", BLOGS_ACTIVATION, "jax", seed, study.observed_epochs,
                       study.every)
                  for seed in range(first, first + study.observed_schedules)]
+    if BLOGS_ACTIVATION in study.activations:
+        runs += [plan(f"variant-{variant.name}-seed{seed}-{study.epochs}ep", BLOGS_ACTIVATION,
+                      "jax", seed, study.epochs, 0, variant=variant.name)
+                 for variant in VARIANTS if variant.name in study.variants
+                 for seed in range(1, study.variant_seeds + 1)]
     return runs
 
 
@@ -399,10 +430,10 @@ def unfinished_runs(study, runs, planned):
     so far, for the report (not for study.json, which holds finished runs only)."""
     found = {}
     for plan in planned:
-        saved = checkpoint_path(study, plan)
-        if plan["id"] in runs or not plan["every"] or not os.path.exists(saved):
+        config = run_config(study, plan)
+        if plan["id"] in runs or not plan["every"] or not os.path.exists(config.checkpoint):
             continue
-        meta, _ = checkpoint.load(saved, checkpoint.identity_of(run_options(study, plan)))
+        meta, _ = checkpoint.load(config.checkpoint, config.identity())
         found[plan["id"]] = {
             "activation": plan["activation"], "seed": plan["seed"], "epochs": plan["epochs"],
             "every": plan["every"], "engine": plan["engine"], "stopped_by": None,
@@ -414,7 +445,7 @@ def unfinished_runs(study, runs, planned):
 
 def remove_state(study, plan):
     """A run's saved state, once the run is in study.json: nothing reads it any more."""
-    saved = checkpoint_path(study, plan)
+    saved = run_config(study, plan).checkpoint
     if os.path.exists(saved):
         os.remove(saved)
 
@@ -435,13 +466,83 @@ def write_outputs(study, runs, planned, command):
     write_report(study.results, study.readme, shown, planned, command, finished=len(runs))
 
 
+def report_only(study, runs, planned, command):
+    """study.py --report: the report and the READMEs' answers anew from study.json."""
+    try:
+        write_outputs(study, runs, planned, command)
+    except WriteError as error:
+        print(f"study.py: error: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
+          + (f", and the answer in {' and '.join(study.readme)}" if study.readme else ""))
+    return 0
+
+
+def run_todo(study, todo, finished):
+    """Run the planned runs still to do, on Dask or one at a time here; finished(plan, entry)
+    as each one ends."""
+    labels = {plan["id"]: f"[{number}/{len(todo)}] {plan['id']}"
+              for number, plan in enumerate(todo, 1)}
+    if study.workers or study.scheduler:
+        cluster.run_commands(
+            [(plan, labels[plan["id"]], job_command(study, plan, labels[plan["id"]]))
+             for plan in todo],
+            lambda plan, done: finished(plan, outcome_of(done, labels[plan["id"]]),
+                                        labels[plan["id"]]),
+            scheduler=study.scheduler, workers=study.workers,
+            worker_cores=study.worker_cores, dashboard=study.dashboard)
+        return
+    for plan in todo:
+        print(labels[plan["id"]], flush=True)
+        finished(plan, run_here_or_apart(study, plan, labels[plan["id"]]), labels[plan["id"]])
+
+
+def run_study(study, runs, planned, command):
+    """Run what is still to do, writing study.json and the report after every run; each error
+    as one line and an exit status."""
+    os.makedirs(study.results, exist_ok=True)
+    remove_finished_states(study, runs, planned)
+    todo = running_order([plan for plan in planned if plan["id"] not in runs])
+    print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already done", flush=True)
+
+    def finished(plan, entry, label):
+        """Only this process writes study.json and the report, after every finished run."""
+        runs[plan["id"]] = entry
+        write_outputs(study, runs, planned, command)
+        remove_state(study, plan)
+        result = entry["figures"]
+        print(f"{label}: done in {entry['train_seconds'] / 60:.1f} min: blog's "
+              f"figure {result['blog_figure']:.4f}%"
+              + (f", exact sums {100 * result['exact_sum_accuracy']:.2f}%"
+                 if "exact_sum_accuracy" in result else ""), flush=True)
+
+    def kept():
+        return f"{len(runs)} finished runs are in {study.results}/study.json"
+
+    try:
+        run_todo(study, todo, finished)
+        if not todo:
+            write_outputs(study, runs, planned, command)
+    except (checkpoint.CheckpointError, cluster.SchedulerError) as error:
+        print(f"study.py: error: {error}", file=sys.stderr)
+        return 2
+    except cluster.RunDied as error:  # again and again (Dask: KilledWorker)
+        print(f"study.py: error: {one_line(error)}; {kept()}, and the same "
+              "command goes on from each run's last saved state", file=sys.stderr)
+        return 1
+    except (WriteError, RunWriteError) as error:  # a full disk: every file is as it was
+        print(f"study.py: error: {error}; {kept()}, and the same command goes on from each run's "
+              "last saved state once it can write", file=sys.stderr)
+        return 1
+    print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
+    return 0
+
 
 def main(argv=None):
     if argv is None and sys.argv[1:2] == ["--job"]:  # job_command's process of one run
         return run_job(sys.argv[2])
     study = parse_args(argv)
     command = " ".join(["study.py", *(argv if argv is not None else sys.argv[1:])])
-    os.makedirs(study.results, exist_ok=True)
     runs = load_done(os.path.join(study.results, "study.json"))
     planned = planned_runs(study)
     try:
@@ -451,63 +552,13 @@ def main(argv=None):
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
     if study.report:
-        try:
-            write_outputs(study, runs, planned, command)
-        except WriteError as error:
-            print(f"study.py: error: {error}", file=sys.stderr)
-            return 1
-        print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
-              + (f", and the answer in {' and '.join(study.readme)}" if study.readme else ""))
-        return 0
-
-    remove_finished_states(study, runs, planned)
-    todo = running_order([plan for plan in planned if plan["id"] not in runs])
-    print(f"{len(planned)} runs planned, {len(planned) - len(todo)} already done", flush=True)
-    labels = {plan["id"]: f"[{number}/{len(todo)}] {plan['id']}"
-              for number, plan in enumerate(todo, 1)}
-
-    def finished(plan, entry):
-        """Only this process writes study.json and the report, after every finished run."""
-        runs[plan["id"]] = entry
-        write_outputs(study, runs, planned, command)
-        remove_state(study, plan)
-        result = entry["figures"]
-        print(f"{labels[plan['id']]}: done in {entry['train_seconds'] / 60:.1f} min: blog's "
-              f"figure {result['blog_figure']:.4f}%"
-              + (f", exact sums {100 * result['exact_sum_accuracy']:.2f}%"
-                 if "exact_sum_accuracy" in result else ""), flush=True)
-
+        return report_only(study, runs, planned, command)
     # Background jobs start with SIGINT ignored, and a study is often one: take it, and
     # SIGTERM, as Ctrl-C (until the study ends: main may be called from other code).
     handlers = {number: signal.signal(number, signal.default_int_handler)
                 for number in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if study.workers or study.scheduler:
-            cluster.run_commands(
-                [(plan, labels[plan["id"]], job_command(study, plan, labels[plan["id"]]))
-                 for plan in todo],
-                lambda plan, done: finished(plan, outcome_of(done, labels[plan["id"]])),
-                scheduler=study.scheduler, workers=study.workers,
-                worker_cores=study.worker_cores, dashboard=study.dashboard)
-        else:
-            for plan in todo:
-                print(labels[plan["id"]], flush=True)
-                finished(plan, run_here_or_apart(study, plan, labels[plan["id"]]))
-        if not todo:
-            write_outputs(study, runs, planned, command)
-    except (checkpoint.CheckpointError, cluster.SchedulerError) as error:
-        print(f"study.py: error: {error}", file=sys.stderr)
-        return 2
-    except RuntimeError as error:  # a run's process died, again and again (Dask: KilledWorker)
-        print(f"study.py: error: {one_line(error)}; "
-              f"{len(runs)} finished runs are in {study.results}/study.json, and the same "
-              "command goes on from each run's last saved state", file=sys.stderr)
-        return 1
-    except (WriteError, RunWriteError) as error:  # a full disk: every file is as it was
-        print(f"study.py: error: {error}; {len(runs)} finished runs are in "
-              f"{study.results}/study.json, and the same command goes on from each run's last "
-              "saved state once it can write", file=sys.stderr)
-        return 1
+        return run_study(study, runs, planned, command)
     except KeyboardInterrupt:
         print(f"\nstudy.py: interrupted; {len(runs)} finished runs are in "
               f"{study.results}/study.json, and each unfinished one goes on from its last saved "
@@ -516,8 +567,6 @@ def main(argv=None):
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
-    print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
-    return 0
 
 
 if __name__ == "__main__":

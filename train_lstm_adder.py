@@ -18,6 +18,7 @@ the run: every option, the versions, the loss of every epoch and the training pa
 evaluate.py can tell pairs the network has seen from pairs it has not.
 """
 import argparse
+import dataclasses
 import datetime
 import os
 import shlex
@@ -27,16 +28,14 @@ import sys
 
 import numpy as np
 
-from lstm_adder import backend, data, training
-from lstm_adder.blog import BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
-from lstm_adder.cli import (HelpFormatter, bit_count, check_output_folder, non_negative_int,
-                 positive_float, positive_int, refuse_if_too_big)
+from lstm_adder import backend, checkpoint, data, training
+from lstm_adder.blog import OUTPUT_ACTIVATION_CHOICES, RECURRENT_ACTIVATION_CHOICES
+from lstm_adder.cli import (HelpFormatter, bit_count, non_negative_int, positive_float,
+                            positive_int, refuse_if_too_big, writable_output)
+from lstm_adder.config import BLOG, ENGINES, TrainingConfig
 from lstm_adder.files import WriteError, replacing
 from lstm_adder.record import machine, record_json, record_path_for, sha256_of
 
-# How the same computation is executed: jax_lstm.py's compiled training step, or Keras's own
-# model.fit (the blog's code path). Both start from the Keras model's weights and save it.
-ENGINES = ("jax", "keras")
 MODEL_FORMATS = (".h5", ".keras")  # what Keras saves and model.read_model_file reads
 
 
@@ -49,15 +48,16 @@ def parse_args(argv=None):
         description="Train the blog's LSTM binary adder (defaults: the blog's exact settings).",
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("--epochs", type=positive_int, default=100, help="training epochs")
-    parser.add_argument("--data-size", type=positive_int, default=10000,
+    parser.add_argument("--epochs", type=positive_int, default=BLOG.epochs, help="training epochs")
+    parser.add_argument("--data-size", type=positive_int, default=BLOG.data_size,
                         help="training pairs, drawn uniformly with replacement")
-    parser.add_argument("--bits", type=bit_count, default=data.BINARY_DIM,
+    parser.add_argument("--bits", type=bit_count, default=BLOG.bits,
                         help="bits per operand (the blog's BINARY_DIM), 1..16")
-    parser.add_argument("--batch-size", type=positive_int, default=128, help="batch size")
-    parser.add_argument("--learning-rate", type=positive_float, default=0.001,
+    parser.add_argument("--batch-size", type=positive_int, default=BLOG.batch_size,
+                        help="batch size")
+    parser.add_argument("--learning-rate", type=positive_float, default=BLOG.learning_rate,
                         help="Adam's learning rate (Keras 2.2.4's default)")
-    parser.add_argument("--seed", type=int, default=1,
+    parser.add_argument("--seed", type=int, default=BLOG.seed,
                         help="seed for the data, the initial weights, dropout and shuffling")
     parser.add_argument("--output", default="LSTM_Operation.h5",
                         help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
@@ -66,10 +66,14 @@ def parse_args(argv=None):
                              "repository ships, models/LSTM_Operation.h5, is replaced only when "
                              "named here (git checkout models/ brings it back)")
     parser.add_argument("--recurrent-activation", choices=RECURRENT_ACTIVATION_CHOICES,
-                        default=BLOGS_ACTIVATION,
+                        default=BLOG.recurrent_activation,
                         help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
                              "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3")
-    parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+    parser.add_argument("--output-activation", choices=OUTPUT_ACTIVATION_CHOICES,
+                        default=BLOG.output_activation,
+                        help="the output layer's activation: the blog's relu, or a sigmoid "
+                             "(outputs inside (0, 1), like the bits they stand for)")
+    parser.add_argument("--engine", choices=ENGINES, default=BLOG.engine,
                         help="how to run the training (same math either way): jax_lstm.py's "
                              "compiled step, with Keras on its JAX backend (faster on a CPU: make "
                              "bench), or Keras's model.fit on TensorFlow, the blog's backend; a "
@@ -97,10 +101,7 @@ def parse_args(argv=None):
     # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
     # copy of the pairs), rounded up.
     refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
-    try:
-        args.created_folder = check_output_folder(args.output)
-    except OSError as error:
-        parser.error(f"--output {args.output!r}: cannot write there ({error.strerror or error})")
+    args.created_folder = writable_output(parser, "--output", args.output)
     return args
 
 
@@ -140,40 +141,41 @@ def save_atomically(net, record, model_path):
     return record_path, replacement.late_signal
 
 
-def load_resume_state(args):
-    """The checkpoint --resume continues, checked against these options (CheckpointError)."""
-    from lstm_adder import checkpoint
-
-    path = checkpoint.checkpoint_path_for(args.output)
-    meta, arrays = checkpoint.load(path, checkpoint.identity_of(args))
-    if meta["epoch"] > args.epochs:
-        raise checkpoint.CheckpointError(f"{path} is at epoch {meta['epoch']}, beyond "
-                                         f"--epochs {args.epochs}")
-    if not args.checkpoint_every:
-        args.checkpoint_every = int(meta["state"].get("every") or 0)
-    print(f"Resuming from {path}: epoch {meta['epoch']} of {args.epochs} done", flush=True)
-    return meta, arrays
+def config_of(args):
+    """The run the options describe; its checkpoint goes beside --output."""
+    return TrainingConfig(
+        epochs=args.epochs, data_size=args.data_size, bits=args.bits,
+        batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+        recurrent_activation=args.recurrent_activation,
+        output_activation=args.output_activation, engine=args.engine,
+        checkpoint=checkpoint.checkpoint_path_for(args.output),
+        checkpoint_every=args.checkpoint_every)
 
 
-def train(args):
-    _, backend_chosen_by = backend.choose(args.engine)
-    resume = load_resume_state(args) if args.resume else None
-    net, first_operand, second_operand, X, Y = training.prepare(args)
-    net.summary()
-    # Keras's progress bar on a terminal; one line per epoch in a log file.
-    losses, wall_seconds = training.train_network(args, net, X, Y,
-                                         verbose=1 if sys.stdout.isatty() else 2, resume=resume)
-    final_loss = losses[-1] if losses else float("nan")
-    if not np.all(np.isfinite(losses)):
-        print(f"train_lstm_adder.py: training stopped in epoch {len(losses)}: "
-              f"the loss became {final_loss}; nothing was saved (try a smaller --learning-rate)",
-              file=sys.stderr)
-        return 1
+def load_resume_state(config):
+    """The checkpoint --resume continues, checked against this run (CheckpointError), and the
+    run with the checkpoint's interval when none was given."""
+    meta, arrays = checkpoint.load(config.checkpoint, config.identity())
+    if meta["epoch"] > config.epochs:
+        raise checkpoint.CheckpointError(f"{config.checkpoint} is at epoch {meta['epoch']}, "
+                                         f"beyond --epochs {config.epochs}")
+    if not config.checkpoint_every:
+        every = int(meta["state"].get("every") or 0)
+        config = dataclasses.replace(config, checkpoint_every=every)
+    print(f"Resuming from {config.checkpoint}: epoch {meta['epoch']} of {config.epochs} done",
+          flush=True)
+    return config, (meta, arrays)
 
-    record = {
+
+def run_record(config, output, resume, first_operand, second_operand, losses, wall_seconds,
+               backend_chosen_by):
+    """The JSON record saved beside the model: the run's configuration as it is, its data, the
+    versions and machine, and every epoch's loss."""
+    return {
         "script": "train_lstm_adder.py",
-        "options": {key: value for key, value in vars(args).items() if key != "verbose"},
-        "seed": args.seed,
+        "config": config.as_dict(),
+        "output": output,
+        "seed": config.seed,
         "resumed_from_epoch": resume[0]["epoch"] if resume else None,
         "data": {
             "generator": "numpy.random.RandomState(seed).randint(0, 2**bits), first operand "
@@ -183,12 +185,33 @@ def train(args):
         },
         "versions": training.versions(),
         "backend_chosen_by": backend_chosen_by,
-        "device": training.training_device(args.engine),
+        "device": training.training_device(config.engine),
         "machine": machine(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "loss_per_epoch": [float(loss) for loss in losses],
     }
+
+
+def train(args):
+    config = config_of(args)
+    _, backend_chosen_by = backend.choose(config.engine)
+    resume = None
+    if args.resume:
+        config, resume = load_resume_state(config)
+    net, first_operand, second_operand, X, Y = training.prepare(config, args.verbose)
+    net.summary()
+    # Keras's progress bar on a terminal; one line per epoch in a log file.
+    losses, wall_seconds = training.train_network(
+        config, net, X, Y, verbose=1 if sys.stdout.isatty() else 2, resume=resume)
+    final_loss = losses[-1] if losses else float("nan")
+    if not np.all(np.isfinite(losses)):
+        print(f"train_lstm_adder.py: training stopped in epoch {len(losses)}: "
+              f"the loss became {final_loss}; nothing was saved (try a smaller --learning-rate)",
+              file=sys.stderr)
+        return 1
+    record = run_record(config, args.output, resume, first_operand, second_operand, losses,
+                        wall_seconds, backend_chosen_by)
     record_path, late_signal = save_atomically(net, record, args.output)
     print(f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
           f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_command(args.output)}")
@@ -205,8 +228,6 @@ def main(argv=None):
     # raises KeyboardInterrupt; an interrupted run must still end cleanly, saving nothing.
     signal.signal(signal.SIGTERM, raise_interrupted)
     signal.signal(signal.SIGINT, raise_interrupted)
-    from lstm_adder import checkpoint
-
     try:
         return train(args)
     except checkpoint.CheckpointError as error:
@@ -234,10 +255,8 @@ def as_before(args):
 
 def resume_hint(args):
     """Where a stopped run can go on from: its last saved state, or how to keep one next time."""
-    from lstm_adder import checkpoint
-
     kept = checkpoint.checkpoint_path_for(args.output)
-    if args.checkpoint_every and os.path.exists(kept):
+    if (args.checkpoint_every or args.resume) and os.path.exists(kept):
         return f"; its last checkpoint is {kept}: continue with the same options and --resume"
     return ("; --checkpoint-every K saves the training state every K epochs, and --resume goes "
             "on from it")

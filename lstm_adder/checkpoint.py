@@ -17,13 +17,13 @@ import zipfile
 
 import numpy as np
 
+from lstm_adder.blog import BLOGS_OUTPUT_ACTIVATION
 from lstm_adder.files import replacing
 
 FORMAT = "lstm-adder-checkpoint/1"
-# The options that fix the computation: a checkpoint continues only a run with the same ones.
-# (--epochs is not among them: resuming to a larger --epochs is the point.)
-IDENTITY = ("bits", "data_size", "batch_size", "learning_rate", "seed", "recurrent_activation",
-            "engine")
+# Fields of a run's identity (config.IDENTITY) that checkpoints written before them lack: such a
+# checkpoint was of the blog's value.
+IDENTITY_ADDED_SINCE = {"output_activation": BLOGS_OUTPUT_ACTIVATION}
 
 
 class CheckpointError(Exception):
@@ -33,12 +33,6 @@ class CheckpointError(Exception):
 def checkpoint_path_for(model_path):
     """The checkpoint that goes with a model file: same name, .checkpoint.npz."""
     return os.path.splitext(str(model_path))[0] + ".checkpoint.npz"
-
-
-def identity_of(options):
-    """The identity of a run, from its parsed options (an argparse Namespace or a dict)."""
-    options = options if isinstance(options, dict) else vars(options)
-    return {key: options[key] for key in IDENTITY}
 
 
 def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, extra=None):
@@ -53,7 +47,8 @@ def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, e
 
 
 def load(path, identity):
-    """(meta, arrays) of the checkpoint at `path`, checked to belong to the run `identity`."""
+    """(meta, arrays) of the checkpoint at `path`, checked to belong to the run `identity`
+    (TrainingConfig.identity())."""
     if not os.path.isfile(path):
         raise CheckpointError(f"no checkpoint at {path} (train with --checkpoint-every K first)")
     try:
@@ -66,9 +61,9 @@ def load(path, identity):
                               ) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not an lstm-adder checkpoint")
-    stored_identity = meta.get("identity") or {}
-    differences = [f"{key} {stored_identity.get(key)!r} there, {identity[key]!r} here"
-                   for key in IDENTITY if stored_identity.get(key) != identity[key]]
+    stored_identity = {**IDENTITY_ADDED_SINCE, **(meta.get("identity") or {})}
+    differences = [f"{key} {stored_identity.get(key)!r} there, {value!r} here"
+                   for key, value in identity.items() if stored_identity.get(key) != value]
     if differences:
         raise CheckpointError(f"{path} belongs to another run ({'; '.join(differences)}): "
                               "resume with that run's options, or train afresh without --resume")

@@ -90,3 +90,11 @@ def check_output_folder(path):
     with tempfile.TemporaryFile(dir=folder):
         pass
     return created
+
+
+def writable_output(parser, option, path):
+    """check_output_folder for an option's file, or exit 2 with one line that names it."""
+    try:
+        return check_output_folder(path)
+    except OSError as error:
+        parser.error(f"{option} {path!r}: cannot write there ({error.strerror or error})")

@@ -6,7 +6,7 @@ of that command: a function and arguments any Dask scheduler unpickles (it unpic
 it is sent) without this project's code, for workers that run in the repository's .venv. A
 worker that dies mid-run is replaced, and Dask gives its task to a worker again (up to
 distributed.scheduler.allowed-failures times): the run goes on from its last saved state. Every
-error from Dask reaches the user as one line (SchedulerError, RuntimeError).
+error from Dask reaches the user as one line (SchedulerError, RunDied).
 
 Only the standard library is imported here at first: the local cluster's workers import this
 module (dask_setup) as they start.
@@ -24,6 +24,11 @@ REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 class SchedulerError(Exception):
     """The Dask cluster cannot be reached, or cannot run the study's runs; the message says
     what to do, in one line."""
+
+
+class RunDied(Exception):
+    """A run's process died without a result, again and again (or once, outside Dask), in one
+    line: it goes on from its last saved state when the study starts again."""
 
 
 def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=None,
@@ -114,11 +119,11 @@ def task_result(future, label):
     try:
         return future.result()
     except distributed.KilledWorker:
-        raise RuntimeError(f"{label}: the workers running it died too often "
+        raise RunDied(f"{label}: the workers running it died too often "
                            "(distributed.scheduler.allowed-failures)") from None
     except subprocess.CalledProcessError as error:
-        raise RuntimeError(f"{label}: its process ended with exit status {error.returncode}, "
-                           "three times: the log of the worker that ran it says why") from None
+        raise RunDied(f"{label}: its process ended with exit status {error.returncode}, three "
+                      "times: the log of the worker that ran it says why") from None
     except FileNotFoundError as error:
         raise SchedulerError(
             f"{label}: a worker cannot start it ({one_line(error)}): start the Dask workers "

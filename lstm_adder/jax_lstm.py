@@ -8,7 +8,7 @@ faster; the LSTM's backward pass is written by hand (`_lstm_backward`) so that t
 gradients are one large product instead of 16 small ones. What is computed does not change:
 
 - the network: LSTM(256) with Keras's gate layout (i, f, c, o), tanh, and the chosen recurrent
-  activation; Dropout(0.2) on the LSTM's output; Dense(relu);
+  activation; Dropout(0.2) on the LSTM's output; Dense with the blog's relu (or a sigmoid);
 - the loss: mean squared error, averaged over the batch as Keras does;
 - Adam exactly as Keras 3 updates it, with the defaults of the blog's Keras 2.2.4;
 - the data, batch size, shuffling each epoch, and the initial weights, which come from the
@@ -48,6 +48,7 @@ def keras2_hard_sigmoid(z):
 
 
 RECURRENT_ACTIVATIONS = {"keras2_hard_sigmoid": keras2_hard_sigmoid, "sigmoid": jax.nn.sigmoid}
+OUTPUT_ACTIVATIONS = {"relu": jax.nn.relu, "sigmoid": jax.nn.sigmoid}
 
 # Each gate's derivative, written from the gate's output a: what the backward pass keeps.
 GATE_SLOPES = {
@@ -199,23 +200,26 @@ def last_hidden_state(kernel, recurrent, bias, X, recurrent_activation):
 last_hidden_state.defvjp(_lstm_forward, _lstm_backward)
 
 
-def predict(weights, X, keep_mask, recurrent_activation):
+def predict(weights, X, keep_mask, recurrent_activation, output_activation="relu"):
     """The network's outputs for X (B, T, 1); keep_mask (B, u) is dropout's, already scaled."""
     kernel, recurrent, bias, dense_kernel, dense_bias = weights
     h = last_hidden_state(kernel, recurrent, bias, X, recurrent_activation)
-    return jax.nn.relu((h * keep_mask) @ dense_kernel + dense_bias)
+    return OUTPUT_ACTIVATIONS[output_activation]((h * keep_mask) @ dense_kernel + dense_bias)
 
 
-def loss(weights, X, Y, keep_mask, recurrent_activation):
-    return jnp.mean((predict(weights, X, keep_mask, recurrent_activation) - Y) ** 2)
+def loss(weights, X, Y, keep_mask, recurrent_activation, output_activation="relu"):
+    outputs = predict(weights, X, keep_mask, recurrent_activation, output_activation)
+    return jnp.mean((outputs - Y) ** 2)
 
 
-loss_and_gradients = jax.jit(jax.value_and_grad(loss), static_argnums=4)
+loss_and_gradients = jax.jit(jax.value_and_grad(loss), static_argnums=(4, 5))
 
 
 def _train_step(weights, moments, velocities, iteration, X, Y, keep_mask, learning_rate,
-                recurrent_activation):
-    value, gradients = jax.value_and_grad(loss)(weights, X, Y, keep_mask, recurrent_activation)
+                recurrent_activation, output_activation):
+    value, gradients = jax.value_and_grad(loss)(
+        weights, X, Y, keep_mask, recurrent_activation, output_activation
+    )
     iteration = iteration + 1
     # Keras 3's Adam: alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t), epsilon outside the root.
     alpha = (learning_rate * jnp.sqrt(1 - BETA_2 ** iteration) / (1 - BETA_1 ** iteration))
@@ -226,18 +230,20 @@ def _train_step(weights, moments, velocities, iteration, X, Y, keep_mask, learni
     return weights, moments, velocities, iteration, value
 
 
-train_step = jax.jit(_train_step, static_argnums=8)
+train_step = jax.jit(_train_step, static_argnums=(8, 9))
 
 
 class Trainer:
     """Adam on the blog's network, a batch at a time, from a Keras model's initial weights."""
 
-    def __init__(self, weights, recurrent_activation, learning_rate=0.001, dropout=0.2, seed=0):
+    def __init__(self, weights, recurrent_activation, learning_rate=0.001, dropout=0.2, seed=0,
+                 output_activation="relu"):
         self.weights = [jnp.asarray(w, jnp.float32) for w in weights]
         self.moments = [jnp.zeros_like(w) for w in self.weights]
         self.velocities = [jnp.zeros_like(w) for w in self.weights]
         self.iteration = jnp.asarray(0.0, jnp.float32)
         self.recurrent_activation = recurrent_activation
+        self.output_activation = output_activation
         self.learning_rate = jnp.asarray(learning_rate, jnp.float32)
         self.keep = 1.0 - dropout
         self.rng = np.random.RandomState(seed)
@@ -253,7 +259,7 @@ class Trainer:
                          .astype(np.float32) / np.float32(self.keep))
             (self.weights, self.moments, self.velocities, self.iteration, value) = train_step(
                 self.weights, self.moments, self.velocities, self.iteration, X[batch], Y[batch],
-                keep_mask, self.learning_rate, self.recurrent_activation)
+                keep_mask, self.learning_rate, self.recurrent_activation, self.output_activation)
             losses.append((value, len(batch)))
         for value, count in losses:
             total += float(value) * count
@@ -289,55 +295,3 @@ class Trainer:
         kind, position, has_gauss, cached_gaussian = state["rng"]
         self.rng.set_state((kind, np.asarray(arrays["rng_keys"], np.uint32), position,
                             has_gauss, cached_gaussian))
-
-
-class BatchedTrainer:
-    """Several seeds' runs as one program: the training step mapped over the seeds (jax.vmap),
-    each seed with its own initial weights, data, shuffling and dropout masks, drawn by its own
-    Trainer's generator exactly as a run of its own draws them.
-
-    Each seed computes what its own run computes, to float rounding (tests/test_jax_lstm.py).
-    On a 2-core CPU one program of 2 to 8 seeds was slower per seed than separate runs, so the
-    study runs seeds apart; this is meant for a GPU, where S seeds in one program may cost
-    less than S programs. It has not been run on a GPU yet, and the study does not use it.
-    """
-
-    def __init__(self, trainers):
-        self.trainers = list(trainers)
-        first = self.trainers[0]
-        if any(t.recurrent_activation != first.recurrent_activation or t.keep != first.keep
-               for t in self.trainers):
-            raise ValueError("the seeds of one program must share the activation and dropout")
-
-        def stacked(name):
-            return [jnp.stack(values) for values in zip(*(getattr(t, name) for t in self.trainers))]
-
-        self.weights, self.moments, self.velocities = (stacked(name) for name in
-                                                       ("weights", "moments", "velocities"))
-        self.iteration, self.learning_rate = first.iteration, first.learning_rate
-        self.step = jax.jit(jax.vmap(
-            functools.partial(_train_step, recurrent_activation=first.recurrent_activation),
-            in_axes=(0, 0, 0, None, 0, 0, 0, None), out_axes=(0, 0, 0, None, 0)))
-
-    def train_epoch(self, Xs, Ys, batch_size):
-        """One epoch of every seed (Xs, Ys: one array each, all of one length); returns each
-        seed's mean loss, as Trainer.train_epoch does."""
-        orders = [t.rng.permutation(len(X)) for t, X in zip(self.trainers, Xs)]
-        units, keep = self.weights[1].shape[1], self.trainers[0].keep
-        losses = []
-        for start in range(0, len(Xs[0]), batch_size):
-            batches = [order[start:start + batch_size] for order in orders]
-            masks = [(t.rng.random_sample((len(batch), units)) < keep).astype(np.float32)
-                     / np.float32(keep) for t, batch in zip(self.trainers, batches)]
-            (self.weights, self.moments, self.velocities, self.iteration, values) = self.step(
-                self.weights, self.moments, self.velocities, self.iteration,
-                np.stack([X[batch] for X, batch in zip(Xs, batches)]),
-                np.stack([Y[batch] for Y, batch in zip(Ys, batches)]), np.stack(masks),
-                self.learning_rate)
-            losses.append((values, len(batches[0])))
-        return [sum(float(values[seed]) * count for values, count in losses) / len(Xs[0])
-                for seed in range(len(self.trainers))]
-
-    def numpy_weights(self, seed):
-        """The weights of the `seed`-th run (its place in `trainers`)."""
-        return [np.asarray(w[seed]) for w in self.weights]

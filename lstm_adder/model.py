@@ -12,13 +12,19 @@ import sys
 import numpy as np
 
 from lstm_adder import model_file, quiet
+from lstm_adder.blog import (
+    BLOGS_ACTIVATION,
+    BLOGS_OUTPUT_ACTIVATION,
+    DROPOUT,
+    OUTPUT_ACTIVATION_CHOICES,
+    RECURRENT_ACTIVATION_CHOICES,
+    UNITS,
+)
 
 # Imported from a user's own code, Keras (on TensorFlow, its default backend) would print its
 # start-up lines; the scripts import Keras first, quietly or with --verbose, as they were asked.
 with quiet.tensorflow_startup(verbose="keras" in sys.modules):
     import keras
-
-DROPOUT = 0.2
 
 
 @keras.saving.register_keras_serializable(package="lstm_adder", name="keras2_hard_sigmoid")
@@ -42,19 +48,19 @@ KERAS_ACTIVATIONS = {
     "linear": keras.activations.linear,
 }
 # What `--recurrent-activation` accepts, by the name the project uses for it.
-RECURRENT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in ("keras2_hard_sigmoid",
-                                                                      "sigmoid")}
-DEFAULT_RECURRENT_ACTIVATION = "keras2_hard_sigmoid"
+RECURRENT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in RECURRENT_ACTIVATION_CHOICES}
+# What `--output-activation` accepts.
+OUTPUT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in OUTPUT_ACTIVATION_CHOICES}
 
 
-def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activation="tanh",
-                output_activation="relu", learning_rate=0.001):
+def build_model(bits=8, recurrent_activation=BLOGS_ACTIVATION, activation="tanh",
+                output_activation=BLOGS_OUTPUT_ACTIVATION, learning_rate=0.001):
     """The blog's network for `bits`-bit operands: input (2*bits, 1), output bits+1. The
     activations by their names in KERAS_ACTIVATIONS."""
     model = keras.Sequential(
         [
             keras.Input(shape=(2 * bits, 1)),
-            keras.layers.LSTM(model_file.UNITS, activation=KERAS_ACTIVATIONS[activation],
+            keras.layers.LSTM(UNITS, activation=KERAS_ACTIVATIONS[activation],
                               recurrent_activation=KERAS_ACTIVATIONS[recurrent_activation]),
             keras.layers.Dropout(DROPOUT),
             keras.layers.Dense(bits + 1, activation=KERAS_ACTIVATIONS[output_activation]),
@@ -65,8 +71,6 @@ def build_model(bits=8, recurrent_activation=DEFAULT_RECURRENT_ACTIVATION, activ
     model.compile(loss="mean_squared_error",
                   optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
     return model
-
-
 
 
 def read_model_file(path):

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import h5py
 import numpy as np
 
-UNITS = 256
+from lstm_adder.blog import UNITS
 # Keras's order of the adder's arrays; their roles in a file.
 WEIGHT_NAMES = ("LSTM kernel", "LSTM recurrent kernel", "LSTM bias", "Dense kernel", "Dense bias")
 # The only activations a file may name; anything else is refused. 'keras2_hard_sigmoid' is

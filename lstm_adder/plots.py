@@ -20,7 +20,7 @@ SIZE_INCHES, DPI = (14, 8), 100  # 1,400 x 800 pixels: at least 2 pixels a cell 
 
 def sum_grid(right, seen, first_operand, second_operand, bits):
     """A (2**bits, 2**bits) array of classes, row = second operand, column = first operand, from
-    each pair's `right` and `seen` (evaluate.sums_right and evaluate.seen_in_training; all
+    each pair's `right` and `seen` (from scoring.evaluate; all
     False for `seen` when the training pairs are unknown)."""
     classes = np.where(right, RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN) + 2 * np.asarray(seen)
     grid = np.full((2**bits, 2**bits), -1, dtype=np.int64)

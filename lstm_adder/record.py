@@ -65,10 +65,17 @@ def training_pairs(model_path):
         if record.get("model_sha256") != sha256_of(model_path):
             raise TrainingPairsUnknown(f"the run record {record_path} belongs to another model "
                                        "file (its sha256 differs)")
-        bits = int(record["options"]["bits"])
+        # Records written before the run's configuration was kept as it is (the shipped
+        # model's) call it "options".
+        bits = int((record.get("config") or record["options"])["bits"])
         codes = data.pair_codes(record["data"]["first_operand"],
                                 record["data"]["second_operand"], bits)
         return set(codes.tolist())
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise TrainingPairsUnknown(f"the run record {record_path} cannot be read ({error})"
                                    ) from None
+
+
+def usable_cores():
+    """The cores this process may run on, in order; None where the system does not say."""
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None

@@ -63,11 +63,6 @@ def network_sums(outputs):
     return data.bits_to_ints(data.outputs_to_bits(outputs))
 
 
-def sums_right(outputs, first_operand, second_operand):
-    """For each pair, whether the network's sum is the true one (every bit right)."""
-    return network_sums(outputs) == np.asarray(first_operand) + np.asarray(second_operand)
-
-
 def seen_in_training(first_operand, second_operand, bits, seen_codes):
     """For each pair, whether the run record lists it among the training pairs."""
     codes = data.pair_codes(first_operand, second_operand, bits)

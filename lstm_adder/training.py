@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from lstm_adder import backend, data, quiet
+from lstm_adder.blog import DROPOUT
 
 
 def make_seeded(keras, seed):
@@ -100,86 +101,113 @@ def restore_keras_state(net, arrays, state):
     return numpy_state
 
 
-def train_network(args, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
-    """Train `net` as `args` say; returns every epoch's loss (it stops at a NaN or inf) and the
-    seconds of training, those before a resume included.
+class JaxEngine:
+    """The default engine: jax_lstm.py's compiled training step, epoch by epoch, with the Keras
+    callbacks' epoch events; the network gets each epoch's weights back."""
 
-    args.engine "keras": the blog's `model.fit`, shuffled each epoch. "jax": the same
-    computation compiled by XLA (jax_lstm.py). Keras callbacks see the same epoch events.
-    resume: (meta, arrays) from checkpoint.load: the run goes on from its epoch to args.epochs.
-    With args.checkpoint_every K the whole training state is saved every K epochs and at the
-    end, with `extra()` (a JSON-able dict of the caller's, such as the study's evaluations).
+    def __init__(self, config, net):
+        with quiet.tensorflow_startup():
+            from lstm_adder import jax_lstm
+
+        self.config, self.net = config, net
+        self.trainer = jax_lstm.Trainer(net.get_weights(), config.recurrent_activation,
+                                        config.learning_rate, DROPOUT, config.seed,
+                                        config.output_activation)
+
+    def state(self):
+        return self.trainer.state()
+
+    def restore(self, arrays, state):
+        self.trainer.restore(arrays, state)
+        self.net.set_weights(self.trainer.numpy_weights())
+
+    def fit(self, X, Y, callbacks, first_epoch, verbose):
+        config = self.config
+        for callback in callbacks:
+            callback.set_model(self.net)
+        batches = -(-len(X) // config.batch_size)
+        for epoch in range(first_epoch, config.epochs):
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
+            epoch_started = time.perf_counter()
+            loss = self.trainer.train_epoch(X, Y, config.batch_size)
+            seconds = time.perf_counter() - epoch_started
+            if verbose:  # the lines Keras prints with verbose=2
+                print(f"Epoch {epoch + 1}/{config.epochs}\n{batches}/{batches} - {seconds:.0f}s - "
+                      f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}", flush=True)
+            # The callbacks may evaluate the network: give it this epoch's weights.
+            self.net.set_weights(self.trainer.numpy_weights())
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, {"loss": loss})
+            if not np.isfinite(loss) or self.net.stop_training:
+                break
+
+
+class KerasEngine:
+    """The blog's code path: Keras's own model.fit, shuffled each epoch."""
+
+    def __init__(self, config, net):
+        self.config, self.net, self.numpy_state = config, net, None
+
+    def state(self):
+        return keras_state(self.net)
+
+    def restore(self, arrays, state):
+        self.numpy_state = restore_keras_state(self.net, arrays, state)
+
+    def fit(self, X, Y, callbacks, first_epoch, verbose):
+        if self.numpy_state:
+            import keras
+
+            numpy_state = self.numpy_state
+            callbacks.insert(0, keras.callbacks.LambdaCallback(
+                on_epoch_begin=lambda epoch, logs: np.random.set_state(numpy_state)
+                if epoch == first_epoch else None))
+        self.net.fit(X, Y, epochs=self.config.epochs, initial_epoch=first_epoch,
+                     batch_size=self.config.batch_size, shuffle=True, callbacks=callbacks,
+                     verbose=verbose)
+
+
+ENGINES = {"jax": JaxEngine, "keras": KerasEngine}
+
+
+def train_network(config, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
+    """Train `net` as `config` says; returns every epoch's loss (it stops at a NaN or inf) and
+    the seconds of training, those before a resume included.
+
+    config.engine "keras": the blog's `model.fit`. "jax": the same computation compiled by XLA
+    (jax_lstm.py). Keras callbacks see the same epoch events either way.
+    resume: (meta, arrays) from checkpoint.load: the run goes on from its epoch to config.epochs.
+    With config.checkpoint_every K the whole training state is saved to config.checkpoint every
+    K epochs and at the end, with `extra()` (a JSON-able dict of the caller's, such as the
+    study's evaluations).
     """
     from lstm_adder import checkpoint
+    from lstm_adder.callbacks import KeepLossAndCheckpoint, StopOnNonFiniteLoss
 
     started = time.perf_counter()
     losses = list(resume[0]["losses"]) if resume else []
     seconds_before = resume[0]["train_seconds"] if resume else 0.0
+    engine = ENGINES[config.engine](config, net)
+    if resume:
+        try:
+            engine.restore(resume[1], resume[0]["state"])
+        except (KeyError, ValueError, TypeError) as error:
+            raise checkpoint.CheckpointError(f"the checkpoint's state does not fit this network "
+                                             f"({error})") from None
 
     def seconds_so_far():
         return seconds_before + time.perf_counter() - started
 
-    if args.engine == "jax":
-        from lstm_adder import model
-        with quiet.tensorflow_startup():
-            from lstm_adder import jax_lstm
-
-        trainer = jax_lstm.Trainer(net.get_weights(), args.recurrent_activation,
-                                   args.learning_rate, model.DROPOUT, args.seed)
-        state_of, restore = trainer.state, trainer.restore
-    else:
-        state_of = lambda: keras_state(net)  # noqa: E731
-        restore = lambda arrays, state: restore_keras_state(net, arrays, state)  # noqa: E731
-    restored = None
-    if resume:
-        try:
-            restored = restore(resume[1], resume[0]["state"])
-        except (KeyError, ValueError, TypeError) as error:
-            raise checkpoint.CheckpointError(f"the checkpoint's state does not fit this network "
-                                             f"({error})") from None
-        if args.engine == "jax":
-            net.set_weights(trainer.numpy_weights())
-
-    from lstm_adder.callbacks import KeepLossAndCheckpoint, StopOnNonFiniteLoss
-
     def save_state(done, every):
-        arrays, state = state_of()
-        checkpoint.save(checkpoint.checkpoint_path_for(args.output), checkpoint.identity_of(args),
-                        done, losses, arrays, dict(state, every=every), seconds_so_far(),
-                        extra() if extra else None)
+        arrays, state = engine.state()
+        checkpoint.save(config.checkpoint, config.identity(), done, losses, arrays,
+                        dict(state, every=every), seconds_so_far(), extra() if extra else None)
 
     callbacks = [StopOnNonFiniteLoss(), *callbacks,
-                 KeepLossAndCheckpoint(losses, args.checkpoint_every, args.epochs, save_state)]
-    first_epoch = len(losses)
-    if args.engine == "keras":
-        if restored:
-            import keras
-
-            callbacks.insert(0, keras.callbacks.LambdaCallback(
-                on_epoch_begin=lambda epoch, logs: np.random.set_state(restored)
-                if epoch == first_epoch else None))
-        net.fit(X, Y, epochs=args.epochs, initial_epoch=first_epoch, batch_size=args.batch_size,
-                shuffle=True, callbacks=callbacks, verbose=verbose)
-        return losses, seconds_so_far()
-
-    for callback in callbacks:
-        callback.set_model(net)
-    batches = -(-len(X) // args.batch_size)
-    for epoch in range(first_epoch, args.epochs):
-        for callback in callbacks:
-            callback.on_epoch_begin(epoch)
-        epoch_started = time.perf_counter()
-        loss = trainer.train_epoch(X, Y, args.batch_size)
-        seconds = time.perf_counter() - epoch_started
-        if verbose:  # the lines Keras prints with verbose=2
-            print(f"Epoch {epoch + 1}/{args.epochs}\n{batches}/{batches} - {seconds:.0f}s - "
-                  f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}", flush=True)
-        # The callbacks may evaluate the network: give it this epoch's weights.
-        net.set_weights(trainer.numpy_weights())
-        for callback in callbacks:
-            callback.on_epoch_end(epoch, {"loss": loss})
-        if not np.isfinite(loss) or net.stop_training:
-            break
+                 KeepLossAndCheckpoint(losses, config.checkpoint_every, config.epochs,
+                                       save_state)]
+    engine.fit(X, Y, callbacks, len(losses), verbose)
     return losses, seconds_so_far()
 
 
@@ -198,19 +226,21 @@ def training_device(engine):
     return f"tensorflow: {gpus[0].name}" if gpus else "tensorflow: cpu"
 
 
-def prepare(args):
-    """Seed everything, draw the blog's data and build the network, as `args` say."""
-    backend.choose(args.engine)
-    with quiet.tensorflow_startup(args.verbose):
+def prepare(config, verbose=False):
+    """Seed everything, draw the blog's data and build the network, as `config` says
+    (verbose: TensorFlow's start-up messages too)."""
+    backend.choose(config.engine)
+    with quiet.tensorflow_startup(verbose):
         import keras
 
         from lstm_adder import model
 
-    make_seeded(keras, args.seed)
+    make_seeded(keras, config.seed)
     # The blog's data: data_size pairs, each n1 then n2 from np.random.randint(0, 2**BINARY_DIM).
-    rng = np.random.RandomState(args.seed)
-    first_operand, second_operand = data.draw_pairs(args.data_size, args.bits, rng)
-    X, Y = data.encode_pairs(first_operand, second_operand, args.bits)
-    net = model.build_model(args.bits, args.recurrent_activation,
-                            learning_rate=args.learning_rate)
+    rng = np.random.RandomState(config.seed)
+    first_operand, second_operand = data.draw_pairs(config.data_size, config.bits, rng)
+    X, Y = data.encode_pairs(first_operand, second_operand, config.bits)
+    net = model.build_model(config.bits, config.recurrent_activation,
+                            output_activation=config.output_activation,
+                            learning_rate=config.learning_rate)
     return net, first_operand, second_operand, X, Y

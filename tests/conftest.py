@@ -1,4 +1,5 @@
-"""Shared test helpers: the repository on sys.path, quiet TensorFlow, the scripts as a user runs them."""
+"""Shared test helpers: quiet TensorFlow, the scripts as a user runs them, the tiny
+configurations every test trains, and the checks several files make."""
 import contextlib
 import importlib
 import io
@@ -10,7 +11,6 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from lstm_adder import quiet  # noqa: E402
@@ -58,6 +58,47 @@ def run_script(script, *args, process=False, timeout=300):
 
 # A tiny configuration that trains in seconds: 4-bit operands, 2 epochs, 300 pairs.
 TINY = ("--bits", 4, "--epochs", 2, "--data-size", 300, "--batch-size", 64)
+
+
+def tiny_study(**counts):
+    """study.py's options for a tiny study: one plain 2-epoch run of the blog's LSTM on 4-bit
+    operands and 200 pairs, one at a time in this process, and nothing else (no long, observed
+    or variant runs) unless `counts` asks for it (by option name, long_epochs=8)."""
+    settings = {"seeds": 1, "other_seeds": 0, "keras_seeds": 0, "epochs": 2, "bits": 4,
+                "data_size": 200, "long_epochs": 0, "long_seeds": 1, "observed_epochs": 0,
+                "every": 2, "variant_seeds": 0, "activations": "keras2_hard_sigmoid",
+                "workers": 0, **counts}
+    options = []
+    for name, value in settings.items():
+        if value is not None:
+            options += [f"--{name.replace('_', '-')}", *str(value).split()]
+    return options
+
+
+def listing(folder):
+    """Every file under `folder` with its bytes, to prove that nothing changed."""
+    found = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(parent, name)
+            with open(path, "rb") as file:
+                found[os.path.relpath(path, folder)] = file.read()
+    return found
+
+
+def evaluate_fails(capsys, path, *extra):
+    """evaluate.py on `path` exits 2 with one line on stderr naming the file; returns that line."""
+    import evaluate
+
+    code = evaluate.main(["--model", str(path), *extra])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith(f"evaluate.py: error: {path}: ")
+    assert "Traceback" not in captured.err
+    return lines[0]
 
 
 @pytest.fixture(scope="session")

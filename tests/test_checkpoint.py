@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from lstm_adder import checkpoint
-from conftest import ROOT, run_script
-from test_hostile import listing
+from lstm_adder.config import TrainingConfig
+from conftest import ROOT, listing, run_script
 
 TINY_RUN = ("--bits", 4, "--data-size", 300, "--batch-size", 64)
 
@@ -49,7 +49,7 @@ def test_resumed_run_equals_the_uninterrupted_one_bit_for_bit(tmp_path):
     assert part["loss_per_epoch"] == whole["loss_per_epoch"]  # every epoch's, bit for bit
     assert part["resumed_from_epoch"] == 4 and whole["resumed_from_epoch"] is None
     assert "model name" not in part["machine"]["processor"] and part["machine"]["processor"]
-    meta, arrays = checkpoint.load(str(saved), checkpoint.identity_of(part["options"]))
+    meta, arrays = checkpoint.load(str(saved), TrainingConfig(**part["config"]).identity())
     assert meta["epoch"] == 6  # saved again at the end
     assert {"weight_1", "moment_1", "velocity_1", "iteration", "rng_keys"} <= set(arrays)
 
@@ -83,9 +83,9 @@ def test_a_run_killed_in_the_middle_resumes_to_the_same_weights(tmp_path):
     assert process.returncode == 128 + signal.SIGTERM, process.stderr
     assert "--resume" in process.stderr.strip().splitlines()[-1]
     assert not output.exists()
-    stopped_at, _ = checkpoint.load(str(tmp_path / "killed.checkpoint.npz"),
-                                    json.loads((tmp_path / "never_killed.json").read_text())
-                                    ["options"])
+    never_killed = json.loads((tmp_path / "never_killed.json").read_text())
+    identity = TrainingConfig(**never_killed["config"]).identity()
+    stopped_at, _ = checkpoint.load(str(tmp_path / "killed.checkpoint.npz"), identity)
     assert stopped_at["epoch"] == 4
     train(output, *epochs, "--resume")
     assert same_weights(tmp_path / "never_killed.h5", output)

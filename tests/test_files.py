@@ -10,9 +10,8 @@ import subprocess
 import pytest
 
 import study
-from conftest import TINY, run_script
+from conftest import TINY, listing, run_script, tiny_study
 from lstm_adder import files
-from test_hostile import listing
 
 CAUSES = {errno.ENOSPC: "no space left on device", errno.EACCES: "permission denied"}
 
@@ -103,10 +102,7 @@ def test_a_report_that_cannot_be_written(tmp_path, capsys, failing_write):
 def test_a_study_that_cannot_save_a_run(tmp_path, capsys, failing_write):
     fail_on, cause = failing_write
     fail_on(".npz")
-    options = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2",
-               "--bits", "4", "--data-size", "200", "--long-epochs", "0", "--observed-epochs", "0",
-               "--activations", "keras2_hard_sigmoid", "--workers", "0", "--results", str(tmp_path)]
-    assert study.main(options) == 1
+    assert study.main(tiny_study(results=tmp_path)) == 1
     error = capsys.readouterr().err
     assert error.startswith(f"study.py: error: cannot write {tmp_path / 'checkpoints'}")
     assert f": {cause}; 0 finished runs are in" in error and error.count("\n") == 1

@@ -13,31 +13,7 @@ import pytest
 import evaluate
 import train_lstm_adder
 from lstm_adder import model, record
-from conftest import ROOT, TINY, run_script
-
-
-def listing(folder):
-    """Every file under `folder` with its bytes, to prove that nothing changed."""
-    found = {}
-    for parent, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(parent, name)
-            with open(path, "rb") as file:
-                found[os.path.relpath(path, folder)] = file.read()
-    return found
-
-
-def evaluate_fails(capsys, path, *extra):
-    """evaluate.py on `path` exits 2 with one line on stderr naming the file; returns that line."""
-    code = evaluate.main(["--model", str(path), *extra])
-    captured = capsys.readouterr()
-    assert code == 2
-    assert captured.out == ""
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith(f"evaluate.py: error: {path}: ")
-    assert "Traceback" not in captured.err
-    return lines[0]
+from conftest import ROOT, TINY, evaluate_fails, listing, run_script
 
 
 # ----------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import train_lstm_adder
 from lstm_adder import data, jax_lstm, model, model_file, training
+from lstm_adder.blog import UNITS
 
 
 def one_batch(bits=8, size=128, seed=0):
@@ -37,7 +37,7 @@ def test_loss_and_gradients_equal_keras(recurrent_activation, weight_scale):
     X, Y = one_batch()
     keras_loss, keras_gradients = keras_loss_and_gradients(net, X, Y)
     loss, gradients = jax_lstm.loss_and_gradients(
-        net.get_weights(), X, Y, np.ones((len(X), model_file.UNITS), np.float32),
+        net.get_weights(), X, Y, np.ones((len(X), UNITS), np.float32),
         recurrent_activation)
     assert abs(float(loss) - keras_loss) < 1e-5 * max(1.0, keras_loss)
     for ours, theirs in zip(gradients, keras_gradients):
@@ -75,7 +75,7 @@ def test_hand_written_backward_equals_automatic_differentiation(recurrent_activa
         expected_loss, expected = jax.value_and_grad(reference_loss)(
             weights, X, Y, recurrent_activation)
         loss, gradients = jax_lstm.loss_and_gradients(
-            weights, X, Y, np.ones((len(X), model_file.UNITS)), recurrent_activation)
+            weights, X, Y, np.ones((len(X), UNITS)), recurrent_activation)
         assert gradients[1].dtype == np.float64
         assert abs(float(loss) - float(expected_loss)) < 1e-12
         for ours, theirs in zip(gradients, expected):
@@ -106,7 +106,7 @@ def test_shared_and_unused_prefixes_equal_automatic_differentiation(bits, size):
         expected_loss, expected = jax.value_and_grad(reference_loss)(
             weights, X, Y, "keras2_hard_sigmoid")
         loss, gradients = jax_lstm.loss_and_gradients(
-            weights, X, Y, np.ones((size, model_file.UNITS)), "keras2_hard_sigmoid")
+            weights, X, Y, np.ones((size, UNITS)), "keras2_hard_sigmoid")
         assert abs(float(loss) - float(expected_loss)) < 1e-12
         for ours, theirs in zip(gradients, expected):
             assert np.abs(np.asarray(ours) - np.asarray(theirs)).max() < 1e-12 * max(
@@ -147,30 +147,3 @@ def test_dropout_mask_keeps_80_percent_scaled():
     mask = np.concatenate(masks)
     assert set(np.unique(mask)) == {0.0, np.float32(1 / 0.8)}
     assert abs((mask > 0).mean() - 0.8) < 0.01
-
-
-def test_seeds_batched_in_one_program_compute_each_seeds_own_run():
-    # Three seeds as one vmapped program against each seed trained alone: the same data,
-    # shuffling, dropout masks and Adam steps, so the same weights to float rounding.
-    options = ["--bits", "4", "--data-size", "200", "--batch-size", "64"]
-    runs = []
-    for seed in (1, 2, 3):
-        args = train_lstm_adder.parse_args(options + ["--seed", str(seed)])
-        net, _, _, X, Y = training.prepare(args)
-        runs.append((net.get_weights(), X, Y, seed))
-
-    def trainer(weights, seed):
-        return jax_lstm.Trainer(weights, "keras2_hard_sigmoid", seed=seed)
-
-    batched = jax_lstm.BatchedTrainer(trainer(weights, seed) for weights, _, _, seed in runs)
-    batched_losses = [batched.train_epoch([X for _, X, _, _ in runs], [Y for _, _, Y, _ in runs],
-                                          64) for _ in range(2)]
-    for index, (weights, X, Y, seed) in enumerate(runs):
-        alone = trainer(weights, seed)
-        losses = [alone.train_epoch(X, Y, 64) for _ in range(2)]
-        assert [epoch[index] for epoch in batched_losses] == pytest.approx(losses, rel=1e-5)
-        for ours, theirs, before in zip(batched.numpy_weights(index), alone.numpy_weights(),
-                                        weights):
-            assert np.abs(ours - theirs).max() < 1e-5
-            assert np.abs(theirs - before).max() > 1e-4  # training moved them
-    assert not np.allclose(batched.numpy_weights(0)[1], batched.numpy_weights(1)[1])

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from lstm_adder import data, model, model_file
-from conftest import TINY, run_script
-from test_hostile import evaluate_fails, listing
+from conftest import TINY, evaluate_fails, listing, run_script
 
 
 def blog_network_in_plain_keras(bits):

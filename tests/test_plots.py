@@ -22,7 +22,7 @@ def test_the_grid_holds_the_printed_counts(tiny_model):
     result, right, seen = scoring.evaluate(network, 4, first, second, seen_codes,
                                            exhaustive=True)
     outputs = scoring.predict(network, first, second, 4)
-    assert np.array_equal(right, scoring.sums_right(outputs, first, second))
+    assert np.array_equal(right, scoring.network_sums(outputs) == first + second)
     assert np.array_equal(seen, scoring.seen_in_training(first, second, 4, seen_codes))
     grid = plots.sum_grid(right, seen, first, second, 4)
     assert grid.shape == (16, 16) and grid.min() >= 0

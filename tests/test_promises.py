@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import study
-from conftest import TINY, run_script
+from conftest import TINY, run_script, tiny_study
 from lstm_adder import blog, data, files, record, scoring
 
 
@@ -97,7 +97,7 @@ def test_one_worker_per_core_as_memory_allows(monkeypatch):
 
 
 def test_the_stop_rule_stops_a_long_schedule_and_not_an_observed_one(tmp_path, monkeypatch):
-    real_figures = study.figures
+    real_figures = study.evaluate_network
 
     def shows_the_figure_from_epoch_4(net, bits, seen_codes):
         result = real_figures(net, bits, seen_codes)
@@ -106,17 +106,15 @@ def test_the_stop_rule_stops_a_long_schedule_and_not_an_observed_one(tmp_path, m
         calls.append(1)
         return result
 
-    options = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2",
-               "--bits", "4", "--data-size", "200", "--long-epochs", "8", "--long-seeds", "1",
-               "--observed-epochs", "8", "--observed-schedules", "1", "--every", "2",
-               "--activations", "keras2_hard_sigmoid", "--workers", "0", "--cores-per-run", "1"]
+    options = tiny_study(long_epochs=8, observed_epochs=8, observed_schedules=1,
+                         cores_per_run=1, results=tmp_path)
     for run_id in ("keras2_hard_sigmoid-long-8ep-every2-seed1",
                    "keras2_hard_sigmoid-observed-8ep-every2-seed2"):
         calls = []
-        monkeypatch.setattr(study, "figures", shows_the_figure_from_epoch_4)
-        plan = next(p for p in study.planned_runs(study.parse_args(options)) if p["id"] == run_id)
-        entry = study.run_one(study.parse_args(options + ["--results", str(tmp_path)]), plan,
-                              run_id)
+        monkeypatch.setattr(study, "evaluate_network", shows_the_figure_from_epoch_4)
+        settings = study.parse_args(options)
+        plan = next(p for p in study.planned_runs(settings) if p["id"] == run_id)
+        entry = study.run_one(study.run_config(settings, plan), plan, run_id)
         epochs = [evaluation["epoch"] for evaluation in entry["evaluations"]]
         if plan["stop_rule"]:
             assert epochs == [2, 4] and entry["stopped_by"] == "the stop rule"

@@ -14,8 +14,9 @@ from conftest import ROOT, TINY, run_script
 
 def test_tiny_train_save_evaluate(tiny_model):
     record = json.loads(tiny_model.with_suffix(".json").read_text())
-    assert record["options"]["bits"] == 4 and record["options"]["epochs"] == 2
-    assert record["options"]["recurrent_activation"] == "keras2_hard_sigmoid"
+    assert record["config"]["bits"] == 4 and record["config"]["epochs"] == 2
+    assert record["config"]["recurrent_activation"] == "keras2_hard_sigmoid"
+    assert record["config"]["output_activation"] == "relu"
     assert len(record["loss_per_epoch"]) == 2
     assert len(record["data"]["first_operand"]) == 300
     assert {"keras", "backend", "jax", "numpy", "h5py", "python"} <= set(record["versions"])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import study
+from conftest import tiny_study
 from lstm_adder import blog, findings, report_answer, report_markdown, statistics
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
@@ -13,9 +14,8 @@ from lstm_adder import blog, findings, report_answer, report_markdown, statistic
 pytestmark = pytest.mark.xdist_group("study")
 
 # One run at a time in this process (--workers 0): tests/test_study_dask.py runs it on Dask.
-TINY_STUDY = ["--seeds", "2", "--other-seeds", "2", "--keras-seeds", "1", "--epochs", "2",
-              "--bits", "4", "--data-size", "200", "--long-epochs", "4", "--long-seeds", "1",
-              "--every", "2", "--observed-epochs", "0", "--workers", "0"]
+TINY_STUDY = tiny_study(seeds=2, other_seeds=2, keras_seeds=1, long_epochs=4,
+                        activations=" ".join(blog.RECURRENT_ACTIVATION_CHOICES))
 
 
 @pytest.fixture(scope="module")
@@ -183,11 +183,9 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
 
 
 def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypatch, capsys):
-    options = ["--seeds", "1", "--keras-seeds", "0", "--epochs", "2", "--bits", "4",
-               "--data-size", "200", "--long-epochs", "6", "--long-seeds", "1", "--every", "2",
-               "--observed-epochs", "0", "--activations", "keras2_hard_sigmoid", "--workers", "0"]
+    options = tiny_study(long_epochs=6)
     assert study.main(options + ["--results", str(tmp_path / "whole")]) == 0
-    real_figures = study.figures
+    real_figures = study.evaluate_network
     calls = []
 
     def stop_at_the_second_evaluation(*args):
@@ -196,9 +194,9 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
             raise KeyboardInterrupt
         return real_figures(*args)
 
-    monkeypatch.setattr(study, "figures", stop_at_the_second_evaluation)
+    monkeypatch.setattr(study, "evaluate_network", stop_at_the_second_evaluation)
     assert study.main(options + ["--results", str(tmp_path / "stopped")]) == 130
-    monkeypatch.setattr(study, "figures", real_figures)
+    monkeypatch.setattr(study, "evaluate_network", real_figures)
     # The report shows the unfinished schedule as far as its saved state goes.
     assert study.main(options + ["--results", str(tmp_path / "stopped"), "--report"]) == 0
     report = (tmp_path / "stopped" / "STUDY.md").read_text()

@@ -16,16 +16,14 @@ import pytest
 
 import study
 from lstm_adder import cluster
-from conftest import ROOT
+from conftest import ROOT, tiny_study
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
 # so that its tiny study (a module fixture) is trained once.
 pytestmark = pytest.mark.xdist_group("study-dask")
 
 # A long schedule (8 epochs, evaluated every 2) and two plain runs, each run on one core.
-TINY = ["--seeds", "2", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2", "--bits",
-        "4", "--data-size", "200", "--long-epochs", "8", "--long-seeds", "1", "--every", "2",
-        "--observed-epochs", "0", "--activations", "keras2_hard_sigmoid", "--cores-per-run", "1"]
+TINY = tiny_study(seeds=2, long_epochs=8, cores_per_run=1, workers=None)
 LONG_RUN = "keras2_hard_sigmoid-long-8ep-every2-seed1"
 DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
@@ -201,9 +199,7 @@ def test_a_real_cluster_runs_the_study_through_a_killed_worker(real_cluster, one
 
 def test_dask_errors_are_one_line(real_cluster, tmp_path, capsys, monkeypatch):
     address, _ = real_cluster
-    plain = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "2", "--bits",
-             "4", "--data-size", "200", "--long-epochs", "0", "--observed-epochs", "0",
-             "--activations", "keras2_hard_sigmoid", "--results", str(tmp_path)]
+    plain = tiny_study(workers=None, results=tmp_path)
 
     def error_of(*options):
         assert study.main(plain + list(options)) == 2
@@ -224,9 +220,7 @@ def test_dask_errors_are_one_line(real_cluster, tmp_path, capsys, monkeypatch):
         "--scheduler", "tcp://127.0.0.1:9")
 
 
-PLAIN = ["--seeds", "1", "--other-seeds", "0", "--keras-seeds", "0", "--epochs", "200", "--bits",
-         "4", "--data-size", "200", "--long-epochs", "0", "--observed-epochs", "0",
-         "--activations", "keras2_hard_sigmoid"]
+PLAIN = tiny_study(epochs=200, workers=None)
 
 
 def wait_for_a_saved_state(process, results):
