@@ -30,6 +30,7 @@ run on distinct prefixes only), so its GFLOP/s is the work the blog's code would
   backward  per sample  2 x forward            (gradients of the inputs and of the weights)
   epoch     3 * N * (T * 8u * (1 + u) + 18u)  = 252.8 GFLOP for N = 10,000.
 """
+
 import argparse
 import json
 import os
@@ -130,11 +131,11 @@ def child(path, epochs, output):
             net.save(output)
     else:
         config = TrainingConfig(epochs=epochs, engine="keras" if path.endswith("keras") else "jax")
-        first, second = data.draw_pairs(config.data_size, config.bits,
-                                        np.random.RandomState(config.seed))
+        first, second = data.draw_pairs(
+            config.data_size, config.bits, np.random.RandomState(config.seed)
+        )
         X, Y = data.encode_pairs(first, second, config.bits)
-        training.train_network(config, model.build_model(config.bits), X, Y,
-                               callbacks=[callback])
+        training.train_network(config, model.build_model(config.bits), X, Y, callbacks=[callback])
     print(json.dumps({"epoch_seconds": times}))
 
 
@@ -149,9 +150,11 @@ def gemm_child(size=2048, repeats=5):
     a = np.random.RandomState(0).rand(size, size).astype(np.float32)
     a_tf, a_jax = tf.constant(a), jnp.asarray(a)
     found = {}
-    for name, matmul in (("numpy", lambda: a @ a),
-                         ("tensorflow", lambda: (a_tf @ a_tf).numpy()),
-                         ("jax", lambda: (a_jax @ a_jax).block_until_ready())):
+    for name, matmul in (
+        ("numpy", lambda: a @ a),
+        ("tensorflow", lambda: (a_tf @ a_tf).numpy()),
+        ("jax", lambda: (a_jax @ a_jax).block_until_ready()),
+    ):
         matmul()
         started = time.perf_counter()
         for _ in range(repeats):
@@ -165,17 +168,34 @@ def gemm_child(size=2048, repeats=5):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=HelpFormatter)
-    parser.add_argument("--runs", type=positive_int, default=3,
-                        help="alternating rounds of every path (and of the whole commands)")
-    parser.add_argument("--epochs", type=positive_int, default=5,
-                        help="timed epochs per run, after one warm-up epoch")
-    parser.add_argument("--whole-epochs", type=positive_int, default=20,
-                        help="epochs of the whole-command comparison")
-    parser.add_argument("--study-epochs", type=positive_int, default=10,
-                        help="epochs of each run in the study's throughput (2 runs a study, with "
-                             "1 worker and with 2)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=HelpFormatter
+    )
+    parser.add_argument(
+        "--runs",
+        type=positive_int,
+        default=3,
+        help="alternating rounds of every path (and of the whole commands)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=5,
+        help="timed epochs per run, after one warm-up epoch",
+    )
+    parser.add_argument(
+        "--whole-epochs",
+        type=positive_int,
+        default=20,
+        help="epochs of the whole-command comparison",
+    )
+    parser.add_argument(
+        "--study-epochs",
+        type=positive_int,
+        default=10,
+        help="epochs of each run in the study's throughput (2 runs a study, with "
+        "1 worker and with 2)",
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--child", choices=PATHS + ("gemm",), help=argparse.SUPPRESS)
     parser.add_argument("--save", default="", help=argparse.SUPPRESS)
@@ -210,23 +230,32 @@ def compare(args, argv):
     flop = epoch_flop(BLOG.data_size)
     for result in paths.values():
         seconds = statistics.median(result["epoch_seconds"])
-        result.update(median_epoch_seconds=seconds, samples_per_second=BLOG.data_size / seconds,
-                      gflop_per_second=flop / seconds / 1e9)
+        result.update(
+            median_epoch_seconds=seconds,
+            samples_per_second=BLOG.data_size / seconds,
+            gflop_per_second=flop / seconds / 1e9,
+        )
     ratios = paired_ratios(paths["blog"]["run_medians"], paths["project"]["run_medians"])
     whole_ratios = paired_ratios(whole["blog"], whole["project"])
-    report = {"command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-              "machine": machine(), "epoch_gflop": flop / 1e9,
-              "gemm_peak_gflop_per_second": peaks, "paths": paths,
-              "ratios": ratios, "speedup_median": statistics.median(ratios),
-              "whole_command_epochs": args.whole_epochs,
-              "whole_command_seconds": whole, "whole_command_ratios": whole_ratios,
-              "whole_command_speedup_median": statistics.median(whole_ratios),
-              "whole_command_seconds_not_training": not_training,
-              "exhaustive_forward_seconds": json.loads(stdout)["predict_seconds"],
-              "evaluate_whole_command_seconds": evaluations,
-              "study_epochs": args.study_epochs,
-              "study_runs_an_hour": {str(workers): runs for workers, runs in studies.items()},
-              "study_two_workers_over_one": paired_ratios(studies[2], studies[1])}
+    report = {
+        "command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "epoch_gflop": flop / 1e9,
+        "gemm_peak_gflop_per_second": peaks,
+        "paths": paths,
+        "ratios": ratios,
+        "speedup_median": statistics.median(ratios),
+        "whole_command_epochs": args.whole_epochs,
+        "whole_command_seconds": whole,
+        "whole_command_ratios": whole_ratios,
+        "whole_command_speedup_median": statistics.median(whole_ratios),
+        "whole_command_seconds_not_training": not_training,
+        "exhaustive_forward_seconds": json.loads(stdout)["predict_seconds"],
+        "evaluate_whole_command_seconds": evaluations,
+        "study_epochs": args.study_epochs,
+        "study_runs_an_hour": {str(workers): runs for workers, runs in studies.items()},
+        "study_two_workers_over_one": paired_ratios(studies[2], studies[1]),
+    }
     print_summary(report)
     if args.json:
         try:
@@ -240,19 +269,22 @@ def compare(args, argv):
 def epoch_times(args):
     """Seconds per epoch of each path: `--runs` rounds, the paths alternating, each a process
     of its own with a warm-up epoch left out."""
-    paths = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []}
-             for name in PATHS}
+    paths = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []} for name in PATHS}
     for run in range(args.runs):
         for name in PATHS:
-            _, peak, stdout = timed_child(["bench.py", "--child", name,
-                                           "--epochs", str(args.epochs + 1)])
+            _, peak, stdout = timed_child(
+                ["bench.py", "--child", name, "--epochs", str(args.epochs + 1)]
+            )
             times = json.loads(stdout)["epoch_seconds"][1:]
             paths[name]["epoch_seconds"] += times
             paths[name]["run_medians"].append(statistics.median(times))
             paths[name]["peak_rss_bytes"].append(peak)
-            print(f"run {run + 1}/{args.runs}  {name:<22} "
-                  f"{statistics.median(times):.3f} s/epoch (median of {len(times)}), "
-                  f"peak RSS {peak / 2**20:,.0f} MiB", flush=True)
+            print(
+                f"run {run + 1}/{args.runs}  {name:<22} "
+                f"{statistics.median(times):.3f} s/epoch (median of {len(times)}), "
+                f"peak RSS {peak / 2**20:,.0f} MiB",
+                flush=True,
+            )
     return paths
 
 
@@ -263,10 +295,22 @@ def whole_commands(args):
     with tempfile.TemporaryDirectory() as folder:
         for run in range(args.runs):
             commands = {
-                "blog": ["bench.py", "--child", "blog", "--epochs", str(args.whole_epochs),
-                         "--save", os.path.join(folder, "blog.h5")],
-                "project": ["train_lstm_adder.py", "--epochs", str(args.whole_epochs),
-                            "--output", os.path.join(folder, "project.h5")],
+                "blog": [
+                    "bench.py",
+                    "--child",
+                    "blog",
+                    "--epochs",
+                    str(args.whole_epochs),
+                    "--save",
+                    os.path.join(folder, "blog.h5"),
+                ],
+                "project": [
+                    "train_lstm_adder.py",
+                    "--epochs",
+                    str(args.whole_epochs),
+                    "--output",
+                    os.path.join(folder, "project.h5"),
+                ],
             }
             for name, command in commands.items():
                 seconds, _, stdout = timed_child(command)
@@ -277,9 +321,11 @@ def whole_commands(args):
                         training = json.load(file)["wall_seconds"]
                 whole[name].append(seconds)
                 not_training[name].append(seconds - training)
-                print(f"whole {run + 1}/{args.runs}  {name:<8} {args.whole_epochs} epochs: "
-                      f"{seconds:.1f} s, of which {seconds - training:.1f} s not training",
-                      flush=True)
+                print(
+                    f"whole {run + 1}/{args.runs}  {name:<8} {args.whole_epochs} epochs: "
+                    f"{seconds:.1f} s, of which {seconds - training:.1f} s not training",
+                    flush=True,
+                )
     return whole, not_training
 
 
@@ -296,15 +342,35 @@ def evaluate_and_study(args):
             for workers in studies:
                 results_folder = os.path.join(folder, f"study-{run}-{workers}")
                 seconds, _, _ = timed_child(
-                    ["study.py", "--seeds", "2", "--other-seeds", "0", "--keras-seeds", "0",
-                     "--long-epochs", "0", "--observed-epochs", "0",
-                     "--activations", "keras2_hard_sigmoid",
-                     "--epochs", str(args.study_epochs), "--workers", str(workers),
-                     "--results", results_folder])
+                    [
+                        "study.py",
+                        "--seeds",
+                        "2",
+                        "--other-seeds",
+                        "0",
+                        "--keras-seeds",
+                        "0",
+                        "--long-epochs",
+                        "0",
+                        "--observed-epochs",
+                        "0",
+                        "--activations",
+                        "keras2_hard_sigmoid",
+                        "--epochs",
+                        str(args.study_epochs),
+                        "--workers",
+                        str(workers),
+                        "--results",
+                        results_folder,
+                    ]
+                )
                 studies[workers].append(2 * 3600 / seconds)
-                print(f"study {run + 1}/{args.runs}  {workers} worker{'s' if workers > 1 else ''}: "
-                      f"2 runs of {args.study_epochs} epochs in {seconds:.1f} s, "
-                      f"{studies[workers][-1]:.0f} runs an hour", flush=True)
+                print(
+                    f"study {run + 1}/{args.runs}  {workers} worker{'s' if workers > 1 else ''}: "
+                    f"2 runs of {args.study_epochs} epochs in {seconds:.1f} s, "
+                    f"{studies[workers][-1]:.0f} runs an hour",
+                    flush=True,
+                )
     return evaluations, studies
 
 
@@ -315,39 +381,62 @@ def print_summary(report):
     studies = report["study_runs_an_hour"]
     print()
     print(f"machine: {where['processor']}, {where['cpus']} CPUs")
-    print("float32 GEMM peak (2048^3): " + ", ".join(f"{name} {value:.0f} GFLOP/s"
-                                                   for name, value in peaks.items()))
-    print(f"one epoch = {report['epoch_gflop']:.1f} GFLOP ({BLOG.data_size:,} samples, batch "
-          f"{BLOG.batch_size})")
+    print(
+        "float32 GEMM peak (2048^3): "
+        + ", ".join(f"{name} {value:.0f} GFLOP/s" for name, value in peaks.items())
+    )
+    print(
+        f"one epoch = {report['epoch_gflop']:.1f} GFLOP ({BLOG.data_size:,} samples, batch "
+        f"{BLOG.batch_size})"
+    )
     print()
     print("| path | s/epoch (median) | samples/s | GFLOP/s | % of GEMM peak | peak RSS |")
     print("|---|---|---|---|---|---|")
     for name, result in report["paths"].items():
-        print(f"| {name} | {result['median_epoch_seconds']:.3f} | "
-              f"{result['samples_per_second']:,.0f} | {result['gflop_per_second']:.1f} | "
-              f"{100 * result['gflop_per_second'] / max(peaks.values()):.0f}% "
-              f"| {max(result['peak_rss_bytes']) / 2**20:,.0f} MiB |")
+        print(
+            f"| {name} | {result['median_epoch_seconds']:.3f} | "
+            f"{result['samples_per_second']:,.0f} | {result['gflop_per_second']:.1f} | "
+            f"{100 * result['gflop_per_second'] / max(peaks.values()):.0f}% "
+            f"| {max(result['peak_rss_bytes']) / 2**20:,.0f} MiB |"
+        )
     print()
-    print(f"per epoch, blog / project: {report['speedup_median']:.2f}x "
-          f"(median of per-run ratios {', '.join(f'{r:.2f}' for r in report['ratios'])})")
-    print(f"whole command, {epochs} epochs with start-up and saving: blog "
-          f"{statistics.median(whole['blog']):.1f} s, project "
-          f"{statistics.median(whole['project']):.1f} s: "
-          f"{report['whole_command_speedup_median']:.2f}x (median of per-pair ratios "
-          f"{', '.join(f'{r:.2f}' for r in report['whole_command_ratios'])})")
-    print("not training in the whole command (start-up, imports, data, compiling, saving): "
-          + ", ".join(f"{name} {statistics.median(seconds):.1f} s" for name, seconds
-                      in report["whole_command_seconds_not_training"].items()) + " (medians)")
-    print("evaluate.py --exhaustive: forward pass over 65,536 pairs "
-          f"{report['exhaustive_forward_seconds']:.2f} s")
-    print("evaluate.py, whole commands (medians): " + ", ".join(
-        f"{options} {statistics.median(seconds):.2f} s" for options, seconds
-        in report["evaluate_whole_command_seconds"].items()))
+    print(
+        f"per epoch, blog / project: {report['speedup_median']:.2f}x "
+        f"(median of per-run ratios {', '.join(f'{r:.2f}' for r in report['ratios'])})"
+    )
+    print(
+        f"whole command, {epochs} epochs with start-up and saving: blog "
+        f"{statistics.median(whole['blog']):.1f} s, project "
+        f"{statistics.median(whole['project']):.1f} s: "
+        f"{report['whole_command_speedup_median']:.2f}x (median of per-pair ratios "
+        f"{', '.join(f'{r:.2f}' for r in report['whole_command_ratios'])})"
+    )
+    print(
+        "not training in the whole command (start-up, imports, data, compiling, saving): "
+        + ", ".join(
+            f"{name} {statistics.median(seconds):.1f} s"
+            for name, seconds in report["whole_command_seconds_not_training"].items()
+        )
+        + " (medians)"
+    )
+    print(
+        "evaluate.py --exhaustive: forward pass over 65,536 pairs "
+        f"{report['exhaustive_forward_seconds']:.2f} s"
+    )
+    print(
+        "evaluate.py, whole commands (medians): "
+        + ", ".join(
+            f"{options} {statistics.median(seconds):.2f} s"
+            for options, seconds in report["evaluate_whole_command_seconds"].items()
+        )
+    )
     study_ratios = report["study_two_workers_over_one"]
-    print(f"study throughput, runs of {report['study_epochs']} epochs an hour (medians): "
-          f"1 worker {statistics.median(studies['1']):.0f}, 2 workers "
-          f"{statistics.median(studies['2']):.0f}: {statistics.median(study_ratios):.2f}x "
-          f"(per-round ratios {', '.join(f'{r:.2f}' for r in study_ratios)})")
+    print(
+        f"study throughput, runs of {report['study_epochs']} epochs an hour (medians): "
+        f"1 worker {statistics.median(studies['1']):.0f}, 2 workers "
+        f"{statistics.median(studies['2']):.0f}: {statistics.median(study_ratios):.2f}x "
+        f"(per-round ratios {', '.join(f'{r:.2f}' for r in study_ratios)})"
+    )
 
 
 def paired_ratios(numerators, denominators):
@@ -361,8 +450,9 @@ def timed_child(arguments):
     """(seconds, the child's own peak resident bytes, stdout) of one child process."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen([sys.executable, *arguments], cwd=ROOT, stdout=out,
-                                   stderr=err, text=True)
+        process = subprocess.Popen(
+            [sys.executable, *arguments], cwd=ROOT, stdout=out, stderr=err, text=True
+        )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
@@ -370,8 +460,9 @@ def timed_child(arguments):
         err.seek(0)
         if process.returncode != 0:
             last = (err.read().strip().splitlines() or ["(nothing on stderr)"])[-1]
-            raise ChildFailed(f"{' '.join(arguments)} failed with exit status "
-                              f"{process.returncode}: {last}")
+            raise ChildFailed(
+                f"{' '.join(arguments)} failed with exit status {process.returncode}: {last}"
+            )
         return seconds, usage.ru_maxrss * 1024, out.read()
 
 

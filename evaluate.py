@@ -20,6 +20,7 @@ code stored in a file, and is evaluated in numpy: neither Keras nor TensorFlow i
 With --exhaustive it also prints how the blog's figure varies over the blog's kind of test
 (1,000 random pairs), from the network's error on every pair.
 """
+
 import argparse
 import json
 import os
@@ -30,15 +31,21 @@ import numpy as np
 
 from lstm_adder import data, model_file, prefix_tree
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOG_SAMPLES
-from lstm_adder.cli import (HelpFormatter, positive_int, refuse_if_too_big, whole_number,
-                            writable_output)
+from lstm_adder.cli import (
+    HelpFormatter,
+    positive_int,
+    refuse_if_too_big,
+    whole_number,
+    writable_output,
+)
 from lstm_adder.files import WriteError
 from lstm_adder.record import TrainingPairsUnknown, training_pairs
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate
 from lstm_adder.wording import percent
 
-SHIPPED_MODEL = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "models",
-                                             "LSTM_Operation.h5"))
+SHIPPED_MODEL = os.path.relpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "LSTM_Operation.h5")
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -50,25 +57,54 @@ def make_parser():
         description="Evaluate an LSTM adder: the blog's (1 - MSE) figure and the real accuracies.",
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("--model", default=SHIPPED_MODEL,
-                        help="the model file (.h5 or .keras); by default the one the repository "
-                             "ships, from any folder")
+    parser.add_argument(
+        "--model",
+        default=SHIPPED_MODEL,
+        help="the model file (.h5 or .keras); by default the one the repository "
+        "ships, from any folder",
+    )
     # No default here, so that --exhaustive can tell them given from not (run() fills them in).
-    parser.add_argument("--samples", type=positive_int, default=argparse.SUPPRESS,
-                        help="fresh pairs drawn the blog's way (default: 1000, the blog's)")
-    parser.add_argument("--seed", type=whole_number, default=argparse.SUPPRESS,
-                        help="seed of the fresh pairs (default: 0; training's default seed is 1)")
-    parser.add_argument("--exhaustive", action="store_true",
-                        help=f"evaluate every pair of operands (up to {EXHAUSTIVE_MAX_BITS} bits)")
-    parser.add_argument("--add", nargs=2, type=whole_number, metavar=("A", "B"),
-                        help="show how the network adds A and B, bit by bit")
-    parser.add_argument("--plot", metavar="FILE.png",
-                        help="also draw every sum as a map, with the per-bit and carry-chain "
-                             "accuracies, into this PNG (implies --exhaustive)")
-    parser.add_argument("--json", action="store_true",
-                        help="print every figure as one JSON object on stdout, and nothing else")
-    parser.add_argument("--batch-size", type=positive_int, default=prefix_tree.CHUNK_PAIRS,
-                        help="distinct pairs per forward pass (the figures do not depend on it)")
+    parser.add_argument(
+        "--samples",
+        type=positive_int,
+        default=argparse.SUPPRESS,
+        help="fresh pairs drawn the blog's way (default: 1000, the blog's)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=whole_number,
+        default=argparse.SUPPRESS,
+        help="seed of the fresh pairs (default: 0; training's default seed is 1)",
+    )
+    parser.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help=f"evaluate every pair of operands (up to {EXHAUSTIVE_MAX_BITS} bits)",
+    )
+    parser.add_argument(
+        "--add",
+        nargs=2,
+        type=whole_number,
+        metavar=("A", "B"),
+        help="show how the network adds A and B, bit by bit",
+    )
+    parser.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="also draw every sum as a map, with the per-bit and carry-chain "
+        "accuracies, into this PNG (implies --exhaustive)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print every figure as one JSON object on stdout, and nothing else",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=prefix_tree.CHUNK_PAIRS,
+        help="distinct pairs per forward pass (the figures do not depend on it)",
+    )
     return parser
 
 
@@ -80,18 +116,24 @@ def print_examples(result):
     width = max(len(str(e["true_sum"])) for e in result["examples"]) if result["examples"] else 1
     for example in result["examples"]:
         mark = "✓" if example["right"] else f"✗ the true sum is {example['true_sum']}"
-        print(f"  {example['first_operand']:>{width}} + {example['second_operand']:>{width}} = "
-              f"{example['network_sum']:>{width}}  {mark}")
+        print(
+            f"  {example['first_operand']:>{width}} + {example['second_operand']:>{width}} = "
+            f"{example['network_sum']:>{width}}  {mark}"
+        )
 
 
 def print_report(info, model_path, description, result, split_note):
-    print(f"Model    {model_path}  ({info['bits']}-bit operands, written by Keras "
-          f"{info['keras_version']}, recurrent activation {info['recurrent_activation']}, "
-          f"output activation {info['output_activation']})")
+    print(
+        f"Model    {model_path}  ({info['bits']}-bit operands, written by Keras "
+        f"{info['keras_version']}, recurrent activation {info['recurrent_activation']}, "
+        f"output activation {info['output_activation']})"
+    )
     print(f"Pairs    {description}")
     if "seen" in result:
-        print(f"         {result['seen']['pairs']:,} of them were seen in training, "
-              f"{result['unseen']['pairs']:,} never seen")
+        print(
+            f"         {result['seen']['pairs']:,} of them were seen in training, "
+            f"{result['unseen']['pairs']:,} never seen"
+        )
     else:
         print(f"         seen/unseen split not available: {split_note}")
     print(f"         forward pass: {result['predict_seconds']:.2f} s")
@@ -103,53 +145,80 @@ def print_report(info, model_path, description, result, split_note):
     print()
     print("2. That figure is not an accuracy: an output of 0.5 for every bit would score 75%.")
     print("   What the network gets right on the same pairs (a bit is 1 when its output >= 0.5):")
-    print(f"   exact-sum accuracy  {percent(result['exact_sum_accuracy'], 2):>8}   "
-          f"({result['sums_right']:,} of {result['pairs']:,} sums right, every bit)")
-    print(f"   per-bit accuracy    {percent(result['per_bit_accuracy'], 2):>8}   "
-          f"({result['bits_right']:,} of {result['pairs'] * (info['bits'] + 1):,} bits)")
+    print(
+        f"   exact-sum accuracy  {percent(result['exact_sum_accuracy'], 2):>8}   "
+        f"({result['sums_right']:,} of {result['pairs']:,} sums right, every bit)"
+    )
+    print(
+        f"   per-bit accuracy    {percent(result['per_bit_accuracy'], 2):>8}   "
+        f"({result['bits_right']:,} of {result['pairs'] * (info['bits'] + 1):,} bits)"
+    )
     for group in ("seen", "unseen"):
         if group in result and result[group]["pairs"]:
             part = result[group]
             label = "seen in training" if group == "seen" else "never seen"
-            print(f"   {label:<17}   {percent(part['exact_sum_accuracy'], 2):>8}   "
-                  f"({part['sums_right']:,} of {part['pairs']:,} sums right; blog's figure "
-                  f"{part['blog_figure']:.6f}%)")
+            print(
+                f"   {label:<17}   {percent(part['exact_sum_accuracy'], 2):>8}   "
+                f"({part['sums_right']:,} of {part['pairs']:,} sums right; blog's figure "
+                f"{part['blog_figure']:.6f}%)"
+            )
     print()
     reached = result["blog_figure"] >= BLOG_FIGURE
-    print(f"3. Verdict: the blog's figure was {'' if reached else 'not '}reached "
-          f"({result['blog_figure']:.6f}% {'>=' if reached else '<'} {BLOG_FIGURE}%); "
-          f"{result['sums_right']:,} of {result['pairs']:,} sums are right "
-          f"({percent(result['exact_sum_accuracy'], 2)}).")
+    print(
+        f"3. Verdict: the blog's figure was {'' if reached else 'not '}reached "
+        f"({result['blog_figure']:.6f}% {'>=' if reached else '<'} {BLOG_FIGURE}%); "
+        f"{result['sums_right']:,} of {result['pairs']:,} sums are right "
+        f"({percent(result['exact_sum_accuracy'], 2)})."
+    )
     if "sampling" in result:
         sampling = result["sampling"]
         print()
-        print(f"4. Luck of the test sample: the blog's figure over its own kind of test, "
-              f"{sampling['samples']:,} random pairs")
-        print(f"   ({sampling['method']}, seed {sampling['seed']}, from this network's error "
-              "on every pair)")
-        print(f"   5th / 50th / 95th percentile   {sampling['p5']:.4f}% / {sampling['p50']:.4f}% / "
-              f"{sampling['p95']:.4f}%")
-        print(f"   chance that one such test shows at least {BLOG_FIGURE}%:  "
-              f"{100 * sampling['probability_reaching_blog_figure']:.3f}%  "
-              f"({sampling['draws_reaching_blog_figure']:,} of {sampling['draws']:,} draws)")
+        print(
+            f"4. Luck of the test sample: the blog's figure over its own kind of test, "
+            f"{sampling['samples']:,} random pairs"
+        )
+        print(
+            f"   ({sampling['method']}, seed {sampling['seed']}, from this network's error "
+            "on every pair)"
+        )
+        print(
+            f"   5th / 50th / 95th percentile   {sampling['p5']:.4f}% / {sampling['p50']:.4f}% / "
+            f"{sampling['p95']:.4f}%"
+        )
+        print(
+            f"   chance that one such test shows at least {BLOG_FIGURE}%:  "
+            f"{100 * sampling['probability_reaching_blog_figure']:.3f}%  "
+            f"({sampling['draws_reaching_blog_figure']:,} of {sampling['draws']:,} draws)"
+        )
     print()
-    print("Each output bit, from the final carry (place value "
-          f"{2 ** info['bits']}) down to the 1s:")
+    print(
+        f"Each output bit, from the final carry (place value {2 ** info['bits']}) down to the 1s:"
+    )
     print("   place value " + " ".join(f"{p['place_value']:>7}" for p in result["per_position"]))
-    print("   right       " + " ".join(f"{percent(p['accuracy'], 2):>7}"
-                                       for p in result["per_position"]))
+    print(
+        "   right       "
+        + " ".join(f"{percent(p['accuracy'], 2):>7}" for p in result["per_position"])
+    )
     print("Exact sums by the longest chain of carries in the addition:")
     for group in result["by_carry_chain"]:
-        print(f"   chain {group['longest_carry_chain']:>2}   {group['pairs']:>6,} pairs   "
-              f"{percent(group['exact_sum_accuracy'], 2):>8} right")
+        print(
+            f"   chain {group['longest_carry_chain']:>2}   {group['pairs']:>6,} pairs   "
+            f"{percent(group['exact_sum_accuracy'], 2):>8} right"
+        )
     spread = result["failures_by_sum"]
     if spread["worst"]:
-        print(f"Wrong sums by their true value: {spread['sum_values_with_failures']} of "
-              f"{spread['sum_values']} values have any; the {len(spread['worst'])} worst hold "
-              f"{percent(spread['share_on_worst'], 2)} of the "
-              f"{result['pairs'] - result['sums_right']:,} failures")
-        print("   " + ", ".join(f"{w['sum']} ({w['wrong']} of {w['pairs']} wrong)"
-                                for w in spread["worst"][:5]))
+        print(
+            f"Wrong sums by their true value: {spread['sum_values_with_failures']} of "
+            f"{spread['sum_values']} values have any; the {len(spread['worst'])} worst hold "
+            f"{percent(spread['share_on_worst'], 2)} of the "
+            f"{result['pairs'] - result['sums_right']:,} failures"
+        )
+        print(
+            "   "
+            + ", ".join(
+                f"{w['sum']} ({w['wrong']} of {w['pairs']} wrong)" for w in spread["worst"][:5]
+            )
+        )
     print("Examples, the network's sums (failures first):")
     print_examples(result)
 
@@ -157,8 +226,10 @@ def print_report(info, model_path, description, result, split_note):
 def print_addition(one):
     print(f"{one['first_operand']} + {one['second_operand']}")
     half = len(one["input_bits"]) // 2
-    print(f"  input bits     {''.join(map(str, one['input_bits'][:half]))} "
-          f"{''.join(map(str, one['input_bits'][half:]))}   (one per time step, MSB first)")
+    print(
+        f"  input bits     {''.join(map(str, one['input_bits'][:half]))} "
+        f"{''.join(map(str, one['input_bits'][half:]))}   (one per time step, MSB first)"
+    )
     print("  raw outputs    " + " ".join(f"{value:.3f}" for value in one["raw_outputs"]))
     print(f"  network bits   {''.join(map(str, one['network_bits']))}   (output >= 0.5 is 1)")
     print(f"  true bits      {''.join(map(str, one['true_bits']))}")
@@ -191,15 +262,20 @@ def run(argv):
         writable_output(parser, "--plot", args.plot)
         args.exhaustive = True
     if args.exhaustive and (hasattr(args, "samples") or hasattr(args, "seed")):
-        parser.error("--samples and --seed choose random pairs; --exhaustive (and --plot) "
-                     "evaluates every pair instead: use one or the other")
+        parser.error(
+            "--samples and --seed choose random pairs; --exhaustive (and --plot) "
+            "evaluates every pair instead: use one or the other"
+        )
     args.samples, args.seed = getattr(args, "samples", BLOG_SAMPLES), getattr(args, "seed", 0)
     try:
         network, info = model_file.read(args.model)
     except model_file.ModelFileError as error:
-        hint = ("; train one first (make train, or python train_lstm_adder.py), or evaluate the "
-                f"model the repository ships, {SHIPPED_MODEL} (no --model)"
-                if not os.path.exists(args.model) else "")
+        hint = (
+            "; train one first (make train, or python train_lstm_adder.py), or evaluate the "
+            f"model the repository ships, {SHIPPED_MODEL} (no --model)"
+            if not os.path.exists(args.model)
+            else ""
+        )
         print(f"evaluate.py: error: {args.model}: {error}{hint}", file=sys.stderr)
         return 2
     bits = info["bits"]
@@ -207,8 +283,9 @@ def run(argv):
     if args.add is not None:
         for operand in args.add:
             if not 0 <= operand < 2**bits:
-                parser.error(f"--add: {operand} does not fit in the model's {bits} bits "
-                             f"(0..{2**bits - 1})")
+                parser.error(
+                    f"--add: {operand} does not fit in the model's {bits} bits (0..{2**bits - 1})"
+                )
         one = add_one(network, bits, *args.add)
         if args.json:
             print(json.dumps({"model": args.model, "bits": bits, "addition": one}))
@@ -219,11 +296,13 @@ def run(argv):
 
     if args.exhaustive:
         if bits > EXHAUSTIVE_MAX_BITS:
-            parser.error(f"--exhaustive covers every pair only up to {EXHAUSTIVE_MAX_BITS}-bit "
-                         f"operands ({4 ** EXHAUSTIVE_MAX_BITS:,} pairs); this model has {bits} "
-                         f"bits ({4 ** bits:,} pairs). Use --samples instead.")
+            parser.error(
+                f"--exhaustive covers every pair only up to {EXHAUSTIVE_MAX_BITS}-bit "
+                f"operands ({4**EXHAUSTIVE_MAX_BITS:,} pairs); this model has {bits} "
+                f"bits ({4**bits:,} pairs). Use --samples instead."
+            )
         first_operand, second_operand = data.all_pairs(bits)
-        description = f"all {4 ** bits:,} pairs of {bits}-bit operands"
+        description = f"all {4**bits:,} pairs of {bits}-bit operands"
     else:
         # Measured here: about 430 bytes a sample at 8 bits, all figures included; rounded up.
         refuse_if_too_big(parser, "--samples", args.samples, data.bytes_per_pair(bits, 500))
@@ -235,30 +314,55 @@ def run(argv):
         seen_codes, split_note = training_pairs(args.model), None
     except TrainingPairsUnknown as why:
         seen_codes, split_note = None, str(why)
-    result, right, seen = evaluate(network, bits, first_operand, second_operand, seen_codes,
-                                   args.batch_size, exhaustive=args.exhaustive)
+    result, right, seen = evaluate(
+        network,
+        bits,
+        first_operand,
+        second_operand,
+        seen_codes,
+        args.batch_size,
+        exhaustive=args.exhaustive,
+    )
     if args.plot is not None:
         from lstm_adder import plots
 
-        grid = plots.sum_grid(right, np.zeros(len(right), dtype=bool) if seen is None else seen,
-                              first_operand, second_operand, bits)
+        grid = plots.sum_grid(
+            right,
+            np.zeros(len(right), dtype=bool) if seen is None else seen,
+            first_operand,
+            second_operand,
+            bits,
+        )
         try:
             plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
         except WriteError as error:
             print(f"evaluate.py: error: {error}", file=sys.stderr)
             return 1
     if args.json:
-        print(json.dumps({"model": args.model, "bits": bits, "keras_version": info["keras_version"],
-                          "recurrent_activation": info["recurrent_activation"],
-                          "output_activation": info["output_activation"],
-                          "pairs_evaluated": description, "blog_figure_reported": BLOG_FIGURE,
-                          "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
-                          "split_note": split_note, "plot": args.plot, **result}))
+        print(
+            json.dumps(
+                {
+                    "model": args.model,
+                    "bits": bits,
+                    "keras_version": info["keras_version"],
+                    "recurrent_activation": info["recurrent_activation"],
+                    "output_activation": info["output_activation"],
+                    "pairs_evaluated": description,
+                    "blog_figure_reported": BLOG_FIGURE,
+                    "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
+                    "split_note": split_note,
+                    "plot": args.plot,
+                    **result,
+                }
+            )
+        )
     else:
         print_report(info, args.model, description, result, split_note)
         if args.plot is not None:
-            print(f"Picture  {args.plot}  (every sum as a map, with the per-bit and carry-chain "
-                  "accuracies)")
+            print(
+                f"Picture  {args.plot}  (every sum as a map, with the per-bit and carry-chain "
+                "accuracies)"
+            )
     return 0
 
 

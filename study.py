@@ -25,6 +25,7 @@ state deleted. Started again, the study skips finished runs and continues an unf
 from its last saved state. results/STUDY.md and results/learning_curves.png are written anew
 from study.json after every run by study_report.py; every number in them comes from it.
 """
+
 import argparse
 import ctypes
 import dataclasses
@@ -40,8 +41,13 @@ import numpy as np
 
 from lstm_adder import backend, checkpoint, cluster, data, training
 from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
-from lstm_adder.cli import (HelpFormatter, available_memory, bit_count, non_negative_int,
-                            positive_int)
+from lstm_adder.cli import (
+    HelpFormatter,
+    available_memory,
+    bit_count,
+    non_negative_int,
+    positive_int,
+)
 from lstm_adder.config import BLOG, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.record import machine, record_json, usable_cores
@@ -58,21 +64,24 @@ SHORT_RUN_CHECKPOINT_EVERY = 10  # epochs between saved states of a plain run
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=HelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=HelpFormatter
+    )
     add_plan_options(parser)
     add_output_options(parser)
     add_cluster_options(parser)
     study = parser.parse_args(argv)
     cores = usable_cores() or []
     if study.cores_per_run and study.workers and study.cores_per_run * study.workers > len(cores):
-        parser.error(f"--workers {study.workers} x --cores-per-run {study.cores_per_run} needs "
-                     f"{study.workers * study.cores_per_run} cores; this machine gives "
-                     f"{len(cores)}")
+        parser.error(
+            f"--workers {study.workers} x --cores-per-run {study.cores_per_run} needs "
+            f"{study.workers * study.cores_per_run} cores; this machine gives "
+            f"{len(cores)}"
+        )
     if study.workers and not study.scheduler and cores:
         share = study.cores_per_run or max(1, len(cores) // study.workers)
         # Worker i of the local cluster runs on these cores (none when workers outnumber them).
-        study.worker_cores = [cores[i * share:(i + 1) * share] for i in range(study.workers)]
+        study.worker_cores = [cores[i * share : (i + 1) * share] for i in range(study.workers)]
     else:
         study.worker_cores = None
     return study
@@ -80,84 +89,163 @@ def parse_args(argv=None):
 
 def add_plan_options(parser):
     """What the study runs: how many runs of which kind, and their shared settings."""
-    parser.add_argument("--seeds", type=positive_int, default=100,
-                        help="plain runs of the blog's LSTM (Keras 2's hard sigmoid) with the "
-                             "default engine, seeds 1..N")
-    parser.add_argument("--other-seeds", type=non_negative_int, default=5,
-                        help="plain runs of each other recurrent activation (the sigmoid), "
-                             "seeds 1..N")
-    parser.add_argument("--keras-seeds", type=non_negative_int, default=5,
-                        help="plain runs of the blog's LSTM through Keras's own model.fit "
-                             "(--engine keras), seeds 1..N")
-    parser.add_argument("--epochs", type=positive_int, default=BLOG.epochs,
-                        help="epochs of each plain run and each variant (the blog's 100)")
-    parser.add_argument("--long-epochs", type=non_negative_int, default=2000,
-                        help="the long schedules' cap in epochs (0: no long schedules); each "
-                             f"stops earlier at the first evaluation where a blog-style test "
-                             f"shows the blog's figure with probability >= {STOP_PROBABILITY}")
-    parser.add_argument("--long-seeds", type=positive_int, default=4,
-                        help="long schedules of the blog's LSTM (seeds 1..N); the other "
-                             "activation gets one")
-    parser.add_argument("--observed-epochs", type=non_negative_int, default=1500,
-                        help="length of the observed schedules of the blog's LSTM (0: none): "
-                             "long schedules without the stop rule, evaluated every K epochs to "
-                             "the end, so that the chance at each epoch is measured on every "
-                             "schedule")
-    parser.add_argument("--observed-schedules", type=non_negative_int, default=16,
-                        help="observed schedules of the blog's LSTM, with the seeds after "
-                             "--long-seeds' (the default: seeds 5..20)")
-    parser.add_argument("--every", type=positive_int, default=25,
-                        help="evaluate (and save the state of) the long and observed schedules "
-                             "every K epochs")
-    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS_BY_NAME),
-                        default=[variant.name for variant in VARIANTS], metavar="NAME",
-                        help="the blog's LSTM with one change to the blog's script, each for "
-                             "--epochs epochs: " + ", ".join(VARIANTS_BY_NAME) + " (none: no "
-                             "variants; default: all)")
-    parser.add_argument("--variant-seeds", type=non_negative_int, default=10,
-                        help="runs of each variant, seeds 1..N")
-    parser.add_argument("--bits", type=bit_count, default=BLOG.bits,
-                        help="bits per operand of every run (the blog's BINARY_DIM), 1..16")
-    parser.add_argument("--data-size", type=positive_int, default=BLOG.data_size,
-                        help="training pairs of every run but the variants that change it (the "
-                             "blog's 10,000)")
-    parser.add_argument("--activations", nargs="+", choices=ACTIVATIONS, default=ACTIVATIONS,
-                        help="the recurrent activations studied (default: both, the blog's Keras 2 "
-                             "hard sigmoid and the sigmoid)")
+    parser.add_argument(
+        "--seeds",
+        type=positive_int,
+        default=100,
+        help="plain runs of the blog's LSTM (Keras 2's hard sigmoid) with the "
+        "default engine, seeds 1..N",
+    )
+    parser.add_argument(
+        "--other-seeds",
+        type=non_negative_int,
+        default=5,
+        help="plain runs of each other recurrent activation (the sigmoid), seeds 1..N",
+    )
+    parser.add_argument(
+        "--keras-seeds",
+        type=non_negative_int,
+        default=5,
+        help="plain runs of the blog's LSTM through Keras's own model.fit "
+        "(--engine keras), seeds 1..N",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=BLOG.epochs,
+        help="epochs of each plain run and each variant (the blog's 100)",
+    )
+    parser.add_argument(
+        "--long-epochs",
+        type=non_negative_int,
+        default=2000,
+        help="the long schedules' cap in epochs (0: no long schedules); each "
+        f"stops earlier at the first evaluation where a blog-style test "
+        f"shows the blog's figure with probability >= {STOP_PROBABILITY}",
+    )
+    parser.add_argument(
+        "--long-seeds",
+        type=positive_int,
+        default=4,
+        help="long schedules of the blog's LSTM (seeds 1..N); the other activation gets one",
+    )
+    parser.add_argument(
+        "--observed-epochs",
+        type=non_negative_int,
+        default=1500,
+        help="length of the observed schedules of the blog's LSTM (0: none): "
+        "long schedules without the stop rule, evaluated every K epochs to "
+        "the end, so that the chance at each epoch is measured on every "
+        "schedule",
+    )
+    parser.add_argument(
+        "--observed-schedules",
+        type=non_negative_int,
+        default=16,
+        help="observed schedules of the blog's LSTM, with the seeds after "
+        "--long-seeds' (the default: seeds 5..20)",
+    )
+    parser.add_argument(
+        "--every",
+        type=positive_int,
+        default=25,
+        help="evaluate (and save the state of) the long and observed schedules every K epochs",
+    )
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        choices=list(VARIANTS_BY_NAME),
+        default=[variant.name for variant in VARIANTS],
+        metavar="NAME",
+        help="the blog's LSTM with one change to the blog's script, each for "
+        "--epochs epochs: " + ", ".join(VARIANTS_BY_NAME) + " (none: no "
+        "variants; default: all)",
+    )
+    parser.add_argument(
+        "--variant-seeds",
+        type=non_negative_int,
+        default=10,
+        help="runs of each variant, seeds 1..N",
+    )
+    parser.add_argument(
+        "--bits",
+        type=bit_count,
+        default=BLOG.bits,
+        help="bits per operand of every run (the blog's BINARY_DIM), 1..16",
+    )
+    parser.add_argument(
+        "--data-size",
+        type=positive_int,
+        default=BLOG.data_size,
+        help="training pairs of every run but the variants that change it (the blog's 10,000)",
+    )
+    parser.add_argument(
+        "--activations",
+        nargs="+",
+        choices=ACTIVATIONS,
+        default=ACTIVATIONS,
+        help="the recurrent activations studied (default: both, the blog's Keras 2 "
+        "hard sigmoid and the sigmoid)",
+    )
 
 
 def add_output_options(parser):
     """Where the study writes, and what it only rewrites."""
     parser.add_argument("--results", default="results", help="folder of the study's outputs")
-    parser.add_argument("--report", action="store_true",
-                        help="only write STUDY.md and the plot anew from study.json")
-    parser.add_argument("--readme", metavar="FILE", nargs="+",
-                        help="also rewrite each FILE's answer (between the lines "
-                             f"'{README_MARKERS['en'][0]}' and '{README_MARKERS['en'][1]}', or "
-                             f"'{README_MARKERS['zh-CN'][0]}' and '{README_MARKERS['zh-CN'][1]}' "
-                             "in Chinese) from the runs, each time STUDY.md is written")
-    parser.add_argument("--verbose", action="store_true",
-                        help="show TensorFlow's and Keras's start-up and warning messages")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="only write STUDY.md and the plot anew from study.json",
+    )
+    parser.add_argument(
+        "--readme",
+        metavar="FILE",
+        nargs="+",
+        help="also rewrite each FILE's answer (between the lines "
+        f"'{README_MARKERS['en'][0]}' and '{README_MARKERS['en'][1]}', or "
+        f"'{README_MARKERS['zh-CN'][0]}' and '{README_MARKERS['zh-CN'][1]}' "
+        "in Chinese) from the runs, each time STUDY.md is written",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's and Keras's start-up and warning messages",
+    )
 
 
 def add_cluster_options(parser):
     """Where the runs run: this process, a local Dask cluster, or an existing one."""
-    parser.add_argument("--workers", type=non_negative_int, default=default_workers(),
-                        help="runs at a time on this machine, through a local Dask cluster that "
-                             "listens on 127.0.0.1 only; 0: one run at a time inside this "
-                             "process, without Dask (default: %(default)s here: one per core, as "
-                             "memory allows)")
-    parser.add_argument("--cores-per-run", type=positive_int, metavar="K",
-                        help="pin each local worker's runs to K cores (default: the cores "
-                             "shared out among --workers). A run's weights depend on how many "
-                             "threads computed them: keep K to compare runs bit for bit")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="send the runs to an existing Dask cluster instead (tcp://HOST:PORT, "
-                             "or tls://HOST:PORT with the certificates of Dask's configuration); "
-                             "its workers must run this folder's code and share --results")
-    parser.add_argument("--dashboard", metavar="PORT", type=non_negative_int,
-                        help="serve the local cluster's Dask dashboard on 127.0.0.1:PORT "
-                             "(by default there is none)")
+    parser.add_argument(
+        "--workers",
+        type=non_negative_int,
+        default=default_workers(),
+        help="runs at a time on this machine, through a local Dask cluster that "
+        "listens on 127.0.0.1 only; 0: one run at a time inside this "
+        "process, without Dask (default: %(default)s here: one per core, as "
+        "memory allows)",
+    )
+    parser.add_argument(
+        "--cores-per-run",
+        type=positive_int,
+        metavar="K",
+        help="pin each local worker's runs to K cores (default: the cores "
+        "shared out among --workers). A run's weights depend on how many "
+        "threads computed them: keep K to compare runs bit for bit",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="send the runs to an existing Dask cluster instead (tcp://HOST:PORT, "
+        "or tls://HOST:PORT with the certificates of Dask's configuration); "
+        "its workers must run this folder's code and share --results",
+    )
+    parser.add_argument(
+        "--dashboard",
+        metavar="PORT",
+        type=non_negative_int,
+        help="serve the local cluster's Dask dashboard on 127.0.0.1:PORT "
+        "(by default there is none)",
+    )
 
 
 def default_workers():
@@ -180,8 +268,11 @@ def evaluate_network(net, bits, seen_codes):
     network = model.network_of(net)
     first, second = data.draw_pairs(BLOG_SAMPLES, bits, np.random.RandomState(EVAL_SEED))
     sampled = score(predict(network, first, second, bits), first, second, bits)
-    result = {"blog_figure": sampled["blog_figure"], "sampled_mse": sampled["mse"],
-              "sampled_exact_sum_accuracy": sampled["exact_sum_accuracy"]}
+    result = {
+        "blog_figure": sampled["blog_figure"],
+        "sampled_mse": sampled["mse"],
+        "sampled_exact_sum_accuracy": sampled["exact_sum_accuracy"],
+    }
     if bits <= EXHAUSTIVE_MAX_BITS:
         every, _, _ = evaluate(network, bits, *data.all_pairs(bits), seen_codes, exhaustive=True)
         result.update(
@@ -193,8 +284,11 @@ def evaluate_network(net, bits, seen_codes):
             unseen_exact_sum_accuracy=every["unseen"]["exact_sum_accuracy"],
             # The training loss is the MSE on the training pairs (with dropout on): beside it,
             # the MSE on the pairs never seen in training shows how much of it carries over.
-            seen_mse=every["seen"]["mse"], unseen_mse=every["unseen"]["mse"],
-            seen_pairs=every["seen"]["pairs"], sampling=every["sampling"])
+            seen_mse=every["seen"]["mse"],
+            unseen_mse=every["unseen"]["mse"],
+            seen_pairs=every["seen"]["pairs"],
+            sampling=every["sampling"],
+        )
     return result
 
 
@@ -202,10 +296,15 @@ def run_config(study, plan):
     """The training configuration of one planned run: the study's settings, the plan's, and a
     variant's one change; its whole state is saved under results/checkpoints/."""
     config = TrainingConfig(
-        epochs=plan["epochs"], seed=plan["seed"], bits=study.bits, data_size=study.data_size,
-        recurrent_activation=plan["activation"], engine=plan["engine"],
+        epochs=plan["epochs"],
+        seed=plan["seed"],
+        bits=study.bits,
+        data_size=study.data_size,
+        recurrent_activation=plan["activation"],
+        engine=plan["engine"],
         checkpoint=os.path.join(study.results, "checkpoints", plan["id"] + ".checkpoint.npz"),
-        checkpoint_every=plan["every"] or SHORT_RUN_CHECKPOINT_EVERY)
+        checkpoint_every=plan["every"] or SHORT_RUN_CHECKPOINT_EVERY,
+    )
     variant = plan.get("variant")
     return dataclasses.replace(config, **VARIANTS_BY_NAME[variant].change) if variant else config
 
@@ -225,8 +324,14 @@ def run_one(config, plan, label, verbose=False):
         print(f"  {label}: going on from its saved state at epoch {done_before}", flush=True)
     after_epoch = progress(config, plan, label, net, seen_codes, evaluations, done_before)
     losses, seconds = training.train_network(
-        config, net, X, Y, callbacks=[EachEpoch(after_epoch)], resume=resume,
-        extra=lambda: {"evaluations": evaluations})
+        config,
+        net,
+        X,
+        Y,
+        callbacks=[EachEpoch(after_epoch)],
+        resume=resume,
+        extra=lambda: {"evaluations": evaluations},
+    )
     if evaluations and evaluations[-1]["epoch"] == len(losses):
         final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
     else:
@@ -246,16 +351,26 @@ def progress(config, plan, label, net, seen_codes, evaluations, done_before):
         if every and done % every == 0:
             evaluations.append({"epoch": done, **evaluate_network(net, config.bits, seen_codes)})
             latest = evaluations[-1]
-            print(f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on the "
-                  "fixed sample"
-                  + (f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}% of "
-                     "random tests reach the blog's" if "sampling" in latest else ""), flush=True)
+            print(
+                f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on the "
+                "fixed sample"
+                + (
+                    f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}% of "
+                    "random tests reach the blog's"
+                    if "sampling" in latest
+                    else ""
+                ),
+                flush=True,
+            )
             stop = plan["stop_rule"] and reaches_stop(latest)
         if done % max(1, epochs // 10) == 0 or done == epochs:
             elapsed = time.time() - started
             left = elapsed / (done - done_before) * (epochs - done)
-            print(f"  {label}: epoch {done}/{epochs}, loss {logs['loss']:.6f}, "
-                  f"{elapsed / 60:.1f} min elapsed, at most {left / 60:.1f} min left", flush=True)
+            print(
+                f"  {label}: epoch {done}/{epochs}, loss {logs['loss']:.6f}, "
+                f"{elapsed / 60:.1f} min elapsed, at most {left / 60:.1f} min left",
+                flush=True,
+            )
         return stop
 
     return after_epoch
@@ -263,16 +378,27 @@ def progress(config, plan, label, net, seen_codes, evaluations, done_before):
 
 def run_entry(config, plan, losses, seconds, final, evaluations):
     """A finished run as study.json keeps it."""
-    stopped = ("the stop rule" if plan["stop_rule"] and reaches_stop(final) else
-               "the cap" if len(losses) == plan["epochs"] else "a loss that is not a number")
+    stopped = (
+        "the stop rule"
+        if plan["stop_rule"] and reaches_stop(final)
+        else "the cap"
+        if len(losses) == plan["epochs"]
+        else "a loss that is not a number"
+    )
     cores = usable_cores()
     entry = {
-        "activation": plan["activation"], "seed": plan["seed"], "epochs": plan["epochs"],
-        "every": plan["every"], "bits": config.bits, "data_size": config.data_size,
-        "engine": plan["engine"], "versions": training.versions(), "machine": machine(),
+        "activation": plan["activation"],
+        "seed": plan["seed"],
+        "epochs": plan["epochs"],
+        "every": plan["every"],
+        "bits": config.bits,
+        "data_size": config.data_size,
+        "engine": plan["engine"],
+        "versions": training.versions(),
+        "machine": machine(),
         # The weights depend on how many threads computed them: the cores this run had.
         "cores": len(cores) if cores else None,
-        "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "train_seconds": round(seconds, 1),
         "loss_per_epoch": [float(loss) for loss in losses],
         "figures": final,
@@ -282,8 +408,11 @@ def run_entry(config, plan, losses, seconds, final, evaluations):
         entry["stopped_by"], entry["stop_rule"] = stopped, plan["stop_rule"]
     if plan.get("variant"):
         entry["variant"] = plan["variant"]
-        entry["config"] = {key: value for key, value in config.as_dict().items()
-                           if key not in ("checkpoint", "checkpoint_every")}
+        entry["config"] = {
+            key: value
+            for key, value in config.as_dict().items()
+            if key not in ("checkpoint", "checkpoint_every")
+        }
     return entry
 
 
@@ -293,8 +422,9 @@ def run_here_or_apart(study, plan, label):
     current = backend.imported()
     if current is None or current == backend.wanted(plan["engine"])[0]:
         return run_one(run_config(study, plan), plan, label, study.verbose)
-    return outcome_of(subprocess.run(job_command(study, plan, label), stdout=subprocess.PIPE,
-                                     text=True), label)
+    return outcome_of(
+        subprocess.run(job_command(study, plan, label), stdout=subprocess.PIPE, text=True), label
+    )
 
 
 # A run on Dask (lstm_adder/cluster.py) is the command line of `study.py --job`, run by a worker.
@@ -314,8 +444,9 @@ def outcome_of(finished, label):
     try:
         outcome = json.loads(finished.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
-        raise cluster.RunDied(f"{label}: its process ended with exit status "
-                              f"{finished.returncode} and no result") from None
+        raise cluster.RunDied(
+            f"{label}: its process ended with exit status {finished.returncode} and no result"
+        ) from None
     if "checkpoint_error" in outcome:
         raise checkpoint.CheckpointError(outcome["checkpoint_error"])
     if "write_error" in outcome:
@@ -335,9 +466,11 @@ def run_job(text):
         # back: glibc then returns the training step's large buffers after every use, which
         # doubled a run's time here (most of it in the kernel). glibc reads it as a process
         # starts: start again without it.
-        os.execve(sys.executable, [sys.executable, *sys.argv],
-                  {key: value for key, value in os.environ.items()
-                   if key != "MALLOC_TRIM_THRESHOLD_"})
+        os.execve(
+            sys.executable,
+            [sys.executable, *sys.argv],
+            {key: value for key, value in os.environ.items() if key != "MALLOC_TRIM_THRESHOLD_"},
+        )
     if sys.platform == "linux":  # the run dies with its worker: a killed worker leaves none
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     # Ctrl-C reaches every process of the terminal's group: the study process alone takes it
@@ -348,8 +481,11 @@ def run_job(text):
     result = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     try:
-        outcome = {"entry": run_one(TrainingConfig(**job["config"]), job["plan"], job["label"],
-                                    job["verbose"])}
+        outcome = {
+            "entry": run_one(
+                TrainingConfig(**job["config"]), job["plan"], job["label"], job["verbose"]
+            )
+        }
     except checkpoint.CheckpointError as error:
         outcome = {"checkpoint_error": str(error)}
     except WriteError as error:
@@ -369,38 +505,84 @@ def planned_runs(study):
     activation, engine, seed, epochs, `every` (0 for a plain run or a variant, evaluated once at
     its end), whether the stop rule ends it (the long schedules; not the observed ones) and, for
     a variant, its name."""
+
     def plan(run_id, activation, engine, seed, epochs, every, stop_rule=False, variant=None):
-        planned = {"id": run_id, "activation": activation, "engine": engine, "seed": seed,
-                   "epochs": epochs, "every": every, "stop_rule": stop_rule}
+        planned = {
+            "id": run_id,
+            "activation": activation,
+            "engine": engine,
+            "seed": seed,
+            "epochs": epochs,
+            "every": every,
+            "stop_rule": stop_rule,
+        }
         return {**planned, "variant": variant} if variant else planned
 
     def seeds_of(activation):
         return study.seeds if activation == BLOGS_ACTIVATION else study.other_seeds
 
-    runs = [plan(f"{activation}-seed{seed}-{study.epochs}ep", activation, "jax", seed,
-                 study.epochs, 0)
-            for seed in range(1, max(map(seeds_of, study.activations)) + 1)
-            for activation in study.activations if seed <= seeds_of(activation)]
+    runs = [
+        plan(f"{activation}-seed{seed}-{study.epochs}ep", activation, "jax", seed, study.epochs, 0)
+        for seed in range(1, max(map(seeds_of, study.activations)) + 1)
+        for activation in study.activations
+        if seed <= seeds_of(activation)
+    ]
     if BLOGS_ACTIVATION in study.activations:
-        runs += [plan(f"{BLOGS_ACTIVATION}-keras-seed{seed}-{study.epochs}ep", BLOGS_ACTIVATION,
-                      "keras", seed, study.epochs, 0) for seed in range(1, study.keras_seeds + 1)]
+        runs += [
+            plan(
+                f"{BLOGS_ACTIVATION}-keras-seed{seed}-{study.epochs}ep",
+                BLOGS_ACTIVATION,
+                "keras",
+                seed,
+                study.epochs,
+                0,
+            )
+            for seed in range(1, study.keras_seeds + 1)
+        ]
     if study.long_epochs:
         for activation in study.activations:
             seeds = study.long_seeds if activation == BLOGS_ACTIVATION else 1
-            runs += [plan(f"{activation}-long-{study.long_epochs}ep-every{study.every}-seed{seed}",
-                          activation, "jax", seed, study.long_epochs, study.every, True)
-                     for seed in range(1, seeds + 1)]
+            runs += [
+                plan(
+                    f"{activation}-long-{study.long_epochs}ep-every{study.every}-seed{seed}",
+                    activation,
+                    "jax",
+                    seed,
+                    study.long_epochs,
+                    study.every,
+                    True,
+                )
+                for seed in range(1, seeds + 1)
+            ]
     if study.observed_epochs and BLOGS_ACTIVATION in study.activations:
         first = study.long_seeds + 1
-        runs += [plan(f"{BLOGS_ACTIVATION}-observed-{study.observed_epochs}ep-every{study.every}-"
-                      f"seed{seed}", BLOGS_ACTIVATION, "jax", seed, study.observed_epochs,
-                      study.every)
-                 for seed in range(first, first + study.observed_schedules)]
+        runs += [
+            plan(
+                f"{BLOGS_ACTIVATION}-observed-{study.observed_epochs}ep-every{study.every}-"
+                f"seed{seed}",
+                BLOGS_ACTIVATION,
+                "jax",
+                seed,
+                study.observed_epochs,
+                study.every,
+            )
+            for seed in range(first, first + study.observed_schedules)
+        ]
     if BLOGS_ACTIVATION in study.activations:
-        runs += [plan(f"variant-{variant.name}-seed{seed}-{study.epochs}ep", BLOGS_ACTIVATION,
-                      "jax", seed, study.epochs, 0, variant=variant.name)
-                 for variant in VARIANTS if variant.name in study.variants
-                 for seed in range(1, study.variant_seeds + 1)]
+        runs += [
+            plan(
+                f"variant-{variant.name}-seed{seed}-{study.epochs}ep",
+                BLOGS_ACTIVATION,
+                "jax",
+                seed,
+                study.epochs,
+                0,
+                variant=variant.name,
+            )
+            for variant in VARIANTS
+            if variant.name in study.variants
+            for seed in range(1, study.variant_seeds + 1)
+        ]
     return runs
 
 
@@ -413,8 +595,9 @@ def running_order(todo):
     ordered = []
     for index, plan in enumerate(long_runs):
         ordered.append(plan)
-        ordered += plain[len(plain) * index // len(long_runs):
-                         len(plain) * (index + 1) // len(long_runs)]
+        ordered += plain[
+            len(plain) * index // len(long_runs) : len(plain) * (index + 1) // len(long_runs)
+        ]
     return ordered or plain
 
 
@@ -435,11 +618,17 @@ def unfinished_runs(study, runs, planned):
             continue
         meta, _ = checkpoint.load(config.checkpoint, config.identity())
         found[plan["id"]] = {
-            "activation": plan["activation"], "seed": plan["seed"], "epochs": plan["epochs"],
-            "every": plan["every"], "engine": plan["engine"], "stopped_by": None,
+            "activation": plan["activation"],
+            "seed": plan["seed"],
+            "epochs": plan["epochs"],
+            "every": plan["every"],
+            "engine": plan["engine"],
+            "stopped_by": None,
             "bits": study.bits,
-            "loss_per_epoch": meta["losses"], "evaluations": meta["extra"].get("evaluations", []),
-            "machine": machine()}
+            "loss_per_epoch": meta["losses"],
+            "evaluations": meta["extra"].get("evaluations", []),
+            "machine": machine(),
+        }
     return found
 
 
@@ -460,8 +649,9 @@ def remove_finished_states(study, runs, planned):
 
 def write_outputs(study, runs, planned, command):
     """study.json from the finished runs, then the report from them and the unfinished ones."""
-    write_atomically(os.path.join(study.results, "study.json"),
-                     record_json({"command": command, "runs": runs}))
+    write_atomically(
+        os.path.join(study.results, "study.json"), record_json({"command": command, "runs": runs})
+    )
     shown = {**runs, **unfinished_runs(study, runs, planned)}
     write_report(study.results, study.readme, shown, planned, command, finished=len(runs))
 
@@ -473,24 +663,33 @@ def report_only(study, runs, planned, command):
     except WriteError as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 1
-    print(f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
-          + (f", and the answer in {' and '.join(study.readme)}" if study.readme else ""))
+    print(
+        f"Wrote {study.results}/STUDY.md and learning_curves.png from study.json"
+        + (f", and the answer in {' and '.join(study.readme)}" if study.readme else "")
+    )
     return 0
 
 
 def run_todo(study, todo, finished):
     """Run the planned runs still to do, on Dask or one at a time here; finished(plan, entry)
     as each one ends."""
-    labels = {plan["id"]: f"[{number}/{len(todo)}] {plan['id']}"
-              for number, plan in enumerate(todo, 1)}
+    labels = {
+        plan["id"]: f"[{number}/{len(todo)}] {plan['id']}" for number, plan in enumerate(todo, 1)
+    }
     if study.workers or study.scheduler:
         cluster.run_commands(
-            [(plan, labels[plan["id"]], job_command(study, plan, labels[plan["id"]]))
-             for plan in todo],
-            lambda plan, done: finished(plan, outcome_of(done, labels[plan["id"]]),
-                                        labels[plan["id"]]),
-            scheduler=study.scheduler, workers=study.workers,
-            worker_cores=study.worker_cores, dashboard=study.dashboard)
+            [
+                (plan, labels[plan["id"]], job_command(study, plan, labels[plan["id"]]))
+                for plan in todo
+            ],
+            lambda plan, done: finished(
+                plan, outcome_of(done, labels[plan["id"]]), labels[plan["id"]]
+            ),
+            scheduler=study.scheduler,
+            workers=study.workers,
+            worker_cores=study.worker_cores,
+            dashboard=study.dashboard,
+        )
         return
     for plan in todo:
         print(labels[plan["id"]], flush=True)
@@ -511,10 +710,16 @@ def run_study(study, runs, planned, command):
         write_outputs(study, runs, planned, command)
         remove_state(study, plan)
         result = entry["figures"]
-        print(f"{label}: done in {entry['train_seconds'] / 60:.1f} min: blog's "
-              f"figure {result['blog_figure']:.4f}%"
-              + (f", exact sums {100 * result['exact_sum_accuracy']:.2f}%"
-                 if "exact_sum_accuracy" in result else ""), flush=True)
+        print(
+            f"{label}: done in {entry['train_seconds'] / 60:.1f} min: blog's "
+            f"figure {result['blog_figure']:.4f}%"
+            + (
+                f", exact sums {100 * result['exact_sum_accuracy']:.2f}%"
+                if "exact_sum_accuracy" in result
+                else ""
+            ),
+            flush=True,
+        )
 
     def kept():
         return f"{len(runs)} finished runs are in {study.results}/study.json"
@@ -527,12 +732,18 @@ def run_study(study, runs, planned, command):
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
     except cluster.RunDied as error:  # again and again (Dask: KilledWorker)
-        print(f"study.py: error: {one_line(error)}; {kept()}, and the same "
-              "command goes on from each run's last saved state", file=sys.stderr)
+        print(
+            f"study.py: error: {one_line(error)}; {kept()}, and the same "
+            "command goes on from each run's last saved state",
+            file=sys.stderr,
+        )
         return 1
     except (WriteError, RunWriteError) as error:  # a full disk: every file is as it was
-        print(f"study.py: error: {error}; {kept()}, and the same command goes on from each run's "
-              "last saved state once it can write", file=sys.stderr)
+        print(
+            f"study.py: error: {error}; {kept()}, and the same command goes on from each run's "
+            "last saved state once it can write",
+            file=sys.stderr,
+        )
         return 1
     print(f"Wrote {study.results}/study.json, STUDY.md and learning_curves.png")
     return 0
@@ -555,14 +766,19 @@ def main(argv=None):
         return report_only(study, runs, planned, command)
     # Background jobs start with SIGINT ignored, and a study is often one: take it, and
     # SIGTERM, as Ctrl-C (until the study ends: main may be called from other code).
-    handlers = {number: signal.signal(number, signal.default_int_handler)
-                for number in (signal.SIGINT, signal.SIGTERM)}
+    handlers = {
+        number: signal.signal(number, signal.default_int_handler)
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         return run_study(study, runs, planned, command)
     except KeyboardInterrupt:
-        print(f"\nstudy.py: interrupted; {len(runs)} finished runs are in "
-              f"{study.results}/study.json, and each unfinished one goes on from its last saved "
-              "state when the same command runs again", file=sys.stderr)
+        print(
+            f"\nstudy.py: interrupted; {len(runs)} finished runs are in "
+            f"{study.results}/study.json, and each unfinished one goes on from its last saved "
+            "state when the same command runs again",
+            file=sys.stderr,
+        )
         return 128 + signal.SIGINT
     finally:
         for number, handler in handlers.items():

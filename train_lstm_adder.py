@@ -17,6 +17,7 @@ It writes the model where the blog did, ./LSTM_Operation.h5 (or --output: .h5, o
 the run: every option, the versions, the loss of every epoch and the training pairs, so that
 evaluate.py can tell pairs the network has seen from pairs it has not.
 """
+
 import argparse
 import dataclasses
 import datetime
@@ -30,8 +31,15 @@ import numpy as np
 
 from lstm_adder import backend, checkpoint, data, training
 from lstm_adder.blog import OUTPUT_ACTIVATION_CHOICES, RECURRENT_ACTIVATION_CHOICES
-from lstm_adder.cli import (HelpFormatter, bit_count, non_negative_int, positive_float,
-                            positive_int, refuse_if_too_big, writable_output)
+from lstm_adder.cli import (
+    HelpFormatter,
+    bit_count,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    refuse_if_too_big,
+    writable_output,
+)
 from lstm_adder.config import BLOG, ENGINES, TrainingConfig
 from lstm_adder.files import WriteError, replacing
 from lstm_adder.record import machine, record_json, record_path_for, sha256_of
@@ -49,53 +57,94 @@ def parse_args(argv=None):
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--epochs", type=positive_int, default=BLOG.epochs, help="training epochs")
-    parser.add_argument("--data-size", type=positive_int, default=BLOG.data_size,
-                        help="training pairs, drawn uniformly with replacement")
-    parser.add_argument("--bits", type=bit_count, default=BLOG.bits,
-                        help="bits per operand (the blog's BINARY_DIM), 1..16")
-    parser.add_argument("--batch-size", type=positive_int, default=BLOG.batch_size,
-                        help="batch size")
-    parser.add_argument("--learning-rate", type=positive_float, default=BLOG.learning_rate,
-                        help="Adam's learning rate (Keras 2.2.4's default)")
-    parser.add_argument("--seed", type=int, default=BLOG.seed,
-                        help="seed for the data, the initial weights, dropout and shuffling")
-    parser.add_argument("--output", default="LSTM_Operation.h5",
-                        help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
-                             "own); the run record goes beside it (.json). The default is the "
-                             "blog's ./LSTM_Operation.h5, in the current folder: the model the "
-                             "repository ships, models/LSTM_Operation.h5, is replaced only when "
-                             "named here (git checkout models/ brings it back)")
-    parser.add_argument("--recurrent-activation", choices=RECURRENT_ACTIVATION_CHOICES,
-                        default=BLOG.recurrent_activation,
-                        help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
-                             "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3")
-    parser.add_argument("--output-activation", choices=OUTPUT_ACTIVATION_CHOICES,
-                        default=BLOG.output_activation,
-                        help="the output layer's activation: the blog's relu, or a sigmoid "
-                             "(outputs inside (0, 1), like the bits they stand for)")
-    parser.add_argument("--engine", choices=ENGINES, default=BLOG.engine,
-                        help="how to run the training (same math either way): jax_lstm.py's "
-                             "compiled step, with Keras on its JAX backend (faster on a CPU: make "
-                             "bench), or Keras's model.fit on TensorFlow, the blog's backend; a "
-                             "KERAS_BACKEND you set wins")
-    parser.add_argument("--checkpoint-every", type=non_negative_int, default=0, metavar="K",
-                        help="save the whole training state every K epochs and at the end, "
-                             "beside --output (NAME.checkpoint.npz); 0: no checkpoints")
-    parser.add_argument("--resume", action="store_true",
-                        help="go on from the checkpoint beside --output up to --epochs; the "
-                             "other options must be the checkpointed run's. With the default "
-                             "engine the result is the uninterrupted run's, bit for bit, on the "
-                             "same machine; with --engine keras the weights, Adam's state and "
-                             "dropout's generator are restored, but on TensorFlow Keras "
-                             "reshuffles from its first epoch's order, so the run goes on "
-                             "differently (on KERAS_BACKEND=jax it too is the uninterrupted "
-                             "run's)")
-    parser.add_argument("--verbose", action="store_true",
-                        help="show TensorFlow's start-up and warning messages")
+    parser.add_argument(
+        "--data-size",
+        type=positive_int,
+        default=BLOG.data_size,
+        help="training pairs, drawn uniformly with replacement",
+    )
+    parser.add_argument(
+        "--bits",
+        type=bit_count,
+        default=BLOG.bits,
+        help="bits per operand (the blog's BINARY_DIM), 1..16",
+    )
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=BLOG.batch_size, help="batch size"
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=positive_float,
+        default=BLOG.learning_rate,
+        help="Adam's learning rate (Keras 2.2.4's default)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=BLOG.seed,
+        help="seed for the data, the initial weights, dropout and shuffling",
+    )
+    parser.add_argument(
+        "--output",
+        default="LSTM_Operation.h5",
+        help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
+        "own); the run record goes beside it (.json). The default is the "
+        "blog's ./LSTM_Operation.h5, in the current folder: the model the "
+        "repository ships, models/LSTM_Operation.h5, is replaced only when "
+        "named here (git checkout models/ brings it back)",
+    )
+    parser.add_argument(
+        "--recurrent-activation",
+        choices=RECURRENT_ACTIVATION_CHOICES,
+        default=BLOG.recurrent_activation,
+        help="the LSTM gates' activation: the blog's Keras 2 hard sigmoid "
+        "clip(0.2x+0.5, 0, 1), or the sigmoid Keras uses since 2.3",
+    )
+    parser.add_argument(
+        "--output-activation",
+        choices=OUTPUT_ACTIVATION_CHOICES,
+        default=BLOG.output_activation,
+        help="the output layer's activation: the blog's relu, or a sigmoid "
+        "(outputs inside (0, 1), like the bits they stand for)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=BLOG.engine,
+        help="how to run the training (same math either way): jax_lstm.py's "
+        "compiled step, with Keras on its JAX backend (faster on a CPU: make "
+        "bench), or Keras's model.fit on TensorFlow, the blog's backend; a "
+        "KERAS_BACKEND you set wins",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=non_negative_int,
+        default=0,
+        metavar="K",
+        help="save the whole training state every K epochs and at the end, "
+        "beside --output (NAME.checkpoint.npz); 0: no checkpoints",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from the checkpoint beside --output up to --epochs; the "
+        "other options must be the checkpointed run's. With the default "
+        "engine the result is the uninterrupted run's, bit for bit, on the "
+        "same machine; with --engine keras the weights, Adam's state and "
+        "dropout's generator are restored, but on TensorFlow Keras "
+        "reshuffles from its first epoch's order, so the run goes on "
+        "differently (on KERAS_BACKEND=jax it too is the uninterrupted "
+        "run's)",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="show TensorFlow's start-up and warning messages"
+    )
     args = parser.parse_args(argv)
     if not args.output.endswith(MODEL_FORMATS):
-        parser.error(f"--output {args.output!r}: the model file name must end in .h5 (the "
-                     "blog's format) or .keras (Keras 3's own)")
+        parser.error(
+            f"--output {args.output!r}: the model file name must end in .h5 (the "
+            "blog's format) or .keras (Keras 3's own)"
+        )
     if not 0 <= args.seed < 2**32:
         parser.error(f"--seed {args.seed}: must be in 0..{2**32 - 1}")
     # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
@@ -144,12 +193,18 @@ def save_atomically(net, record, model_path):
 def config_of(args):
     """The run the options describe; its checkpoint goes beside --output."""
     return TrainingConfig(
-        epochs=args.epochs, data_size=args.data_size, bits=args.bits,
-        batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+        epochs=args.epochs,
+        data_size=args.data_size,
+        bits=args.bits,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        seed=args.seed,
         recurrent_activation=args.recurrent_activation,
-        output_activation=args.output_activation, engine=args.engine,
+        output_activation=args.output_activation,
+        engine=args.engine,
         checkpoint=checkpoint.checkpoint_path_for(args.output),
-        checkpoint_every=args.checkpoint_every)
+        checkpoint_every=args.checkpoint_every,
+    )
 
 
 def load_resume_state(config):
@@ -157,18 +212,22 @@ def load_resume_state(config):
     run with the checkpoint's interval when none was given."""
     meta, arrays = checkpoint.load(config.checkpoint, config.identity())
     if meta["epoch"] > config.epochs:
-        raise checkpoint.CheckpointError(f"{config.checkpoint} is at epoch {meta['epoch']}, "
-                                         f"beyond --epochs {config.epochs}")
+        raise checkpoint.CheckpointError(
+            f"{config.checkpoint} is at epoch {meta['epoch']}, beyond --epochs {config.epochs}"
+        )
     if not config.checkpoint_every:
         every = int(meta["state"].get("every") or 0)
         config = dataclasses.replace(config, checkpoint_every=every)
-    print(f"Resuming from {config.checkpoint}: epoch {meta['epoch']} of {config.epochs} done",
-          flush=True)
+    print(
+        f"Resuming from {config.checkpoint}: epoch {meta['epoch']} of {config.epochs} done",
+        flush=True,
+    )
     return config, (meta, arrays)
 
 
-def run_record(config, output, resume, first_operand, second_operand, losses, wall_seconds,
-               backend_chosen_by):
+def run_record(
+    config, output, resume, first_operand, second_operand, losses, wall_seconds, backend_chosen_by
+):
     """The JSON record saved beside the model: the run's configuration as it is, its data, the
     versions and machine, and every epoch's loss."""
     return {
@@ -179,7 +238,7 @@ def run_record(config, output, resume, first_operand, second_operand, losses, wa
         "resumed_from_epoch": resume[0]["epoch"] if resume else None,
         "data": {
             "generator": "numpy.random.RandomState(seed).randint(0, 2**bits), first operand "
-                         "then second, data_size times (the blog's draw order)",
+            "then second, data_size times (the blog's draw order)",
             "first_operand": first_operand.tolist(),
             "second_operand": second_operand.tolist(),
         },
@@ -187,7 +246,7 @@ def run_record(config, output, resume, first_operand, second_operand, losses, wa
         "backend_chosen_by": backend_chosen_by,
         "device": training.training_device(config.engine),
         "machine": machine(),
-        "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "loss_per_epoch": [float(loss) for loss in losses],
     }
@@ -203,21 +262,37 @@ def train(args):
     net.summary()
     # Keras's progress bar on a terminal; one line per epoch in a log file.
     losses, wall_seconds = training.train_network(
-        config, net, X, Y, verbose=1 if sys.stdout.isatty() else 2, resume=resume)
+        config, net, X, Y, verbose=1 if sys.stdout.isatty() else 2, resume=resume
+    )
     final_loss = losses[-1] if losses else float("nan")
     if not np.all(np.isfinite(losses)):
-        print(f"train_lstm_adder.py: training stopped in epoch {len(losses)}: "
-              f"the loss became {final_loss}; nothing was saved (try a smaller --learning-rate)",
-              file=sys.stderr)
+        print(
+            f"train_lstm_adder.py: training stopped in epoch {len(losses)}: "
+            f"the loss became {final_loss}; nothing was saved (try a smaller --learning-rate)",
+            file=sys.stderr,
+        )
         return 1
-    record = run_record(config, args.output, resume, first_operand, second_operand, losses,
-                        wall_seconds, backend_chosen_by)
+    record = run_record(
+        config,
+        args.output,
+        resume,
+        first_operand,
+        second_operand,
+        losses,
+        wall_seconds,
+        backend_chosen_by,
+    )
     record_path, late_signal = save_atomically(net, record, args.output)
-    print(f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
-          f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_command(args.output)}")
+    print(
+        f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
+        f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_command(args.output)}"
+    )
     if late_signal:
-        print(f"train_lstm_adder.py: interrupted ({signal.Signals(late_signal).name}) while "
-              "saving, after both files were complete: they are saved", file=sys.stderr)
+        print(
+            f"train_lstm_adder.py: interrupted ({signal.Signals(late_signal).name}) while "
+            "saving, after both files were complete: they are saved",
+            file=sys.stderr,
+        )
         return 128 + late_signal
     return 0
 
@@ -234,13 +309,19 @@ def main(argv=None):
         print(f"train_lstm_adder.py: error: --resume: {error}", file=sys.stderr)
         return 2
     except WriteError as error:  # a full disk, a read-only folder: the files are as they were
-        print(f"train_lstm_adder.py: error: {error}; training stopped and nothing was saved "
-              f"({as_before(args)}){resume_hint(args)}", file=sys.stderr)
+        print(
+            f"train_lstm_adder.py: error: {error}; training stopped and nothing was saved "
+            f"({as_before(args)}){resume_hint(args)}",
+            file=sys.stderr,
+        )
         return 1
     except (KeyboardInterrupt, Interrupted) as stop:
         signum = getattr(stop, "signum", signal.SIGINT)
-        print(f"\ntrain_lstm_adder.py: interrupted ({signal.Signals(signum).name}); nothing was "
-              f"saved ({as_before(args)}){resume_hint(args)}", file=sys.stderr)
+        print(
+            f"\ntrain_lstm_adder.py: interrupted ({signal.Signals(signum).name}); nothing was "
+            f"saved ({as_before(args)}){resume_hint(args)}",
+            file=sys.stderr,
+        )
         return 128 + signum
 
 
@@ -258,18 +339,24 @@ def resume_hint(args):
     kept = checkpoint.checkpoint_path_for(args.output)
     if (args.checkpoint_every or args.resume) and os.path.exists(kept):
         return f"; its last checkpoint is {kept}: continue with the same options and --resume"
-    return ("; --checkpoint-every K saves the training state every K epochs, and --resume goes "
-            "on from it")
+    return (
+        "; --checkpoint-every K saves the training state every K epochs, and --resume goes "
+        "on from it"
+    )
 
 
 def evaluate_command(model_path):
     """How to evaluate what was saved, with the Python that is running (a plain `python` may
     lack the packages) and the path of evaluate.py from here."""
     here = os.getcwd()
-    python = (os.path.relpath(sys.executable) if sys.executable.startswith(here + os.sep)
-              else sys.executable)
-    script = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                          "evaluate.py"))
+    python = (
+        os.path.relpath(sys.executable)
+        if sys.executable.startswith(here + os.sep)
+        else sys.executable
+    )
+    script = os.path.relpath(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "evaluate.py")
+    )
     return " ".join(shlex.quote(part) for part in (python, script, "--model", str(model_path)))
 
 

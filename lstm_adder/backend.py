@@ -11,6 +11,7 @@ The backend also decides where the initial weights come from: the same seed draw
 weights from JAX's generator than from TensorFlow's. On JAX, what it compiles is kept on disk
 from the moment the backend is chosen (use_jax_compilation_cache).
 """
+
 import os
 import sys
 
@@ -21,8 +22,10 @@ ENGINE_BACKENDS = {"jax": "jax", "keras": "tensorflow"}
 # device and the flags, so a stale entry is never used. LSTM_ADDER_JAX_CACHE="" turns it off.
 JAX_COMPILATION_CACHE = os.environ.get(
     "LSTM_ADDER_JAX_CACHE",
-    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-                 "lstm-adder", "jax"))
+    os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "lstm-adder", "jax"
+    ),
+)
 # KERAS_BACKEND as this module set it: what child processes inherit from us is not the user's.
 SET_HERE = "LSTM_ADDER_KERAS_BACKEND"
 

@@ -1,5 +1,6 @@
 """The Keras callbacks of training: stopping at a loss that is not a number, and keeping every
 epoch's loss with the checkpoints. Imported once Keras runs on its backend (training.py)."""
+
 import keras
 import numpy as np
 
@@ -24,8 +25,9 @@ class KeepLossAndCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.losses.append(float(logs["loss"]))
         done = epoch + 1
-        due = self.every and (done % self.every == 0 or done >= self.epochs
-                              or self.model.stop_training)
+        due = self.every and (
+            done % self.every == 0 or done >= self.epochs or self.model.stop_training
+        )
         if due and np.isfinite(self.losses[-1]):
             self.save_state(done, self.every)
 

@@ -11,6 +11,7 @@ numbers and text only, so nothing in a checkpoint can run. A file that is damage
 Writing is atomic: a temporary file beside the target, then a rename, so a crash or a signal
 while saving leaves the previous checkpoint as it was.
 """
+
 import json
 import os
 import zipfile
@@ -38,10 +39,17 @@ def checkpoint_path_for(model_path):
 def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, extra=None):
     """Write a checkpoint atomically (files.replacing: WriteError if it cannot be written, the
     previous checkpoint then as it was). `arrays`: name -> numpy array; `state`: JSON-able (the
-    random generators' states); `extra`: JSON-able, kept for the caller (the study's evaluations)."""
-    meta = {"format": FORMAT, "identity": identity, "epoch": int(epoch),
-            "losses": [float(loss) for loss in losses], "state": state or {},
-            "train_seconds": float(train_seconds), "extra": extra or {}}
+    random generators' states); `extra`: JSON-able, kept for the caller (the study's
+    evaluations)."""
+    meta = {
+        "format": FORMAT,
+        "identity": identity,
+        "epoch": int(epoch),
+        "losses": [float(loss) for loss in losses],
+        "state": state or {},
+        "train_seconds": float(train_seconds),
+        "extra": extra or {},
+    }
     with replacing(path) as replacement, open(replacement.temporaries[0], "wb") as file:
         np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
 
@@ -56,17 +64,23 @@ def load(path, identity):
             meta = json.loads(str(stored["meta"]))
             arrays = {name: stored[name] for name in stored.files if name != "meta"}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise CheckpointError(f"{path} is not a readable checkpoint (damaged or something "
-                              f"else): {str(error).splitlines()[0] if str(error) else error!r}"
-                              ) from None
+        raise CheckpointError(
+            f"{path} is not a readable checkpoint (damaged or something "
+            f"else): {str(error).splitlines()[0] if str(error) else error!r}"
+        ) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not an lstm-adder checkpoint")
     stored_identity = {**IDENTITY_ADDED_SINCE, **(meta.get("identity") or {})}
-    differences = [f"{key} {stored_identity.get(key)!r} there, {value!r} here"
-                   for key, value in identity.items() if stored_identity.get(key) != value]
+    differences = [
+        f"{key} {stored_identity.get(key)!r} there, {value!r} here"
+        for key, value in identity.items()
+        if stored_identity.get(key) != value
+    ]
     if differences:
-        raise CheckpointError(f"{path} belongs to another run ({'; '.join(differences)}): "
-                              "resume with that run's options, or train afresh without --resume")
+        raise CheckpointError(
+            f"{path} belongs to another run ({'; '.join(differences)}): "
+            "resume with that run's options, or train afresh without --resume"
+        )
     if any(array.dtype.kind not in "fiu" for array in arrays.values()):
         raise CheckpointError(f"{path} holds arrays that are not numbers")
     return meta, arrays

@@ -1,5 +1,6 @@
 """What the scripts share at the command line: option types (a bad value is refused by argparse
 with exit status 2), and the memory and output-folder checks made before any work."""
+
 import argparse
 import os
 import tempfile
@@ -71,8 +72,10 @@ def refuse_if_too_big(parser, option, count, bytes_each):
     memory that is free now (a typo like --data-size 2000000000 would otherwise fill it)."""
     needed, available = count * bytes_each, available_memory()
     if available is not None and needed > available:
-        parser.error(f"{option} {count:,} needs about {needed / 2**30:,.1f} GiB of memory, and "
-                     f"{available / 2**30:,.1f} GiB is available now: use a smaller value")
+        parser.error(
+            f"{option} {count:,} needs about {needed / 2**30:,.1f} GiB of memory, and "
+            f"{available / 2**30:,.1f} GiB is available now: use a smaller value"
+        )
 
 
 def check_output_folder(path):

@@ -11,6 +11,7 @@ error from Dask reaches the user as one line (SchedulerError, RunDied).
 Only the standard library is imported here at first: the local cluster's workers import this
 module (dask_setup) as they start.
 """
+
 import os
 import signal
 import subprocess
@@ -31,8 +32,7 @@ class RunDied(Exception):
     line: it goes on from its last saved state when the study starts again."""
 
 
-def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=None,
-                 dashboard=None):
+def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=None, dashboard=None):
     """Run each (plan, label, command line) of `commands` as one Dask task, in their order of
     priority, on a local cluster of `workers` processes (worker i on worker_cores[i]) or on the
     cluster at `scheduler`; finished(plan, subprocess.CompletedProcess) as each one ends."""
@@ -43,14 +43,28 @@ def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=Non
     cluster = None if scheduler else local_cluster(workers, worker_cores, dashboard)
     client = connect(scheduler) if scheduler else distributed.Client(cluster)
     try:
-        print(f"Running {workers} at a time on a local Dask cluster (127.0.0.1)"
-              if cluster else f"Running on the Dask cluster at {scheduler}", flush=True)
+        print(
+            f"Running {workers} at a time on a local Dask cluster (127.0.0.1)"
+            if cluster
+            else f"Running on the Dask cluster at {scheduler}",
+            flush=True,
+        )
         # Priorities keep the running order (Dask would otherwise pick among queued tasks).
         # retries: a run whose own process was killed goes on from its saved state too.
-        futures = {client.submit(subprocess.run, command, stdout=subprocess.PIPE, text=True,
-                                 check=True, key=f"run-{plan['id']}", pure=False,
-                                 priority=-number, retries=2): (plan, label)
-                   for number, (plan, label, command) in enumerate(commands)}
+        futures = {
+            client.submit(
+                subprocess.run,
+                command,
+                stdout=subprocess.PIPE,
+                text=True,
+                check=True,
+                key=f"run-{plan['id']}",
+                pure=False,
+                priority=-number,
+                retries=2,
+            ): (plan, label)
+            for number, (plan, label, command) in enumerate(commands)
+        }
         for future in distributed.as_completed(futures):
             plan, label = futures[future]
             finished(plan, task_result(future, label))
@@ -78,10 +92,13 @@ def connect(address):
             f"cannot connect to {address}: tls:// needs Dask's TLS settings, and none are set: "
             "give distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
             "distributed.comm.tls.client.key in Dask's configuration (or the variables "
-            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, ..._CLIENT__CERT, ..._CLIENT__KEY)") from None
+            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, ..._CLIENT__CERT, ..._CLIENT__KEY)"
+        ) from None
     except (OSError, TimeoutError, ValueError) as error:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: "
-                             f"{one_line(error)}: start it, or check the address") from None
+        raise SchedulerError(
+            f"cannot reach the Dask scheduler at {address}: "
+            f"{one_line(error)}: start it, or check the address"
+        ) from None
 
 
 def local_cluster(workers, worker_cores, dashboard):
@@ -98,16 +115,21 @@ def local_cluster(workers, worker_cores, dashboard):
     import distributed
 
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    settings = {"distributed.nanny.pre-spawn-environ": {},
-                "lstm-adder.worker-cores": worker_cores}
+    settings = {"distributed.nanny.pre-spawn-environ": {}, "lstm-adder.worker-cores": worker_cores}
     try:
         with dask.config.set(settings):
             return distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
                 dashboard_address=(f"127.0.0.1:{dashboard}" if dashboard is not None else None),
-                scheduler_kwargs=({} if dashboard is not None
-                                  else {"dashboard_address": "127.0.0.1:0"}),
-                silence_logs=logging.ERROR, preload=[__name__])
+                scheduler_kwargs=(
+                    {} if dashboard is not None else {"dashboard_address": "127.0.0.1:0"}
+                ),
+                silence_logs=logging.ERROR,
+                preload=[__name__],
+            )
     finally:
         signal.signal(signal.SIGINT, interrupt)
 
@@ -119,19 +141,25 @@ def task_result(future, label):
     try:
         return future.result()
     except distributed.KilledWorker:
-        raise RunDied(f"{label}: the workers running it died too often "
-                           "(distributed.scheduler.allowed-failures)") from None
+        raise RunDied(
+            f"{label}: the workers running it died too often "
+            "(distributed.scheduler.allowed-failures)"
+        ) from None
     except subprocess.CalledProcessError as error:
-        raise RunDied(f"{label}: its process ended with exit status {error.returncode}, three "
-                      "times: the log of the worker that ran it says why") from None
+        raise RunDied(
+            f"{label}: its process ended with exit status {error.returncode}, three "
+            "times: the log of the worker that ran it says why"
+        ) from None
     except FileNotFoundError as error:
         raise SchedulerError(
             f"{label}: a worker cannot start it ({one_line(error)}): start the Dask workers "
             f"where this repository's folder and its .venv are at the same path as here, "
-            f"{REPOSITORY} (docs/study.md)") from None
+            f"{REPOSITORY} (docs/study.md)"
+        ) from None
     except (RuntimeError, OSError, ValueError, TypeError) as error:
-        raise SchedulerError(f"{label}: the Dask cluster cannot run it: {one_line(error)}"
-                             ) from None
+        raise SchedulerError(
+            f"{label}: the Dask cluster cannot run it: {one_line(error)}"
+        ) from None
 
 
 def dask_setup(worker):

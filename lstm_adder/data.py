@@ -4,6 +4,7 @@ The blog's names are kept where they let a reader map this file to the post
 (`BINARY_DIM`, `int_2_binary`, `binary2int`); the vectorised helpers below them do the
 same thing for whole arrays and are what the scripts use.
 """
+
 import numpy as np
 
 # The blog's BINARY_DIM: each operand has this many bits, the sum one more.
@@ -74,8 +75,9 @@ def all_pairs(bits):
 
 def pair_codes(first_operand, second_operand, bits):
     """One integer per pair, first * 2**bits + second: how seen and unseen pairs are compared."""
-    return (np.asarray(first_operand, dtype=np.int64) * 2**bits
-            + np.asarray(second_operand, dtype=np.int64))
+    return np.asarray(first_operand, dtype=np.int64) * 2**bits + np.asarray(
+        second_operand, dtype=np.int64
+    )
 
 
 def encode_pairs(first_operand, second_operand, bits):

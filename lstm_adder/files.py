@@ -6,6 +6,7 @@ flushed to disk, then renamed over its target. A crash, a signal or a full disk 
 leaves the target as it was and no temporary file behind; an OSError becomes a WriteError whose
 one line names the target and the cause, for the command to print.
 """
+
 import contextlib
 import os
 import signal
@@ -19,8 +20,13 @@ class WriteError(Exception):
     """A file that could not be written, in one line: 'cannot write PATH: CAUSE'."""
 
     def __init__(self, path, error):
-        cause = (os.strerror(error.errno).lower() if getattr(error, "errno", None)
-                 else str(error).splitlines()[0] if str(error) else repr(error))
+        cause = (
+            os.strerror(error.errno).lower()
+            if getattr(error, "errno", None)
+            else str(error).splitlines()[0]
+            if str(error)
+            else repr(error)
+        )
         super().__init__(f"cannot write {path}: {cause}")
         self.path = path
 
@@ -46,8 +52,10 @@ def replacing(*paths, report_late_signal=False):
     try:
         for path in paths:
             descriptor, temporary = tempfile.mkstemp(
-                prefix=f".{os.path.basename(path)}.", suffix=f".tmp{os.path.splitext(path)[1]}",
-                dir=os.path.dirname(os.path.abspath(path)))
+                prefix=f".{os.path.basename(path)}.",
+                suffix=f".tmp{os.path.splitext(path)[1]}",
+                dir=os.path.dirname(os.path.abspath(path)),
+            )
             os.close(descriptor)
             replacement.temporaries.append(temporary)
         yield replacement
@@ -58,8 +66,11 @@ def replacing(*paths, report_late_signal=False):
         if replacement.late_signal and not report_late_signal:
             signal.raise_signal(replacement.late_signal)
     except OSError as error:
-        named = [path for path, temporary in zip(paths, replacement.temporaries)
-                 if getattr(error, "filename", None) in (temporary, path)]
+        named = [
+            path
+            for path, temporary in zip(paths, replacement.temporaries)
+            if getattr(error, "filename", None) in (temporary, path)
+        ]
         raise WriteError((named or paths)[0], error) from None
     finally:
         for temporary in replacement.temporaries:
@@ -69,8 +80,10 @@ def replacing(*paths, report_late_signal=False):
 
 def write_atomically(path, text):
     """Write `text` (UTF-8) to `path` whole, or not at all (WriteError)."""
-    with replacing(path) as replacement, \
-            open(replacement.temporaries[0], "w", encoding="utf-8") as file:
+    with (
+        replacing(path) as replacement,
+        open(replacement.temporaries[0], "w", encoding="utf-8") as file,
+    ):
         file.write(text)
 
 
@@ -96,8 +109,10 @@ def rename_together(temporaries, paths):
     in the main thread all the same."""
     late = []
     try:
-        previous = {signum: signal.signal(signum, lambda signum, frame: late.append(signum))
-                    for signum in HELD_SIGNALS}
+        previous = {
+            signum: signal.signal(signum, lambda signum, frame: late.append(signum))
+            for signum in HELD_SIGNALS
+        }
     except ValueError:  # not the main thread, where no handler of ours runs anyway
         previous = {}
     try:

@@ -4,14 +4,22 @@ study_report.write_report calls findings() once per report; STUDY.md (report_mar
 picture (report_plot.py) and each README's answer (report_answer.py) are written from what it
 returns and compute nothing of their own, so no two of them can disagree.
 """
+
 import collections
 from typing import NamedTuple
 
 import numpy as np
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
-from lstm_adder.statistics import (binomial_interval, binomial_upper_bound, kaplan_meier,
-                                   kruskal_p, mean_interval, normal_tail, summarise)
+from lstm_adder.statistics import (
+    binomial_interval,
+    binomial_upper_bound,
+    kaplan_meier,
+    kruskal_p,
+    mean_interval,
+    normal_tail,
+    summarise,
+)
 from lstm_adder.stop_rule import probability, reaches_stop
 
 
@@ -47,34 +55,54 @@ def findings(runs, planned, command, finished=None):
     rows = table(runs)
     plain_epochs = max((row["epochs"] for row in rows), default=0)
     long_runs = [run for run in runs.values() if run["every"]]
-    chances = [(row["max_probability"], row) for row in rows
-               if row["epochs"] == plain_epochs and row["max_probability"] is not None]
-    schedules = [run for run in long_runs
-                 if run["activation"] == BLOGS_ACTIVATION and run["evaluations"]]
+    chances = [
+        (row["max_probability"], row)
+        for row in rows
+        if row["epochs"] == plain_epochs and row["max_probability"] is not None
+    ]
+    schedules = [
+        run for run in long_runs if run["activation"] == BLOGS_ACTIVATION and run["evaluations"]
+    ]
     summaries = [(run, long_summary(run)) for run in long_runs if run["evaluations"]]
     return Findings(
-        command=command, planned=len(planned),
-        finished=len(runs) if finished is None else finished, runs=runs, rows=rows,
-        plain_epochs=plain_epochs, blogs=pooled(rows, plain_epochs, BLOGS_ACTIVATION),
+        command=command,
+        planned=len(planned),
+        finished=len(runs) if finished is None else finished,
+        runs=runs,
+        rows=rows,
+        plain_epochs=plain_epochs,
+        blogs=pooled(rows, plain_epochs, BLOGS_ACTIVATION),
         blogs_exact=exact_sums(runs, plain_epochs),
         everything=pooled(rows, plain_epochs),
-        by_engine={row["engine"]: row for row in rows
-                   if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION},
+        by_engine={
+            row["engine"]: row
+            for row in rows
+            if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION
+        },
         highest_chance=max((chance for chance, _ in chances), default=None),
         chances_counted=sum(row["probability_known"] for _, row in chances),
         spread=mse_distribution(runs, plain_epochs),
         compared=across_settings(runs, plain_epochs),
         long_runs=long_runs,
         summaries=summaries,
-        schedules=schedules, at_epochs=at_epochs(schedules), within=within_epochs(schedules),
-        steadiness=steadiness(schedules), curves=curves(schedules),
-        first_shown=min((first for first, _ in map(first_shown, schedules) if first is not None),
-                        default=None),
-        setbacks=sum(setback_worth_telling(summary["setback"]) for run, summary in summaries
-                     if run["activation"] == BLOGS_ACTIVATION),
+        schedules=schedules,
+        at_epochs=at_epochs(schedules),
+        within=within_epochs(schedules),
+        steadiness=steadiness(schedules),
+        curves=curves(schedules),
+        first_shown=min(
+            (first for first, _ in map(first_shown, schedules) if first is not None), default=None
+        ),
+        setbacks=sum(
+            setback_worth_telling(summary["setback"])
+            for run, summary in summaries
+            if run["activation"] == BLOGS_ACTIVATION
+        ),
         settings=run_settings(runs),
-        output_bits="/".join(str(bits + 1) for bits in sorted({run["bits"]
-                                                                for run in runs.values()})))
+        output_bits="/".join(
+            str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()})
+        ),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -91,11 +119,16 @@ def table(runs):
     rows = []
     for (activation, engine, epochs), members in sorted(groups.items()):
         reached = sum(m["figures"]["blog_figure"] >= BLOG_FIGURE for m in members)
-        row = {"activation": activation, "engine": engine, "epochs": epochs, "n": len(members),
-               "reached": reached,
-               "upper_bound": binomial_upper_bound(reached, len(members)),
-               "blog_figure": summarise(m["figures"]["blog_figure"] for m in members),
-               "mse": summarise(m["figures"]["sampled_mse"] for m in members)}
+        row = {
+            "activation": activation,
+            "engine": engine,
+            "epochs": epochs,
+            "n": len(members),
+            "reached": reached,
+            "upper_bound": binomial_upper_bound(reached, len(members)),
+            "blog_figure": summarise(m["figures"]["blog_figure"] for m in members),
+            "mse": summarise(m["figures"]["sampled_mse"] for m in members),
+        }
         row["best_mse_over_blogs"] = row["mse"]["min"] / BLOG_MSE
         for key in ("exact_sum_accuracy", "unseen_exact_sum_accuracy"):
             if all(key in m["figures"] for m in members):
@@ -111,36 +144,50 @@ def table(runs):
 def pooled(rows, epochs, activation=None):
     """The plain runs of `epochs` epochs together (of one recurrent activation, if given):
     reached k of n, the bound, the best MSE."""
-    members = [row for row in rows if row["epochs"] == epochs
-               and activation in (None, row["activation"])]
+    members = [
+        row for row in rows if row["epochs"] == epochs and activation in (None, row["activation"])
+    ]
     if not members:
         return None
     reached, trials = sum(r["reached"] for r in members), sum(r["n"] for r in members)
     best = min(r["mse"]["min"] for r in members)
-    return {"epochs": epochs, "reached": reached, "n": trials,
-            "upper_bound": binomial_upper_bound(reached, trials), "best_mse": best,
-            "best_mse_over_blogs": best / BLOG_MSE}
+    return {
+        "epochs": epochs,
+        "reached": reached,
+        "n": trials,
+        "upper_bound": binomial_upper_bound(reached, trials),
+        "best_mse": best,
+        "best_mse_over_blogs": best / BLOG_MSE,
+    }
 
 
 def blogs_plain_runs(runs, epochs):
     """The plain runs of the blog's LSTM (default engine) at `epochs` with an MSE over every
     pair: the runs whose spread mse_distribution fits."""
-    return [run for run in runs.values()
-            if not run["every"] and run["epochs"] == epochs
-            and run["activation"] == BLOGS_ACTIVATION and run["engine"] == "jax"
-            and "exhaustive_mse" in run["figures"]]
+    return [
+        run
+        for run in runs.values()
+        if not run["every"]
+        and run["epochs"] == epochs
+        and run["activation"] == BLOGS_ACTIVATION
+        and run["engine"] == "jax"
+        and "exhaustive_mse" in run["figures"]
+    ]
 
 
 def exact_sums(runs, epochs):
     """The median share of sums the blog's LSTM (default engine) gets exactly right over every
     pair after `epochs` epochs, over its runs, and how many pairs that is: None without runs."""
-    members = [run for run in blogs_plain_runs(runs, epochs)
-               if "exact_sum_accuracy" in run["figures"]]
+    members = [
+        run for run in blogs_plain_runs(runs, epochs) if "exact_sum_accuracy" in run["figures"]
+    ]
     if not members:
         return None
-    return {"runs": len(members), "pairs": 4 ** members[0]["bits"],
-            "median": float(np.median([run["figures"]["exact_sum_accuracy"]
-                                       for run in members]))}
+    return {
+        "runs": len(members),
+        "pairs": 4 ** members[0]["bits"],
+        "median": float(np.median([run["figures"]["exact_sum_accuracy"] for run in members])),
+    }
 
 
 def mse_distribution(runs, epochs):
@@ -148,17 +195,24 @@ def mse_distribution(runs, epochs):
     at `epochs`, and, from a normal distribution fitted to log10(MSE), the chance that such a
     run reaches the blog's MSE: an extrapolation when every run is far from it
     (statistics.normal_tail). None with fewer than 8 runs."""
-    values = np.log10([run["figures"]["exhaustive_mse"]
-                       for run in blogs_plain_runs(runs, epochs)])
+    values = np.log10([run["figures"]["exhaustive_mse"] for run in blogs_plain_runs(runs, epochs)])
     if len(values) < 8:
         return None
     fit = normal_tail(values, np.log10(BLOG_MSE))
-    return {"n": len(values), "epochs": epochs, "log10_mean": fit["mean"],
-            "log10_std": fit["std"], "log10_values": values.tolist(),
-            "best": float(10 ** values.min()), "median": float(10 ** np.median(values)),
-            "blog_in_stds": fit["target_in_stds"], "chance": fit["chance"],
-            "chance_low": fit["chance_low"], "chance_high": fit["chance_high"],
-            "shapiro_p": fit["shapiro_p"]}
+    return {
+        "n": len(values),
+        "epochs": epochs,
+        "log10_mean": fit["mean"],
+        "log10_std": fit["std"],
+        "log10_values": values.tolist(),
+        "best": float(10 ** values.min()),
+        "median": float(10 ** np.median(values)),
+        "blog_in_stds": fit["target_in_stds"],
+        "chance": fit["chance"],
+        "chance_low": fit["chance_low"],
+        "chance_high": fit["chance_high"],
+        "shapiro_p": fit["shapiro_p"],
+    }
 
 
 def across_settings(runs, epochs, least=5):
@@ -171,14 +225,20 @@ def across_settings(runs, epochs, least=5):
     for run in blogs_plain_runs(runs, epochs):
         if run.get("machine", {}).get("processor"):
             log10_mses.setdefault(run_setting(run), []).append(
-                np.log10(run["figures"]["exhaustive_mse"]))
-    log10_mses = {setting: values for setting, values in sorted(log10_mses.items())
-                  if len(values) >= least}
+                np.log10(run["figures"]["exhaustive_mse"])
+            )
+    log10_mses = {
+        setting: values for setting, values in sorted(log10_mses.items()) if len(values) >= least
+    }
     if len(log10_mses) < 2:
         return None
-    return {"settings": {setting: {"n": len(values), "median": float(10 ** np.median(values))}
-                         for setting, values in log10_mses.items()},
-            "kruskal_p": kruskal_p(log10_mses.values())}
+    return {
+        "settings": {
+            setting: {"n": len(values), "median": float(10 ** np.median(values))}
+            for setting, values in log10_mses.items()
+        },
+        "kruskal_p": kruskal_p(log10_mses.values()),
+    }
 
 
 def run_settings(runs):
@@ -192,8 +252,11 @@ def run_setting(run):
     """Processor, the cores a run had, and the backend whose generator drew the initial
     weights: what makes one seed train one network."""
     processor = run.get("machine", {}).get("processor") or "processor not recorded"
-    cores = (f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run" if run.get("cores")
-             else f"{run.get('machine', {}).get('cpus')} CPUs")
+    cores = (
+        f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run"
+        if run.get("cores")
+        else f"{run.get('machine', {}).get('cpus')} CPUs"
+    )
     backend = run.get("versions", {}).get("backend", "an unrecorded backend")
     return f"{processor}, {cores}, initial weights from {backend}"
 
@@ -213,23 +276,32 @@ def long_summary(run):
     best = max(evaluations, key=lambda e: e["blog_figure"])
     with_chance = [e for e in evaluations if "sampling" in e]
     best_chance = max(with_chance, key=lambda e: probability(e)) if with_chance else None
-    tail = with_chance[-min(8, len(with_chance)):]
+    tail = with_chance[-min(8, len(with_chance)) :]
     return {
-        "activation": run["activation"], "seed": run["seed"], "cap": run["epochs"],
+        "activation": run["activation"],
+        "seed": run["seed"],
+        "cap": run["epochs"],
         "last_epoch": evaluations[-1]["epoch"] if evaluations else 0,
         "stopped_by": run.get("stopped_by"),
         "fixed_sample_first": first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
         "probability_first": first_shown(run)[0],
         "all_sums_right_first": first(lambda e: e.get("exact_sum_accuracy") == 1.0),
-        "best_fixed": best["blog_figure"], "best_fixed_epoch": best["epoch"],
+        "best_fixed": best["blog_figure"],
+        "best_fixed_epoch": best["epoch"],
         "best_probability": probability(best_chance) if best_chance else None,
         "best_probability_epoch": best_chance["epoch"] if best_chance else None,
         "tail_epochs": (tail[0]["epoch"], tail[-1]["epoch"]) if tail else None,
         # The typical (median) figure of a 1,000-pair test over the last evaluations: lowest,
         # highest, latest.
-        "tail_median": ((min(e["sampling"]["p50"] for e in tail),
-                         max(e["sampling"]["p50"] for e in tail),
-                         tail[-1]["sampling"]["p50"]) if tail else None),
+        "tail_median": (
+            (
+                min(e["sampling"]["p50"] for e in tail),
+                max(e["sampling"]["p50"] for e in tail),
+                tail[-1]["sampling"]["p50"],
+            )
+            if tail
+            else None
+        ),
         "last_exact": evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
         "setback": largest_setback(with_chance),
     }
@@ -242,6 +314,7 @@ def setback_worth_telling(setback):
 
 class Setback(NamedTuple):
     """The largest fall of the typical (median) 1,000-pair test figure from its best so far."""
+
     best_epoch: int
     best: float
     later_epoch: int
@@ -269,8 +342,12 @@ AT_EPOCHS = (100, 250, 500, 750, 1000, 1250, 1500)
 
 def evaluated_at(schedules, epoch):
     """(run, its evaluation) of each schedule evaluated at `epoch` with its chance known."""
-    return [(run, evaluation) for run in schedules for evaluation in run["evaluations"]
-            if evaluation["epoch"] == epoch and "sampling" in evaluation]
+    return [
+        (run, evaluation)
+        for run in schedules
+        for evaluation in run["evaluations"]
+        if evaluation["epoch"] == epoch and "sampling" in evaluation
+    ]
 
 
 def at_epochs(schedules, epochs=AT_EPOCHS):
@@ -285,12 +362,21 @@ def at_epochs(schedules, epochs=AT_EPOCHS):
             continue
         mean, low, high = mean_interval([probability(evaluation) for _, evaluation in found])
         observed = [e for _, e in found if "unseen_mse" in e]  # those that record it
-        rows.append({"epoch": epoch, "schedules": len(found), "mean": mean, "low": low,
-                     "high": high,
-                     "median_loss": float(np.median([run["loss_per_epoch"][epoch - 1]
-                                                     for run, _ in found])),
-                     "median_mse": float(np.median([e["exhaustive_mse"] for _, e in found])),
-                     **observed_medians(observed), "unseen_schedules": len(observed)})
+        rows.append(
+            {
+                "epoch": epoch,
+                "schedules": len(found),
+                "mean": mean,
+                "low": low,
+                "high": high,
+                "median_loss": float(
+                    np.median([run["loss_per_epoch"][epoch - 1] for run, _ in found])
+                ),
+                "median_mse": float(np.median([e["exhaustive_mse"] for _, e in found])),
+                **observed_medians(observed),
+                "unseen_schedules": len(observed),
+            }
+        )
     return rows
 
 
@@ -298,24 +384,39 @@ def observed_medians(evaluations):
     """Over the evaluations that recorded the MSE on never-seen pairs: its median, and the
     medians of the MSE over the pairs seen in training and over all pairs of the same
     evaluations (None for each if there are none)."""
-    keys = {"median_unseen_mse": "unseen_mse", "median_seen_mse": "seen_mse",
-            "median_observed_mse": "exhaustive_mse"}
-    return {name: float(np.median([e[key] for e in evaluations])) if evaluations else None
-            for name, key in keys.items()}
+    keys = {
+        "median_unseen_mse": "unseen_mse",
+        "median_seen_mse": "seen_mse",
+        "median_observed_mse": "exhaustive_mse",
+    }
+    return {
+        name: float(np.median([e[key] for e in evaluations])) if evaluations else None
+        for name, key in keys.items()
+    }
 
 
 def curves(schedules):
     """The picture's lines, at every evaluated epoch over the schedules evaluated there: the
     mean chance and its bootstrap interval, the median MSE over all pairs, and observed_medians
     (None where no schedule recorded them). A dict of equally long lists."""
-    epochs = sorted({e["epoch"] for run in schedules for e in run["evaluations"]
-                     if "sampling" in e})
-    lines = {"epoch": epochs, "mean": [], "low": [], "high": [], "median_mse": [],
-             "median_unseen_mse": [], "median_seen_mse": [], "median_observed_mse": []}
+    epochs = sorted(
+        {e["epoch"] for run in schedules for e in run["evaluations"] if "sampling" in e}
+    )
+    lines = {
+        "epoch": epochs,
+        "mean": [],
+        "low": [],
+        "high": [],
+        "median_mse": [],
+        "median_unseen_mse": [],
+        "median_seen_mse": [],
+        "median_observed_mse": [],
+    }
     for epoch in epochs:
         found = [evaluation for _, evaluation in evaluated_at(schedules, epoch)]
-        for key, value in zip(("mean", "low", "high"),
-                              mean_interval([probability(e) for e in found])):
+        for key, value in zip(
+            ("mean", "low", "high"), mean_interval([probability(e) for e in found])
+        ):
             lines[key].append(value)
         lines["median_mse"].append(float(np.median([e["exhaustive_mse"] for e in found])))
         for key, value in observed_medians([e for e in found if "unseen_mse" in e]).items():
@@ -345,15 +446,28 @@ def within_epochs(schedules, epochs=AT_EPOCHS):
     rows = []
     for epoch, (estimate, low, high) in zip(epochs, estimates):
         reached = sum(first is not None and first <= epoch for first, _ in firsts)
-        watched = sum((first is not None and first <= epoch) or last >= epoch
-                      for first, last in firsts)
+        watched = sum(
+            (first is not None and first <= epoch) or last >= epoch for first, last in firsts
+        )
         if watched:
             exact = low is None  # the Kaplan-Meier interval is undefined here
             if exact:
-                low, high = ((0.0, binomial_upper_bound(0, watched)) if not reached else
-                             binomial_interval(reached, watched))
-            rows.append({"epoch": epoch, "reached": reached, "watched": watched,
-                         "estimate": estimate, "low": low, "high": high, "exact": exact})
+                low, high = (
+                    (0.0, binomial_upper_bound(0, watched))
+                    if not reached
+                    else binomial_interval(reached, watched)
+                )
+            rows.append(
+                {
+                    "epoch": epoch,
+                    "reached": reached,
+                    "watched": watched,
+                    "estimate": estimate,
+                    "low": low,
+                    "high": high,
+                    "exact": exact,
+                }
+            )
     return rows
 
 

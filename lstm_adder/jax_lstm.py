@@ -19,12 +19,12 @@ cannot tell which path trained a file. tests/test_jax_lstm.py checks the loss an
 gradient against Keras's own LSTM, and the hand-written backward pass against JAX's automatic
 differentiation in float64.
 """
-import functools
 
-import numpy as np
+import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lstm_adder import backend
 
@@ -60,8 +60,8 @@ GATE_SLOPES = {
 def _cell(z, c, gate, units):
     """One LSTM step from its pre-activations z (B, 4u): the new h and c, and the gate values
     the backward pass needs. Keras's gate layout: i, f, c, o."""
-    i, f, o = gate(z[:, :units]), gate(z[:, units:2 * units]), gate(z[:, 3 * units:])
-    g = jnp.tanh(z[:, 2 * units:3 * units])
+    i, f, o = gate(z[:, :units]), gate(z[:, units : 2 * units]), gate(z[:, 3 * units :])
+    g = jnp.tanh(z[:, 2 * units : 3 * units])
     c_next = f * c + i * g
     tanh_c = jnp.tanh(c_next)
     return o * tanh_c, c_next, (i, f, g, o, tanh_c)
@@ -113,15 +113,16 @@ def _lstm_forward(kernel, recurrent, bias, X, recurrent_activation):
     prefix = jnp.round(X[:, :depth, 0] @ place_values).astype(jnp.int32)
     tree_h = h
     c_before = c[prefix]
-    h, c, bridge = _cell(inputs[depth] * kernel[0] + (tree_h @ recurrent)[prefix] + bias,
-                         c_before, gate, units)
+    h, c, bridge = _cell(
+        inputs[depth] * kernel[0] + (tree_h @ recurrent)[prefix] + bias, c_before, gate, units
+    )
 
     def step(state, x_t):
         h, c = state
         h_next, c_next, values = _cell(x_t * kernel[0] + h @ recurrent + bias, c, gate, units)
         return (h_next, c_next), (h, c) + values
 
-    (h, _), steps = jax.lax.scan(step, (h, c), inputs[depth + 1:])
+    (h, _), steps = jax.lax.scan(step, (h, c), inputs[depth + 1 :])
     return h, (levels, tree_h, prefix, c_before, bridge, steps, inputs, recurrent)
 
 
@@ -129,8 +130,15 @@ def _gate_gradients(d_h, d_c, c_before, values, slope):
     """Through one step backwards: the gradient of its pre-activations z, and of its c."""
     i, f, g, o, tanh_c = values
     d_c = d_c + d_h * o * (1 - tanh_c * tanh_c)
-    d_z = jnp.concatenate([d_c * g * slope(i), d_c * c_before * slope(f),
-                           d_c * i * (1 - g * g), d_h * tanh_c * slope(o)], axis=1)
+    d_z = jnp.concatenate(
+        [
+            d_c * g * slope(i),
+            d_c * c_before * slope(f),
+            d_c * i * (1 - g * g),
+            d_h * tanh_c * slope(o),
+        ],
+        axis=1,
+    )
     return d_z, d_c
 
 
@@ -160,18 +168,17 @@ def _lstm_backward(recurrent_activation, saved, d_last_h):
         forget = gate_values[1]
         return (d_z @ recurrent.T, d_c * forget), d_z
 
-    (d_h, d_c), d_z = jax.lax.scan(step, (d_last_h, jnp.zeros_like(d_last_h)), steps,
-                                   reverse=True)
+    (d_h, d_c), d_z = jax.lax.scan(step, (d_last_h, jnp.zeros_like(d_last_h)), steps, reverse=True)
     d_z = d_z.reshape(-1, 4 * units)  # steps D+2..T, all samples
     d_recurrent = steps[0].reshape(-1, units).T @ d_z
-    d_kernel = inputs[depth + 1:].reshape(1, -1) @ d_z
+    d_kernel = inputs[depth + 1 :].reshape(1, -1) @ d_z
     d_bias = d_z.sum(axis=0)
 
     # Step D+1, then onto the tree's 2**D prefixes.
     d_z, d_c = _gate_gradients(d_h, d_c, bridge_c_before, bridge, slope)
     d_kernel += inputs[depth].T @ d_z
     d_bias += d_z.sum(axis=0)
-    nodes = 2 ** depth
+    nodes = 2**depth
     d_z = jax.ops.segment_sum(d_z, prefix, num_segments=nodes)
     tree_h_rows, tree_d_z = [tree_h], [d_z]
     d_h = d_z @ recurrent.T
@@ -215,18 +222,29 @@ def loss(weights, X, Y, keep_mask, recurrent_activation, output_activation="relu
 loss_and_gradients = jax.jit(jax.value_and_grad(loss), static_argnums=(4, 5))
 
 
-def _train_step(weights, moments, velocities, iteration, X, Y, keep_mask, learning_rate,
-                recurrent_activation, output_activation):
+def _train_step(
+    weights,
+    moments,
+    velocities,
+    iteration,
+    X,
+    Y,
+    keep_mask,
+    learning_rate,
+    recurrent_activation,
+    output_activation,
+):
     value, gradients = jax.value_and_grad(loss)(
         weights, X, Y, keep_mask, recurrent_activation, output_activation
     )
     iteration = iteration + 1
     # Keras 3's Adam: alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t), epsilon outside the root.
-    alpha = (learning_rate * jnp.sqrt(1 - BETA_2 ** iteration) / (1 - BETA_1 ** iteration))
+    alpha = learning_rate * jnp.sqrt(1 - BETA_2**iteration) / (1 - BETA_1**iteration)
     moments = [m + (g - m) * (1 - BETA_1) for m, g in zip(moments, gradients)]
     velocities = [v + (g * g - v) * (1 - BETA_2) for v, g in zip(velocities, gradients)]
-    weights = [w - alpha * m / (jnp.sqrt(v) + EPSILON)
-               for w, m, v in zip(weights, moments, velocities)]
+    weights = [
+        w - alpha * m / (jnp.sqrt(v) + EPSILON) for w, m, v in zip(weights, moments, velocities)
+    ]
     return weights, moments, velocities, iteration, value
 
 
@@ -236,8 +254,15 @@ train_step = jax.jit(_train_step, static_argnums=(8, 9))
 class Trainer:
     """Adam on the blog's network, a batch at a time, from a Keras model's initial weights."""
 
-    def __init__(self, weights, recurrent_activation, learning_rate=0.001, dropout=0.2, seed=0,
-                 output_activation="relu"):
+    def __init__(
+        self,
+        weights,
+        recurrent_activation,
+        learning_rate=0.001,
+        dropout=0.2,
+        seed=0,
+        output_activation="relu",
+    ):
         self.weights = [jnp.asarray(w, jnp.float32) for w in weights]
         self.moments = [jnp.zeros_like(w) for w in self.weights]
         self.velocities = [jnp.zeros_like(w) for w in self.weights]
@@ -249,17 +274,28 @@ class Trainer:
         self.rng = np.random.RandomState(seed)
 
     def train_epoch(self, X, Y, batch_size):
-        """One epoch, shuffled; returns the mean loss, weighted by batch size as Keras reports it."""
+        """One epoch, shuffled; returns the mean loss, weighted by batch size as Keras reports
+        it."""
         order = self.rng.permutation(len(X))
         units = self.weights[1].shape[0]
         total, losses = 0.0, []
         for start in range(0, len(X), batch_size):
-            batch = order[start:start + batch_size]
-            keep_mask = ((self.rng.random_sample((len(batch), units)) < self.keep)
-                         .astype(np.float32) / np.float32(self.keep))
+            batch = order[start : start + batch_size]
+            keep_mask = (self.rng.random_sample((len(batch), units)) < self.keep).astype(
+                np.float32
+            ) / np.float32(self.keep)
             (self.weights, self.moments, self.velocities, self.iteration, value) = train_step(
-                self.weights, self.moments, self.velocities, self.iteration, X[batch], Y[batch],
-                keep_mask, self.learning_rate, self.recurrent_activation, self.output_activation)
+                self.weights,
+                self.moments,
+                self.velocities,
+                self.iteration,
+                X[batch],
+                Y[batch],
+                keep_mask,
+                self.learning_rate,
+                self.recurrent_activation,
+                self.output_activation,
+            )
             losses.append((value, len(batch)))
         for value, count in losses:
             total += float(value) * count
@@ -272,26 +308,35 @@ class Trainer:
         """Everything the next epoch depends on: (float arrays by name, the shuffle and dropout
         generator's state as JSON-able values and its key array)."""
         arrays = {"iteration": np.asarray(self.iteration)}
-        for name, values in (("weight", self.weights), ("moment", self.moments),
-                             ("velocity", self.velocities)):
-            arrays.update({f"{name}_{index}": np.asarray(value)
-                           for index, value in enumerate(values)})
+        for name, values in (
+            ("weight", self.weights),
+            ("moment", self.moments),
+            ("velocity", self.velocities),
+        ):
+            arrays.update(
+                {f"{name}_{index}": np.asarray(value) for index, value in enumerate(values)}
+            )
         kind, keys, position, has_gauss, cached_gaussian = self.rng.get_state()
         arrays["rng_keys"] = keys
         return arrays, {"rng": [kind, int(position), int(has_gauss), float(cached_gaussian)]}
 
     def restore(self, arrays, state):
         """The inverse of `state`; raises KeyError or ValueError if they do not fit."""
+
         def restored(name):
-            values = [jnp.asarray(arrays[f"{name}_{index}"], jnp.float32)
-                      for index in range(len(self.weights))]
+            values = [
+                jnp.asarray(arrays[f"{name}_{index}"], jnp.float32)
+                for index in range(len(self.weights))
+            ]
             if [v.shape for v in values] != [w.shape for w in self.weights]:
                 raise ValueError(f"the {name} arrays have other shapes than this network's")
             return values
 
-        self.weights, self.moments, self.velocities = (restored(name) for name in
-                                                       ("weight", "moment", "velocity"))
+        self.weights, self.moments, self.velocities = (
+            restored(name) for name in ("weight", "moment", "velocity")
+        )
         self.iteration = jnp.asarray(arrays["iteration"], jnp.float32)
         kind, position, has_gauss, cached_gaussian = state["rng"]
-        self.rng.set_state((kind, np.asarray(arrays["rng_keys"], np.uint32), position,
-                            has_gauss, cached_gaussian))
+        self.rng.set_state(
+            (kind, np.asarray(arrays["rng_keys"], np.uint32), position, has_gauss, cached_gaussian)
+        )

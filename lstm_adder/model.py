@@ -7,6 +7,7 @@ the file to `keras.models.load_model`. Importing this module also registers
 `keras2_hard_sigmoid` with Keras, so that Keras's own `load_model` can open a file of ours
 that you trust (docs/model-files.md).
 """
+
 import sys
 
 import numpy as np
@@ -53,23 +54,32 @@ RECURRENT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in RECURRENT_ACT
 OUTPUT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in OUTPUT_ACTIVATION_CHOICES}
 
 
-def build_model(bits=8, recurrent_activation=BLOGS_ACTIVATION, activation="tanh",
-                output_activation=BLOGS_OUTPUT_ACTIVATION, learning_rate=0.001):
+def build_model(
+    bits=8,
+    recurrent_activation=BLOGS_ACTIVATION,
+    activation="tanh",
+    output_activation=BLOGS_OUTPUT_ACTIVATION,
+    learning_rate=0.001,
+):
     """The blog's network for `bits`-bit operands: input (2*bits, 1), output bits+1. The
     activations by their names in KERAS_ACTIVATIONS."""
     model = keras.Sequential(
         [
             keras.Input(shape=(2 * bits, 1)),
-            keras.layers.LSTM(UNITS, activation=KERAS_ACTIVATIONS[activation],
-                              recurrent_activation=KERAS_ACTIVATIONS[recurrent_activation]),
+            keras.layers.LSTM(
+                UNITS,
+                activation=KERAS_ACTIVATIONS[activation],
+                recurrent_activation=KERAS_ACTIVATIONS[recurrent_activation],
+            ),
             keras.layers.Dropout(DROPOUT),
             keras.layers.Dense(bits + 1, activation=KERAS_ACTIVATIONS[output_activation]),
         ]
     )
     # The blog: loss=losses.mean_squared_error, optimizer='adam'. Keras 3's Adam defaults are
     # Keras 2.2.4's (lr 0.001, betas 0.9/0.999, epsilon 1e-7, no amsgrad).
-    model.compile(loss="mean_squared_error",
-                  optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
+    model.compile(
+        loss="mean_squared_error", optimizer=keras.optimizers.Adam(learning_rate=learning_rate)
+    )
     return model
 
 
@@ -82,8 +92,9 @@ def read_model_file(path):
     Raises model_file.ModelFileError with a one-line reason.
     """
     network, info = model_file.read(path)
-    net = build_model(info["bits"], network.recurrent_activation, network.activation,
-                      network.output_activation)
+    net = build_model(
+        info["bits"], network.recurrent_activation, network.activation, network.output_activation
+    )
     net.set_weights(network.weights)
     return net, info
 
@@ -91,6 +102,9 @@ def read_model_file(path):
 def network_of(net):
     """A Keras adder as the arrays and names evaluate.py computes with (model_file.Network)."""
     lstm, dense = net.layers[0], net.layers[2]
-    return model_file.Network([np.asarray(w, dtype=np.float32) for w in net.get_weights()],
-                              lstm.cell.recurrent_activation.__name__,
-                              lstm.cell.activation.__name__, dense.activation.__name__)
+    return model_file.Network(
+        [np.asarray(w, dtype=np.float32) for w in net.get_weights()],
+        lstm.cell.recurrent_activation.__name__,
+        lstm.cell.activation.__name__,
+        dense.activation.__name__,
+    )

@@ -9,6 +9,7 @@ needed: evaluate.py works on the arrays (prefix_tree.py), and model.read_model_f
 Keras network from them. Keras 2 files, which Keras 3's `load_model` rejects (`time_major`) or
 misreads (`'hard_sigmoid'`), keep the meaning their writer gave them.
 """
+
 import io
 import json
 import os
@@ -20,6 +21,7 @@ import h5py
 import numpy as np
 
 from lstm_adder.blog import UNITS
+
 # Keras's order of the adder's arrays; their roles in a file.
 WEIGHT_NAMES = ("LSTM kernel", "LSTM recurrent kernel", "LSTM bias", "Dense kernel", "Dense bias")
 # The only activations a file may name; anything else is refused. 'keras2_hard_sigmoid' is
@@ -30,6 +32,7 @@ ACTIVATIONS = ("keras2_hard_sigmoid", "hard_sigmoid", "sigmoid", "tanh", "relu",
 class Network(NamedTuple):
     """The adder as a file holds it: weights in Keras's order (WEIGHT_NAMES) and the names of
     the gates' (recurrent) activation, the cell's activation and the output's."""
+
     weights: list
     recurrent_activation: str
     activation: str
@@ -50,8 +53,10 @@ def read(path):
     if str(path).endswith(".json") and os.path.isfile(path):
         beside = [os.path.splitext(str(path))[0] + extension for extension in (".h5", ".keras")]
         model = next((name for name in beside if os.path.isfile(name)), None)
-        raise ModelFileError("is a run record (JSON), not a model file"
-                             + (f": it belongs to {model}" if model else ""))
+        raise ModelFileError(
+            "is a run record (JSON), not a model file"
+            + (f": it belongs to {model}" if model else "")
+        )
     if not os.path.exists(path):
         raise ModelFileError(f"no such file ({os.path.abspath(path)})")
     if os.path.isdir(path):
@@ -68,14 +73,21 @@ def read(path):
         except ModelFileError:
             raise
         except (OSError, KeyError, ValueError, TypeError, AttributeError, RuntimeError) as error:
-            raise ModelFileError(f"cannot be read (damaged or truncated .h5 file): {error}"
-                                 ) from None
+            raise ModelFileError(
+                f"cannot be read (damaged or truncated .h5 file): {error}"
+            ) from None
     else:
-        raise ModelFileError("is neither an HDF5 (.h5) file nor a Keras (.keras) archive: it is "
-                             "damaged, truncated or something else")
+        raise ModelFileError(
+            "is neither an HDF5 (.h5) file nor a Keras (.keras) archive: it is "
+            "damaged, truncated or something else"
+        )
     _check_shapes(weights, description["bits"])
-    network = Network(weights, description["recurrent_activation"], description["activation"],
-                      description["output_activation"])
+    network = Network(
+        weights,
+        description["recurrent_activation"],
+        description["activation"],
+        description["output_activation"],
+    )
     return network, description
 
 
@@ -84,8 +96,10 @@ def _check_shapes(weights, bits):
     expected = [(1, 4 * UNITS), (UNITS, 4 * UNITS), (4 * UNITS,), (UNITS, bits + 1), (bits + 1,)]
     for name, array, shape in zip(WEIGHT_NAMES, weights, expected):
         if array.shape != shape:
-            raise ModelFileError(f"its weights do not fit the adder: {name} has shape "
-                                 f"{array.shape}, expected {shape}")
+            raise ModelFileError(
+                f"its weights do not fit the adder: {name} has shape "
+                f"{array.shape}, expected {shape}"
+            )
 
 
 def _text(value):
@@ -96,20 +110,29 @@ def _read_description(h5):
     """The .h5 file's JSON model description, parsed and checked."""
     if "model_config" not in h5.attrs:
         raise ModelFileError("holds no Keras model description (a weights-only file?)")
-    return _describe(_text(h5.attrs["model_config"]),
-                     _text(h5.attrs.get("keras_version", "unknown")))
+    return _describe(
+        _text(h5.attrs["model_config"]), _text(h5.attrs.get("keras_version", "unknown"))
+    )
 
 
 # ----------------------------------------------------------------------------------------------
 # The .keras archive (Keras 3's own format): a zip of config.json, metadata.json and
 # model.weights.h5. Read in memory, member by member, sizes checked, nothing extracted to disk.
 
-ARCHIVE_MEMBER_LIMITS = {"config.json": 1 << 20, "metadata.json": 1 << 16,
-                         "model.weights.h5": 1 << 24}  # the 8-bit adder's weights: about 1 MB
+ARCHIVE_MEMBER_LIMITS = {
+    "config.json": 1 << 20,
+    "metadata.json": 1 << 16,
+    "model.weights.h5": 1 << 24,
+}  # the 8-bit adder's weights: about 1 MB
 ARCHIVE_MEMBER_COUNT_LIMIT = 16
 # Where Keras 3 keeps each layer's arrays in model.weights.h5 (named after the layer's class).
-ARCHIVE_WEIGHT_PATHS = ("layers/lstm/cell/vars/0", "layers/lstm/cell/vars/1",
-                        "layers/lstm/cell/vars/2", "layers/dense/vars/0", "layers/dense/vars/1")
+ARCHIVE_WEIGHT_PATHS = (
+    "layers/lstm/cell/vars/0",
+    "layers/lstm/cell/vars/1",
+    "layers/lstm/cell/vars/2",
+    "layers/dense/vars/0",
+    "layers/dense/vars/1",
+)
 
 
 def _read_keras_archive(path):
@@ -118,32 +141,51 @@ def _read_keras_archive(path):
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > ARCHIVE_MEMBER_COUNT_LIMIT:
-                raise ModelFileError(f"is a zip archive of {len(members)} members, not a Keras "
-                                     "model (.keras)")
+                raise ModelFileError(
+                    f"is a zip archive of {len(members)} members, not a Keras model (.keras)"
+                )
             for member in members:
                 name = member.filename
-                if (name.startswith(("/", "\\")) or "\\" in name or ":" in name
-                        or ".." in name.split("/")):
-                    raise ModelFileError(f"holds a member path {name!r} that points outside the "
-                                         "archive: refused")
+                if (
+                    name.startswith(("/", "\\"))
+                    or "\\" in name
+                    or ":" in name
+                    or ".." in name.split("/")
+                ):
+                    raise ModelFileError(
+                        f"holds a member path {name!r} that points outside the archive: refused"
+                    )
             names = {member.filename for member in members}
             missing = [name for name in ("config.json", "model.weights.h5") if name not in names]
             if missing:
-                raise ModelFileError(f"is a zip archive but not a Keras model (.keras): it has "
-                                     f"no {' and no '.join(missing)}")
-            contents = {name: _read_member(archive, name) for name in ARCHIVE_MEMBER_LIMITS
-                        if name in names}
+                raise ModelFileError(
+                    f"is a zip archive but not a Keras model (.keras): it has "
+                    f"no {' and no '.join(missing)}"
+                )
+            contents = {
+                name: _read_member(archive, name) for name in ARCHIVE_MEMBER_LIMITS if name in names
+            }
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError, zlib.error) as error:
-        raise ModelFileError(f"cannot be read (damaged or truncated .keras archive): {error}"
-                             ) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ) as error:
+        raise ModelFileError(
+            f"cannot be read (damaged or truncated .keras archive): {error}"
+        ) from None
     keras_version = "unknown"
     if "metadata.json" in contents:
         try:
-            keras_version = str(json.loads(contents["metadata.json"]).get("keras_version",
-                                                                          "unknown"))
+            keras_version = str(
+                json.loads(contents["metadata.json"]).get("keras_version", "unknown")
+            )
         except (ValueError, AttributeError):
             raise ModelFileError("its metadata.json is not a JSON object") from None
     description = _describe(contents["config.json"].decode("utf-8", "replace"), keras_version)
@@ -164,8 +206,9 @@ def _read_member(archive, name):
     limit = ARCHIVE_MEMBER_LIMITS[name]
     member = archive.getinfo(name)
     if member.file_size > limit:
-        raise ModelFileError(f"its {name} claims {member.file_size:,} bytes, more than an adder's "
-                             f"{limit:,}: refused")
+        raise ModelFileError(
+            f"its {name} claims {member.file_size:,} bytes, more than an adder's {limit:,}: refused"
+        )
     with archive.open(member) as file:
         return file.read()
 
@@ -191,7 +234,7 @@ def _describe(config_text, keras_version):
     kinds = [str(layer.get("class_name")) for layer in layers]
     if kinds != ["LSTM", "Dropout", "Dense"]:
         unsafe = [kind for kind in kinds if kind not in ("LSTM", "Dropout", "Dense")]
-        why = (f" (a {unsafe[0]} layer, which this tool never builds or runs)" if unsafe else "")
+        why = f" (a {unsafe[0]} layer, which this tool never builds or runs)" if unsafe else ""
         raise ModelFileError(
             f"is not the LSTM adder: its layers are {' -> '.join(kinds) or 'none'}{why}; "
             "expected LSTM -> Dropout -> Dense"
@@ -201,10 +244,17 @@ def _describe(config_text, keras_version):
     # Keras 3 keeps the input shape on an InputLayer; Keras 2 on the first layer.
     shape_holder = input_layers[0].get("config", {}) if input_layers else lstm
     input_shape = shape_holder.get("batch_shape") or shape_holder.get("batch_input_shape")
-    if (not isinstance(input_shape, list) or len(input_shape) != 3 or input_shape[2] != 1
-            or not isinstance(input_shape[1], int) or input_shape[1] % 2 or input_shape[1] < 2):
-        raise ModelFileError(f"is not the LSTM adder: input shape {input_shape}, expected "
-                             "(None, 2*bits, 1)")
+    if (
+        not isinstance(input_shape, list)
+        or len(input_shape) != 3
+        or input_shape[2] != 1
+        or not isinstance(input_shape[1], int)
+        or input_shape[1] % 2
+        or input_shape[1] < 2
+    ):
+        raise ModelFileError(
+            f"is not the LSTM adder: input shape {input_shape}, expected (None, 2*bits, 1)"
+        )
     bits = input_shape[1] // 2
     if lstm.get("units") != UNITS or dense.get("units") != bits + 1:
         raise ModelFileError(
@@ -221,8 +271,10 @@ def _describe(config_text, keras_version):
             name = name.get("config")
         name = str(name).rsplit(">", 1)[-1]
         if name not in ACTIVATIONS:
-            raise ModelFileError(f"is not the LSTM adder: {key} {name!r} is not one this tool "
-                                 f"knows ({', '.join(sorted(ACTIVATIONS))})")
+            raise ModelFileError(
+                f"is not the LSTM adder: {key} {name!r} is not one this tool "
+                f"knows ({', '.join(sorted(ACTIVATIONS))})"
+            )
         # In a file written by Keras 2 (2.2.4, tf.keras before TF 2.16, tf_keras),
         # 'hard_sigmoid' is the 0.2-slope function: what the file's author trained and saw.
         return "keras2_hard_sigmoid" if keras_2 and name == "hard_sigmoid" else name
@@ -242,8 +294,10 @@ def _read_weights(h5, description):
     root = h5["model_weights"] if "model_weights" in h5 else h5
     arrays = []
     lstm_name, _, dense_name = description["layer_names"]
-    for layer_name, wanted in ((lstm_name, ("kernel", "recurrent_kernel", "bias")),
-                               (dense_name, ("kernel", "bias"))):
+    for layer_name, wanted in (
+        (lstm_name, ("kernel", "recurrent_kernel", "bias")),
+        (dense_name, ("kernel", "bias")),
+    ):
         group = root[layer_name]
         names = [_text(name) for name in group.attrs["weight_names"]]
         name_of = {name.rsplit("/", 1)[-1].split(":")[0]: name for name in names}
@@ -263,6 +317,8 @@ def _float_array(group, name, what):
     array = np.asarray(dataset[()], dtype=np.float32)
     bad = int(np.count_nonzero(~np.isfinite(array)))
     if bad:
-        raise ModelFileError(f"{what} holds {bad:,} values that are not finite numbers (NaN or "
-                             "infinity): the file is damaged")
+        raise ModelFileError(
+            f"{what} holds {bad:,} values that are not finite numbers (NaN or "
+            "infinity): the file is damaged"
+        )
     return array

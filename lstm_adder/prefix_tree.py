@@ -19,6 +19,7 @@ slice of buffers allocated once per call, and the activations work in place: 0.7
 the recurrent products (34 GFLOP) are about 0.25 s. Chunks of 1,024 and 2,048 pairs measured
 the same, 4,096 0.91 s, 8,192 1.10 s.
 """
+
 import numpy as np
 
 CHUNK_PAIRS = 2048
@@ -60,25 +61,30 @@ def outputs(network, first_operand, second_operand, bits, chunk_pairs=CHUNK_PAIR
     """The raw outputs of `network` (a model_file.Network: its arrays and activations' names)
     for these pairs, (N, bits+1) float64; `chunk_pairs` distinct pairs at a time (the outputs
     do not depend on it)."""
-    functions = [NUMPY_ACTIVATIONS[name] for name in (network.recurrent_activation,
-                                                      network.activation,
-                                                      network.output_activation)]
+    functions = [
+        NUMPY_ACTIVATIONS[name]
+        for name in (network.recurrent_activation, network.activation, network.output_activation)
+    ]
     weights = [np.asarray(w, dtype=np.float32) for w in network.weights]
-    codes = (np.asarray(first_operand, dtype=np.int64) << bits) | np.asarray(second_operand,
-                                                                             dtype=np.int64)
+    codes = (np.asarray(first_operand, dtype=np.int64) << bits) | np.asarray(
+        second_operand, dtype=np.int64
+    )
     distinct, which = np.unique(codes, return_inverse=True)
     units = weights[1].shape[0]
     rows = min(chunk_pairs, len(distinct))
-    buffers = {"product": np.empty((rows, 4 * units), np.float32),
-               "table": np.empty((2 * rows, 4 * units), np.float32),
-               "z": np.empty((rows, 4 * units), np.float32),
-               "h": [np.empty((rows, units), np.float32) for _ in range(2)],
-               "c": [np.empty((rows, units), np.float32) for _ in range(2)]}
+    buffers = {
+        "product": np.empty((rows, 4 * units), np.float32),
+        "table": np.empty((2 * rows, 4 * units), np.float32),
+        "z": np.empty((rows, 4 * units), np.float32),
+        "h": [np.empty((rows, units), np.float32) for _ in range(2)],
+        "c": [np.empty((rows, units), np.float32) for _ in range(2)],
+    }
     found = np.empty((len(distinct), weights[4].shape[0]), dtype=np.float32)
     for start in range(0, len(distinct), chunk_pairs):
-        chunk = distinct[start:start + chunk_pairs]
-        found[start:start + len(chunk)] = _tree_outputs(weights, functions, chunk, 2 * bits,
-                                                        buffers)
+        chunk = distinct[start : start + chunk_pairs]
+        found[start : start + len(chunk)] = _tree_outputs(
+            weights, functions, chunk, 2 * bits, buffers
+        )
     return found[which.reshape(-1)].astype(np.float64)
 
 
@@ -98,17 +104,18 @@ def _tree_outputs(weights, functions, codes, steps, buffers):
         # One recurrent product per parent; each child adds its input bit's term and the bias.
         # Keras sums x.kernel + h.recurrent, then the bias: for x = 0 that is h.recurrent + bias.
         product = np.matmul(h, recurrent, out=buffers["product"][:parent_count])
-        table = buffers["table"][:2 * parent_count]
+        table = buffers["table"][: 2 * parent_count]
         np.add(product, bias, out=table[:parent_count])
         np.add(product, kernel[0], out=table[parent_count:])
         table[parent_count:] += bias
-        z = np.take(table, parents + (children & 1) * parent_count, axis=0,
-                    out=buffers["z"][:count])
-        gate(z[:, :2 * units])  # input and forget gates
-        gate(z[:, 3 * units:])  # output gate
-        squash(z[:, 2 * units:3 * units])  # candidate
-        input_gate, forget_gate = z[:, :units], z[:, units:2 * units]
-        candidate, output_gate = z[:, 2 * units:3 * units], z[:, 3 * units:]
+        z = np.take(
+            table, parents + (children & 1) * parent_count, axis=0, out=buffers["z"][:count]
+        )
+        gate(z[:, : 2 * units])  # input and forget gates
+        gate(z[:, 3 * units :])  # output gate
+        squash(z[:, 2 * units : 3 * units])  # candidate
+        input_gate, forget_gate = z[:, :units], z[:, units : 2 * units]
+        candidate, output_gate = z[:, 2 * units : 3 * units], z[:, 3 * units :]
         # c = f * c_parent + i * g, then h = o * tanh(c), into the buffers the parents are not in.
         slot = depth % 2
         c = np.take(c, parents, axis=0, out=buffers["c"][slot][:count])

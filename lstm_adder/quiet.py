@@ -4,6 +4,7 @@ Importing TensorFlow prints lines about CUDA, oneDNN and absl to stderr from C++
 Python setting can reach them; Keras 3 then warns through absl that .h5 is a legacy format
 each time one is saved. None of it is about the user's run. `--verbose` keeps all of it.
 """
+
 import contextlib
 import os
 import sys

@@ -4,6 +4,7 @@ train_lstm_adder.py writes it; evaluate.py reads the training pairs from it to t
 network has seen from pairs it has never seen. It names the sha256 of its model file, so a
 record left beside another model is detected rather than believed.
 """
+
 import hashlib
 import json
 import os
@@ -24,8 +25,9 @@ def machine():
     processor = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as file:
-            names = [line.split(":", 1)[1].strip() for line in file
-                     if line.startswith("model name")]
+            names = [
+                line.split(":", 1)[1].strip() for line in file if line.startswith("model name")
+            ]
         processor = names[0] if names else processor
     except OSError:
         pass
@@ -43,8 +45,14 @@ def sha256_of(path):
 def record_json(record):
     """The record as indented JSON, with each list of numbers on one line."""
     text = json.dumps(record, indent=1)
-    return re.sub(r"\[\s+([-+0-9.eE,\s]+?)\s+\]",
-                  lambda match: "[" + " ".join(match.group(1).split()) + "]", text) + "\n"
+    return (
+        re.sub(
+            r"\[\s+([-+0-9.eE,\s]+?)\s+\]",
+            lambda match: "[" + " ".join(match.group(1).split()) + "]",
+            text,
+        )
+        + "\n"
+    )
 
 
 class TrainingPairsUnknown(Exception):
@@ -57,23 +65,27 @@ def training_pairs(model_path):
     run record (TrainingPairsUnknown if there is none that belongs to it)."""
     record_path = record_path_for(model_path)
     if not os.path.exists(record_path):
-        raise TrainingPairsUnknown(f"no run record {record_path} beside the model, so the "
-                                   "training pairs are unknown")
+        raise TrainingPairsUnknown(
+            f"no run record {record_path} beside the model, so the training pairs are unknown"
+        )
     try:
         with open(record_path) as file:
             record = json.load(file)
         if record.get("model_sha256") != sha256_of(model_path):
-            raise TrainingPairsUnknown(f"the run record {record_path} belongs to another model "
-                                       "file (its sha256 differs)")
+            raise TrainingPairsUnknown(
+                f"the run record {record_path} belongs to another model file (its sha256 differs)"
+            )
         # Records written before the run's configuration was kept as it is (the shipped
         # model's) call it "options".
         bits = int((record.get("config") or record["options"])["bits"])
-        codes = data.pair_codes(record["data"]["first_operand"],
-                                record["data"]["second_operand"], bits)
+        codes = data.pair_codes(
+            record["data"]["first_operand"], record["data"]["second_operand"], bits
+        )
         return set(codes.tolist())
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise TrainingPairsUnknown(f"the run record {record_path} cannot be read ({error})"
-                                   ) from None
+        raise TrainingPairsUnknown(
+            f"the run record {record_path} cannot be read ({error})"
+        ) from None
 
 
 def usable_cores():

@@ -1,5 +1,6 @@
 """The READMEs' first-screen answer, from findings.Findings: one set of numbers (answer_numbers),
 written into an English and a Chinese template, at most five lines each."""
+
 from lstm_adder.blog import BLOG_FIGURE
 from lstm_adder.wording import percent, scientific
 
@@ -17,47 +18,74 @@ def answer_numbers(found):
     """What the answer says, as numbers: None before any plain run of the blog's LSTM."""
     if not found.blogs:
         return None
-    return {"epochs": found.plain_epochs, "blogs": found.blogs, "exact": found.blogs_exact,
-            "spread": found.spread,
-            "chance": found.highest_chance, "schedules": len(found.schedules),
-            # The time answer in brief: the chance after exactly these epochs, and within the
-            # last epochs evaluated.
-            "at": [row for row in found.at_epochs if row["epoch"] in README_EPOCHS],
-            "within": found.within[-1] if found.within else None}
+    return {
+        "epochs": found.plain_epochs,
+        "blogs": found.blogs,
+        "exact": found.blogs_exact,
+        "spread": found.spread,
+        "chance": found.highest_chance,
+        "schedules": len(found.schedules),
+        # The time answer in brief: the chance after exactly these epochs, and within the
+        # last epochs evaluated.
+        "at": [row for row in found.at_epochs if row["epoch"] in README_EPOCHS],
+        "within": found.within[-1] if found.within else None,
+    }
 
 
 def english(numbers):
     blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
     lines = []
     if exact:
-        lines.append(f"- **In short:** the blog's number is (1 − MSE) × 100, not an accuracy; "
-                     f"trained the blog's way for {epochs} epochs, the network gets "
-                     f"{percent(exact['median'])} of all {exact['pairs']:,} sums exactly right "
-                     f"(median of {exact['runs']} runs) and "
-                     + ("never reaches the number." if not blogs["reached"] else
-                        f"reaches the number in {blogs['reached']} of {blogs['n']} runs."))
-    lines.append(f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
-                 f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
-                 f"{percent(blogs['upper_bound'])}); the best MSE on the study's fixed 1,000 "
-                 f"test pairs was {blogs['best_mse_over_blogs']:.0f} times the blog's.")
+        lines.append(
+            f"- **In short:** the blog's number is (1 − MSE) × 100, not an accuracy; "
+            f"trained the blog's way for {epochs} epochs, the network gets "
+            f"{percent(exact['median'])} of all {exact['pairs']:,} sums exactly right "
+            f"(median of {exact['runs']} runs) and "
+            + (
+                "never reaches the number."
+                if not blogs["reached"]
+                else f"reaches the number in {blogs['reached']} of {blogs['n']} runs."
+            )
+        )
+    lines.append(
+        f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
+        f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
+        f"{percent(blogs['upper_bound'])}); the best MSE on the study's fixed 1,000 "
+        f"test pairs was {blogs['best_mse_over_blogs']:.0f} times the blog's."
+    )
     if numbers["spread"]:
-        lines.append(f"- **Extrapolated:** a normal fit to log10(MSE) gives a {epochs}-epoch "
-                     f"run a {scientific(numbers['spread']['chance'])} chance of the blog's MSE "
-                     "(an extrapolation, not a measurement).")
+        lines.append(
+            f"- **Extrapolated:** a normal fit to log10(MSE) gives a {epochs}-epoch "
+            f"run a {scientific(numbers['spread']['chance'])} chance of the blog's MSE "
+            "(an extrapolation, not a measurement)."
+        )
     if numbers["chance"] is not None:
-        lines.append("- **A lucky test sample:** " + (
-            "not one of 100,000 simulated 1,000-pair tests like the blog's showed the figure, "
-            "for any of these networks." if numbers["chance"] == 0 else
-            f"a random 1,000-pair test like the blog's shows the figure at most "
-            f"{percent(numbers['chance'], 3)} of the time for these networks."))
+        lines.append(
+            "- **A lucky test sample:** "
+            + (
+                "not one of 100,000 simulated 1,000-pair tests like the blog's showed the figure, "
+                "for any of these networks."
+                if numbers["chance"] == 0
+                else f"a random 1,000-pair test like the blog's shows the figure at most "
+                f"{percent(numbers['chance'], 3)} of the time for these networks."
+            )
+        )
     if numbers["at"]:
-        steps = [f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
-                 f"after {row['epoch']:,}" for index, row in enumerate(numbers["at"])]
-        lines.append(f"- **Training longer:** over {numbers['schedules']} long schedules of the "
-                     "blog's LSTM, a blog-style test shows the figure with a mean chance of "
-                     + ", ".join(steps[:-1]) + (" and " if len(steps) > 1 else "") + steps[-1]
-                     + " epochs exactly" + within_english(numbers["within"])
-                     + " (results/STUDY.md).")
+        steps = [
+            f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
+            f"after {row['epoch']:,}"
+            for index, row in enumerate(numbers["at"])
+        ]
+        lines.append(
+            f"- **Training longer:** over {numbers['schedules']} long schedules of the "
+            "blog's LSTM, a blog-style test shows the figure with a mean chance of "
+            + ", ".join(steps[:-1])
+            + (" and " if len(steps) > 1 else "")
+            + steps[-1]
+            + " epochs exactly"
+            + within_english(numbers["within"])
+            + " (results/STUDY.md)."
+        )
     return "\n".join(lines)
 
 
@@ -65,32 +93,50 @@ def chinese(numbers):
     blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
     lines = []
     if exact:
-        lines.append(f"- **一句话：** 博客的数字是 (1 − MSE) × 100，并不是准确率；按博客的方式训练 "
-                     f"{epochs} 轮，网络对全部 {exact['pairs']:,} 个加法的完全正确率为 "
-                     f"{percent(exact['median'])}（{exact['runs']} 次训练的中位数），"
-                     + ("从未达到博客的数字。" if not blogs["reached"] else
-                        f"{blogs['n']} 次训练中有 {blogs['reached']} 次达到博客的数字。"))
-    lines.append(f"- **博客的 {epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
-                 f"{BLOG_FIGURE}%（95% 置信上限 {percent(blogs['upper_bound'])}）；在研究固定的 "
-                 f"1,000 对测试数据上，最好的一次 MSE 也是博客的 "
-                 f"{blogs['best_mse_over_blogs']:.0f} 倍。")
+        lines.append(
+            f"- **一句话：** 博客的数字是 (1 − MSE) × 100，并不是准确率；按博客的方式训练 "
+            f"{epochs} 轮，网络对全部 {exact['pairs']:,} 个加法的完全正确率为 "
+            f"{percent(exact['median'])}（{exact['runs']} 次训练的中位数），"
+            + (
+                "从未达到博客的数字。"
+                if not blogs["reached"]
+                else f"{blogs['n']} 次训练中有 {blogs['reached']} 次达到博客的数字。"
+            )
+        )
+    lines.append(
+        f"- **博客的 {epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
+        f"{BLOG_FIGURE}%（95% 置信上限 {percent(blogs['upper_bound'])}）；在研究固定的 "
+        f"1,000 对测试数据上，最好的一次 MSE 也是博客的 "
+        f"{blogs['best_mse_over_blogs']:.0f} 倍。"
+    )
     if numbers["spread"]:
-        lines.append(f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {epochs} 轮训练达到博客 MSE "
-                     f"的概率约为 {scientific(numbers['spread']['chance'])}（这是外推，不是测量）。")
+        lines.append(
+            f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {epochs} 轮训练达到博客 MSE "
+            f"的概率约为 {scientific(numbers['spread']['chance'])}（这是外推，不是测量）。"
+        )
     if numbers["chance"] is not None:
-        lines.append("- **测试样本的运气：** " + (
-            "模拟 100,000 次像博客那样的 1,000 对随机测试，对这些网络没有一次显示出该数字。"
-            if numbers["chance"] == 0 else
-            f"像博客那样随机抽 1,000 对来测试，显示出该数字的概率最多 "
-            f"{percent(numbers['chance'], 3)}。"))
+        lines.append(
+            "- **测试样本的运气：** "
+            + (
+                "模拟 100,000 次像博客那样的 1,000 对随机测试，对这些网络没有一次显示出该数字。"
+                if numbers["chance"] == 0
+                else f"像博客那样随机抽 1,000 对来测试，显示出该数字的概率最多 "
+                f"{percent(numbers['chance'], 3)}。"
+            )
+        )
     if numbers["at"]:
-        lines.append(f"- **训练更久：** 在博客的 LSTM 的 {numbers['schedules']} 个长训练中，恰好训练 "
-                     + "、".join(f"{row['epoch']:,}" for row in numbers["at"]) + " 轮后，一次博客式"
-                     "测试显示该数字的平均概率分别为 "
-                     + "、".join(percent(row["mean"], 2)
-                                + bracket(row, index, "95% 置信区间 ", " 至 ", "（", "）")
-                                for index, row in enumerate(numbers["at"]))
-                     + within_chinese(numbers["within"]) + "（详见 results/STUDY.md）。")
+        lines.append(
+            f"- **训练更久：** 在博客的 LSTM 的 {numbers['schedules']} 个长训练中，恰好训练 "
+            + "、".join(f"{row['epoch']:,}" for row in numbers["at"])
+            + " 轮后，一次博客式"
+            "测试显示该数字的平均概率分别为 "
+            + "、".join(
+                percent(row["mean"], 2) + bracket(row, index, "95% 置信区间 ", " 至 ", "（", "）")
+                for index, row in enumerate(numbers["at"])
+            )
+            + within_chinese(numbers["within"])
+            + "（详见 results/STUDY.md）。"
+        )
     return "\n".join(lines)
 
 
@@ -99,26 +145,41 @@ def bracket(row, index, first_label, to, opening=" (", closing=")"):
     single schedule leaves it undefined)."""
     if row["low"] is None:
         return ""
-    return (f"{opening}{first_label if index == 0 else ''}{percent(row['low'], 2)}{to}"
-            f"{percent(row['high'], 2)}{closing}")
+    return (
+        f"{opening}{first_label if index == 0 else ''}{percent(row['low'], 2)}{to}"
+        f"{percent(row['high'], 2)}{closing}"
+    )
 
 
 def within_english(within):
     if not within:
         return ""
-    return (f"; within {within['epoch']:,} epochs, {within['reached']} of the "
-            f"{within['watched']} schedules watched that long (or showing it sooner) showed it at "
-            "least once in half of such tests or more ("
-            + (f"Kaplan-Meier {percent(within['estimate'])}, 95% interval "
-               f"{percent(within['low'])} to {percent(within['high'])}" if within["reached"]
-               else f"95% upper bound {percent(within['high'])}") + ")")
+    return (
+        f"; within {within['epoch']:,} epochs, {within['reached']} of the "
+        f"{within['watched']} schedules watched that long (or showing it sooner) showed it at "
+        "least once in half of such tests or more ("
+        + (
+            f"Kaplan-Meier {percent(within['estimate'])}, 95% interval "
+            f"{percent(within['low'])} to {percent(within['high'])}"
+            if within["reached"]
+            else f"95% upper bound {percent(within['high'])}"
+        )
+        + ")"
+    )
 
 
 def within_chinese(within):
     if not within:
         return ""
-    return (f"；观察满 {within['epoch']:,} 轮（或更早达到）的 {within['watched']} 个长训练中，有 "
-            f"{within['reached']} 个在 {within['epoch']:,} 轮之内至少一次让至少一半的博客式测试显示该数字（"
-            + (f"Kaplan-Meier 估计 {percent(within['estimate'])}，95% 置信区间 "
-               f"{percent(within['low'])} 至 {percent(within['high'])}" if within["reached"]
-               else f"95% 置信上限 {percent(within['high'])}") + "）")
+    return (
+        f"；观察满 {within['epoch']:,} 轮（或更早达到）的 {within['watched']} 个长训练中，有 "
+        f"{within['reached']} 个在 {within['epoch']:,} 轮之内至少一次让至少一半的博客式测试"
+        "显示该数字（"
+        + (
+            f"Kaplan-Meier 估计 {percent(within['estimate'])}，95% 置信区间 "
+            f"{percent(within['low'])} 至 {percent(within['high'])}"
+            if within["reached"]
+            else f"95% 置信上限 {percent(within['high'])}"
+        )
+        + "）"
+    )

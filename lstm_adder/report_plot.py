@@ -1,5 +1,6 @@
 """results/learning_curves.png, one function a panel, from findings.Findings: each run's curves
 as recorded, and the fitted spread as the summary holds it."""
+
 import numpy as np
 import scipy.stats
 
@@ -15,8 +16,7 @@ def plot(found, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, ((losses, long_axis), (plain_axis, spread_axis)) = plt.subplots(2, 2,
-                                                                           figsize=(15, 10))
+    figure, ((losses, long_axis), (plain_axis, spread_axis)) = plt.subplots(2, 2, figsize=(15, 10))
     training_losses(losses, found)
     long_schedules(long_axis, found)
     plain_runs(plain_axis, found.runs)
@@ -33,29 +33,57 @@ def training_losses(axis, found):
         if run["activation"] not in COLOURS:
             continue
         epochs = np.arange(1, len(run["loss_per_epoch"]) + 1)
-        axis.plot(epochs, run["loss_per_epoch"], linewidth=0.8,
-                  color=COLOURS[run["activation"]] if run["every"] else "lightgrey",
-                  alpha=0.35 if run["every"] else 0.3,
-                  linestyle="--" if run["engine"] == "keras" else "-")
+        axis.plot(
+            epochs,
+            run["loss_per_epoch"],
+            linewidth=0.8,
+            color=COLOURS[run["activation"]] if run["every"] else "lightgrey",
+            alpha=0.35 if run["every"] else 0.3,
+            linestyle="--" if run["engine"] == "keras" else "-",
+        )
     lines = found.curves
-    axis.plot(lines["epoch"], lines["median_mse"], color="black", linewidth=2,
-              label="MSE over all pairs (median of the blog's LSTM's schedules)")
-    observed = [(epoch, unseen, every) for epoch, unseen, every in
-                zip(lines["epoch"], lines["median_unseen_mse"], lines["median_observed_mse"])
-                if unseen is not None]
+    axis.plot(
+        lines["epoch"],
+        lines["median_mse"],
+        color="black",
+        linewidth=2,
+        label="MSE over all pairs (median of the blog's LSTM's schedules)",
+    )
+    observed = [
+        (epoch, unseen, every)
+        for epoch, unseen, every in zip(
+            lines["epoch"], lines["median_unseen_mse"], lines["median_observed_mse"]
+        )
+        if unseen is not None
+    ]
     if observed:
         epochs, unseen, every = zip(*observed)
-        axis.plot(epochs, unseen, color="tab:red", linewidth=2,
-                  label="MSE over never-seen pairs (median of the observed schedules)")
-        axis.plot(epochs, every, color="tab:red", linewidth=1.5, linestyle="--",
-                  label="MSE over all pairs, the same schedules")
+        axis.plot(
+            epochs,
+            unseen,
+            color="tab:red",
+            linewidth=2,
+            label="MSE over never-seen pairs (median of the observed schedules)",
+        )
+        axis.plot(
+            epochs,
+            every,
+            color="tab:red",
+            linewidth=1.5,
+            linestyle="--",
+            label="MSE over all pairs, the same schedules",
+        )
     for activation, colour in COLOURS.items():
         axis.plot([], [], color=colour, label=f"training loss, long schedules: {activation}")
     axis.plot([], [], color="lightgrey", label="training loss, plain runs")
     axis.axhline(BLOG_MSE, color="black", linestyle=":", label="the blog's MSE (its test)")
-    axis.set(yscale="log", xlabel="epoch", ylabel="MSE, log scale",
-             title="Training loss (training pairs, dropout on) against the MSE the blog's test "
-                   "measures\n(fresh pairs, most never seen in training)")
+    axis.set(
+        yscale="log",
+        xlabel="epoch",
+        ylabel="MSE, log scale",
+        title="Training loss (training pairs, dropout on) against the MSE the blog's test "
+        "measures\n(fresh pairs, most never seen in training)",
+    )
     axis.legend(fontsize=7)
 
 
@@ -64,43 +92,81 @@ def long_schedules(axis, found):
     faint, their mean at each epoch with its 95% bootstrap interval."""
     for run in found.schedules:
         shown = [e for e in run["evaluations"] if "sampling" in e]
-        axis.plot([e["epoch"] for e in shown],
-                  [100 * e["sampling"]["probability_reaching_blog_figure"] for e in shown],
-                  color="tab:blue", alpha=0.2, linewidth=0.8)
+        axis.plot(
+            [e["epoch"] for e in shown],
+            [100 * e["sampling"]["probability_reaching_blog_figure"] for e in shown],
+            color="tab:blue",
+            alpha=0.2,
+            linewidth=0.8,
+        )
     lines = found.curves
-    banded = [(epoch, low, high) for epoch, low, high in
-              zip(lines["epoch"], lines["low"], lines["high"]) if low is not None]
+    banded = [
+        (epoch, low, high)
+        for epoch, low, high in zip(lines["epoch"], lines["low"], lines["high"])
+        if low is not None
+    ]
     if banded:
         epochs, lows, highs = zip(*banded)
-        axis.fill_between(epochs, 100 * np.asarray(lows), 100 * np.asarray(highs),
-                          color="tab:blue", alpha=0.25, label="95% interval (bootstrap)")
-    axis.plot(lines["epoch"], 100 * np.asarray(lines["mean"]), color="tab:blue", linewidth=2,
-              label=f"mean over the {len(found.schedules)} schedules evaluated there")
+        axis.fill_between(
+            epochs,
+            100 * np.asarray(lows),
+            100 * np.asarray(highs),
+            color="tab:blue",
+            alpha=0.25,
+            label="95% interval (bootstrap)",
+        )
+    axis.plot(
+        lines["epoch"],
+        100 * np.asarray(lines["mean"]),
+        color="tab:blue",
+        linewidth=2,
+        label=f"mean over the {len(found.schedules)} schedules evaluated there",
+    )
     axis.plot([], [], color="tab:blue", alpha=0.2, label="each schedule")
     axis.axhline(50, color="black", linestyle=":", label="the stop rule's level (half of tests)")
-    axis.set(xlabel="epoch", ylabel="chance that a blog-style test shows the figure (%)",
-             ylim=(0, 100), title="Long schedules of the blog's LSTM: the chance that a "
-                                  "1,000-pair test\nshows the blog's 99.98892793562263%")
+    axis.set(
+        xlabel="epoch",
+        ylabel="chance that a blog-style test shows the figure (%)",
+        ylim=(0, 100),
+        title="Long schedules of the blog's LSTM: the chance that a "
+        "1,000-pair test\nshows the blog's 99.98892793562263%",
+    )
     axis.legend(fontsize=7)
 
 
 def plain_runs(axis, runs):
-    groups = sorted({(run["activation"], run["engine"]) for run in runs.values()
-                     if not run["every"]})
+    groups = sorted(
+        {(run["activation"], run["engine"]) for run in runs.values() if not run["every"]}
+    )
     for position, (activation, engine) in enumerate(groups):
-        values = [run["figures"]["sampled_mse"] for run in runs.values() if not run["every"]
-                  and (run["activation"], run["engine"]) == (activation, engine)]
+        values = [
+            run["figures"]["sampled_mse"]
+            for run in runs.values()
+            if not run["every"] and (run["activation"], run["engine"]) == (activation, engine)
+        ]
         offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else [0.0]
-        axis.plot(position + np.asarray(offsets), values, "o",
-                  color=COLOURS.get(activation), markerfacecolor="none"
-                  if engine == "keras" else COLOURS.get(activation))
+        axis.plot(
+            position + np.asarray(offsets),
+            values,
+            "o",
+            color=COLOURS.get(activation),
+            markerfacecolor="none" if engine == "keras" else COLOURS.get(activation),
+        )
     axis.axhline(BLOG_MSE, color="black", linestyle=":", label=f"the blog's MSE {BLOG_MSE:.3g}")
-    axis.set_xticks(range(len(groups)),
-                    [f"{activation}\n{'model.fit' if engine == 'keras' else engine + ' engine'}"
-                     for activation, engine in groups], fontsize=8)
+    axis.set_xticks(
+        range(len(groups)),
+        [
+            f"{activation}\n{'model.fit' if engine == 'keras' else engine + ' engine'}"
+            for activation, engine in groups
+        ],
+        fontsize=8,
+    )
     axis.set_xlim(-0.5, max(len(groups), 1) - 0.5)
-    axis.set(yscale="log", ylabel="MSE on 1,000 fresh pairs, log scale",
-             title="Plain runs at the blog's settings: one point per run")
+    axis.set(
+        yscale="log",
+        ylabel="MSE on 1,000 fresh pairs, log scale",
+        title="Plain runs at the blog's settings: one point per run",
+    )
     axis.legend(fontsize=8)
 
 
@@ -113,12 +179,26 @@ def mse_spread(axis, spread):
     values = np.asarray(spread["log10_values"])
     low = min(values.min(), np.log10(BLOG_MSE)) - 0.2
     grid = np.linspace(low, values.max() + 0.2, 400)
-    axis.hist(values, bins=20, density=True, color="tab:blue", alpha=0.5,
-              label=f"{spread['n']} runs of the blog's LSTM, {spread['epochs']} epochs")
-    axis.plot(grid, scipy.stats.norm.pdf(grid, spread["log10_mean"], spread["log10_std"]),
-              color="tab:blue", label="normal fit")
-    axis.axvline(np.log10(BLOG_MSE), color="black", linestyle=":",
-                 label=f"the blog's MSE {BLOG_MSE:.3g}")
-    axis.set(xlabel="log10(MSE over every pair)", ylabel="density",
-             title=f"Extrapolated chance of the blog's MSE: {scientific(spread['chance'])}")
+    axis.hist(
+        values,
+        bins=20,
+        density=True,
+        color="tab:blue",
+        alpha=0.5,
+        label=f"{spread['n']} runs of the blog's LSTM, {spread['epochs']} epochs",
+    )
+    axis.plot(
+        grid,
+        scipy.stats.norm.pdf(grid, spread["log10_mean"], spread["log10_std"]),
+        color="tab:blue",
+        label="normal fit",
+    )
+    axis.axvline(
+        np.log10(BLOG_MSE), color="black", linestyle=":", label=f"the blog's MSE {BLOG_MSE:.3g}"
+    )
+    axis.set(
+        xlabel="log10(MSE over every pair)",
+        ylabel="density",
+        title=f"Extrapolated chance of the blog's MSE: {scientific(spread['chance'])}",
+    )
     axis.legend(fontsize=8)

@@ -4,6 +4,7 @@ One rule everywhere: an output is bit 1 when it is >= 0.5, and a sum is right wh
 are. evaluate.py prints these figures; the study records them at every evaluation. Nothing here
 imports Keras: the outputs come from prefix_tree.py's numpy forward pass.
 """
+
 import time
 
 import numpy as np
@@ -54,8 +55,10 @@ def scored(outputs, targets, bits_right):
 
 def per_position(bits_right, bits):
     """Accuracy of each output bit, most significant (the final carry) first."""
-    return [{"place_value": 2 ** (bits - index), "accuracy": float(bits_right[:, index].mean())}
-            for index in range(bits + 1)]
+    return [
+        {"place_value": 2 ** (bits - index), "accuracy": float(bits_right[:, index].mean())}
+        for index in range(bits + 1)
+    ]
 
 
 def network_sums(outputs):
@@ -73,9 +76,14 @@ def by_carry_chain(right, first_operand, second_operand, bits):
     """Exact-sum accuracy grouped by the longest run of carries in each addition (`right`: for
     each pair, whether its sum is right)."""
     chains = data.longest_carry_chain(first_operand, second_operand, bits)
-    return [{"longest_carry_chain": int(length), "pairs": int((chains == length).sum()),
-             "exact_sum_accuracy": float(right[chains == length].mean())}
-            for length in np.unique(chains)]
+    return [
+        {
+            "longest_carry_chain": int(length),
+            "pairs": int((chains == length).sum()),
+            "exact_sum_accuracy": float(right[chains == length].mean()),
+        }
+        for length in np.unique(chains)
+    ]
 
 
 def failures_by_sum(right, first_operand, second_operand, worst=20):
@@ -87,11 +95,15 @@ def failures_by_sum(right, first_operand, second_operand, worst=20):
     pairs = np.bincount(true_sums, minlength=len(failures))
     order = np.argsort(-failures, kind="stable")[:worst]
     order = order[failures[order] > 0]
-    return {"sum_values": int(np.count_nonzero(pairs)),
-            "sum_values_with_failures": int(np.count_nonzero(failures)),
-            "worst": [{"sum": int(value), "wrong": int(failures[value]),
-                       "pairs": int(pairs[value])} for value in order],
-            "share_on_worst": float(failures[order].sum() / max(1, wrong.sum()))}
+    return {
+        "sum_values": int(np.count_nonzero(pairs)),
+        "sum_values_with_failures": int(np.count_nonzero(failures)),
+        "worst": [
+            {"sum": int(value), "wrong": int(failures[value]), "pairs": int(pairs[value])}
+            for value in order
+        ],
+        "share_on_worst": float(failures[order].sum() / max(1, wrong.sum())),
+    }
 
 
 def examples(outputs, right, first_operand, second_operand, count=8):
@@ -104,13 +116,21 @@ def examples(outputs, right, first_operand, second_operand, count=8):
         room = min(room, count - len(chosen), len(indices))
         if room > 0:
             chosen += indices[np.linspace(0, len(indices) - 1, room).round().astype(int)].tolist()
-    return [{"first_operand": int(first_operand[i]), "second_operand": int(second_operand[i]),
-             "network_sum": int(answers[i]), "true_sum": int(first_operand[i] + second_operand[i]),
-             "right": bool(right[i])} for i in chosen]
+    return [
+        {
+            "first_operand": int(first_operand[i]),
+            "second_operand": int(second_operand[i]),
+            "network_sum": int(answers[i]),
+            "true_sum": int(first_operand[i] + second_operand[i]),
+            "right": bool(right[i]),
+        }
+        for i in chosen
+    ]
 
 
-def sampling_distribution(squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_DRAWS,
-                          seed=SAMPLING_SEED):
+def sampling_distribution(
+    squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_DRAWS, seed=SAMPLING_SEED
+):
     """How the blog's figure varies with the blog's random test pairs, for one network.
 
     `squared_errors` holds every possible pair's squared error averaged over its output bits
@@ -126,19 +146,32 @@ def sampling_distribution(squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_D
     for start in range(0, draws, chunk):
         count = min(chunk, draws - start)
         picks = rng.integers(0, len(squared_errors), size=(count, samples))
-        means[start:start + count] = squared_errors[picks].mean(axis=1)
+        means[start : start + count] = squared_errors[picks].mean(axis=1)
     figures = (1 - means) * 100
     p5, p50, p95 = np.percentile(figures, [5, 50, 95])
     reaching = int(np.count_nonzero(figures >= BLOG_FIGURE))
-    return {"samples": samples, "draws": draws, "seed": seed,
-            "method": f"Monte Carlo: {draws:,} draws of {samples:,} pairs with replacement",
-            "p5": float(p5), "p50": float(p50), "p95": float(p95),
-            "draws_reaching_blog_figure": reaching,
-            "probability_reaching_blog_figure": reaching / draws}
+    return {
+        "samples": samples,
+        "draws": draws,
+        "seed": seed,
+        "method": f"Monte Carlo: {draws:,} draws of {samples:,} pairs with replacement",
+        "p5": float(p5),
+        "p50": float(p50),
+        "p95": float(p95),
+        "draws_reaching_blog_figure": reaching,
+        "probability_reaching_blog_figure": reaching / draws,
+    }
 
 
-def evaluate(network, bits, first_operand, second_operand, seen_codes,
-             batch_size=prefix_tree.CHUNK_PAIRS, exhaustive=False):
+def evaluate(
+    network,
+    bits,
+    first_operand,
+    second_operand,
+    seen_codes,
+    batch_size=prefix_tree.CHUNK_PAIRS,
+    exhaustive=False,
+):
     """Every figure for these pairs, as one dict (what --json prints); for each pair, whether
     its sum is right, and whether it was seen in training (None if unknown), for the picture.
     `exhaustive`: the pairs are every pair, so the spread of the blog's figure over its random
@@ -172,7 +205,14 @@ def add_one(network, bits, first, second):
     outputs = predict(network, *operands, bits)[0]
     answer_bits = data.outputs_to_bits(outputs[None])[0]
     answer = int(data.bits_to_ints(answer_bits[None])[0])
-    return {"first_operand": first, "second_operand": second,
-            "input_bits": X[0, :, 0].astype(int).tolist(), "raw_outputs": outputs.tolist(),
-            "network_bits": answer_bits.tolist(), "true_bits": Y[0].astype(int).tolist(),
-            "network_sum": answer, "true_sum": first + second, "right": answer == first + second}
+    return {
+        "first_operand": first,
+        "second_operand": second,
+        "input_bits": X[0, :, 0].astype(int).tolist(),
+        "raw_outputs": outputs.tolist(),
+        "network_bits": answer_bits.tolist(),
+        "true_bits": Y[0].astype(int).tolist(),
+        "network_sum": answer,
+        "true_sum": first + second,
+        "right": answer == first + second,
+    }

@@ -3,6 +3,7 @@
 Each function takes numbers and returns numbers: what they are numbers of (runs, schedules,
 epochs) is findings.py's business.
 """
+
 import warnings
 
 import numpy as np
@@ -11,9 +12,13 @@ import scipy.stats
 
 def summarise(values):
     values = [float(v) for v in values]
-    return {"n": len(values), "mean": float(np.mean(values)),
-            "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
-            "min": min(values), "max": max(values)}
+    return {
+        "n": len(values),
+        "mean": float(np.mean(values)),
+        "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
+        "min": min(values),
+        "max": max(values),
+    }
 
 
 def binomial_upper_bound(successes, trials, confidence=0.95):
@@ -27,7 +32,8 @@ def binomial_interval(successes, trials, confidence=0.95):
     """The exact (Clopper-Pearson) two-sided interval on a probability seen `successes` times
     in `trials`."""
     interval = scipy.stats.binomtest(successes, trials).proportion_ci(
-        confidence_level=confidence, method="exact")
+        confidence_level=confidence, method="exact"
+    )
     return float(interval.low), float(interval.high)
 
 
@@ -41,14 +47,24 @@ def normal_tail(values, target, confidence=0.95):
         mean, std = np.mean(sample, axis=axis), np.std(sample, ddof=1, axis=axis)
         return scipy.stats.norm.cdf((target - mean) / std)
 
-    interval = scipy.stats.bootstrap((values,), chance, confidence_level=confidence,
-                                     n_resamples=10_000, method="percentile",
-                                     random_state=np.random.default_rng(0)).confidence_interval
+    interval = scipy.stats.bootstrap(
+        (values,),
+        chance,
+        confidence_level=confidence,
+        n_resamples=10_000,
+        method="percentile",
+        random_state=np.random.default_rng(0),
+    ).confidence_interval
     mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
-    return {"mean": mean, "std": std, "target_in_stds": (mean - target) / std,
-            "chance": float(chance(values)), "chance_low": float(interval.low),
-            "chance_high": float(interval.high),
-            "shapiro_p": float(scipy.stats.shapiro(values).pvalue)}
+    return {
+        "mean": mean,
+        "std": std,
+        "target_in_stds": (mean - target) / std,
+        "chance": float(chance(values)),
+        "chance_low": float(interval.low),
+        "chance_high": float(interval.high),
+        "shapiro_p": float(scipy.stats.shapiro(values).pvalue),
+    }
 
 
 def kruskal_p(groups):
@@ -65,9 +81,14 @@ def mean_interval(values, confidence=0.95):
         return mean, None, None
     if np.all(values == values[0]):  # every resample is the same: so is the interval
         return mean, mean, mean
-    interval = scipy.stats.bootstrap((values,), np.mean, confidence_level=confidence,
-                                     n_resamples=10_000, method="percentile",
-                                     random_state=np.random.default_rng(0)).confidence_interval
+    interval = scipy.stats.bootstrap(
+        (values,),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=10_000,
+        method="percentile",
+        random_state=np.random.default_rng(0),
+    ).confidence_interval
     return mean, float(interval.low), float(interval.high)
 
 
@@ -80,8 +101,9 @@ def kaplan_meier(event_times, censored_times, at, confidence=0.95):
     the schedules watched that long says more (binomial_interval)."""
     if not event_times:
         return [(0.0, None, None) for _ in at]
-    result = scipy.stats.ecdf(scipy.stats.CensoredData(uncensored=event_times,
-                                                       right=censored_times))
+    result = scipy.stats.ecdf(
+        scipy.stats.CensoredData(uncensored=event_times, right=censored_times)
+    )
     with warnings.catch_warnings():  # log-log is undefined where every schedule showed it
         warnings.simplefilter("ignore", RuntimeWarning)
         log_log = result.cdf.confidence_interval(confidence_level=confidence, method="log-log")

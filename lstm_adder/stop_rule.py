@@ -5,6 +5,7 @@ The rule: at least half of the blog's kind of test (1,000 random pairs) would sh
 figure, estimated at an evaluation from the network's error on every pair
 (scoring.sampling_distribution).
 """
+
 STOP_PROBABILITY = 0.5
 
 

@@ -6,6 +6,7 @@ computes every figure once; report_markdown.py, report_plot.py and report_answer
 Nothing here trains or reads a model, so the report can be written anew from study.json alone
 (study.py --report).
 """
+
 import os
 
 from lstm_adder.files import replacing, write_atomically
@@ -15,8 +16,10 @@ from lstm_adder.report_markdown import study_markdown
 from lstm_adder.report_plot import plot
 
 # Around a README's generated answer, by its language: the lines between them are rewritten.
-README_MARKERS = {"en": ("<!-- study -->", "<!-- /study -->"),
-                  "zh-CN": ("<!-- study:zh-CN -->", "<!-- /study:zh-CN -->")}
+README_MARKERS = {
+    "en": ("<!-- study -->", "<!-- /study -->"),
+    "zh-CN": ("<!-- study:zh-CN -->", "<!-- /study:zh-CN -->"),
+}
 
 
 def write_report(results, readmes, runs, planned, command, finished):
@@ -38,12 +41,18 @@ def readme_language(text):
     """The language of the one pair of README_MARKERS lines in `text` (ValueError if none, or
     not exactly one pair in order)."""
     lines = text.split("\n")
-    found = [language for language, (start, end) in README_MARKERS.items()
-             if start in lines or end in lines]
+    found = [
+        language
+        for language, (start, end) in README_MARKERS.items()
+        if start in lines or end in lines
+    ]
     if len(found) == 1:
         start, end = README_MARKERS[found[0]]
-        if lines.count(start) == 1 and lines.count(end) == 1 and \
-                lines.index(start) < lines.index(end):
+        if (
+            lines.count(start) == 1
+            and lines.count(end) == 1
+            and lines.index(start) < lines.index(end)
+        ):
             return found[0]
     pairs = " or ".join(f"'{start}' ... '{end}'" for start, end in README_MARKERS.values())
     raise ValueError(f"it needs one pair of lines {pairs} around the study's answer")
@@ -54,7 +63,7 @@ def with_readme_section(text, section):
     `section` (a marker quoted inside a line is not a marker)."""
     start, end = README_MARKERS[readme_language(text)]
     lines = text.split("\n")
-    before, after = lines[:lines.index(start) + 1], lines[lines.index(end):]
+    before, after = lines[: lines.index(start) + 1], lines[lines.index(end) :]
     return "\n".join(before + section.rstrip("\n").split("\n") + after)
 
 
@@ -69,7 +78,8 @@ def check_readme(path):
         with open(path, encoding="utf-8") as file:
             readme_language(file.read())
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ReadmeError(f"cannot use --readme {path}: "
-                          f"{getattr(error, 'strerror', None) or error}") from None
+        raise ReadmeError(
+            f"cannot use --readme {path}: {getattr(error, 'strerror', None) or error}"
+        ) from None
     if not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
         raise ReadmeError(f"cannot use --readme {path}: it (or its folder) is not writable")

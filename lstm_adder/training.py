@@ -5,6 +5,7 @@ train_lstm_adder.py runs it for a user, study.py for each of its runs. Keras is 
 once backend.choose has picked its backend (prepare): the default engine runs Keras on JAX,
 `--engine keras` runs model.fit on TensorFlow, the blog's backend.
 """
+
 import platform
 import sys
 import time
@@ -64,11 +65,11 @@ def keras_state(net):
     starts (on TensorFlow, tf.data draws it, and that state cannot be saved)."""
     variables = training_variables(net)
     _, keys, position, has_gauss, cached_gaussian = np.random.get_state()
-    arrays = {f"variable_{index}": np.asarray(variable) for index, variable in
-              enumerate(variables)}
+    arrays = {f"variable_{index}": np.asarray(variable) for index, variable in enumerate(variables)}
     return {**arrays, "numpy_random_keys": keys}, {
         "shapes": variable_shapes(variables),
-        "numpy_random": [int(position), int(has_gauss), float(cached_gaussian)]}
+        "numpy_random": [int(position), int(has_gauss), float(cached_gaussian)],
+    }
 
 
 def training_variables(net):
@@ -110,9 +111,14 @@ class JaxEngine:
             from lstm_adder import jax_lstm
 
         self.config, self.net = config, net
-        self.trainer = jax_lstm.Trainer(net.get_weights(), config.recurrent_activation,
-                                        config.learning_rate, DROPOUT, config.seed,
-                                        config.output_activation)
+        self.trainer = jax_lstm.Trainer(
+            net.get_weights(),
+            config.recurrent_activation,
+            config.learning_rate,
+            DROPOUT,
+            config.seed,
+            config.output_activation,
+        )
 
     def state(self):
         return self.trainer.state()
@@ -133,8 +139,11 @@ class JaxEngine:
             loss = self.trainer.train_epoch(X, Y, config.batch_size)
             seconds = time.perf_counter() - epoch_started
             if verbose:  # the lines Keras prints with verbose=2
-                print(f"Epoch {epoch + 1}/{config.epochs}\n{batches}/{batches} - {seconds:.0f}s - "
-                      f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}", flush=True)
+                print(
+                    f"Epoch {epoch + 1}/{config.epochs}\n{batches}/{batches} - {seconds:.0f}s - "
+                    f"{1000 * seconds / batches:.0f}ms/step - loss: {loss:.4f}",
+                    flush=True,
+                )
             # The callbacks may evaluate the network: give it this epoch's weights.
             self.net.set_weights(self.trainer.numpy_weights())
             for callback in callbacks:
@@ -160,12 +169,24 @@ class KerasEngine:
             import keras
 
             numpy_state = self.numpy_state
-            callbacks.insert(0, keras.callbacks.LambdaCallback(
-                on_epoch_begin=lambda epoch, logs: np.random.set_state(numpy_state)
-                if epoch == first_epoch else None))
-        self.net.fit(X, Y, epochs=self.config.epochs, initial_epoch=first_epoch,
-                     batch_size=self.config.batch_size, shuffle=True, callbacks=callbacks,
-                     verbose=verbose)
+            callbacks.insert(
+                0,
+                keras.callbacks.LambdaCallback(
+                    on_epoch_begin=lambda epoch, logs: (
+                        np.random.set_state(numpy_state) if epoch == first_epoch else None
+                    )
+                ),
+            )
+        self.net.fit(
+            X,
+            Y,
+            epochs=self.config.epochs,
+            initial_epoch=first_epoch,
+            batch_size=self.config.batch_size,
+            shuffle=True,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
 
 
 ENGINES = {"jax": JaxEngine, "keras": KerasEngine}
@@ -193,20 +214,31 @@ def train_network(config, net, X, Y, callbacks=(), verbose=0, resume=None, extra
         try:
             engine.restore(resume[1], resume[0]["state"])
         except (KeyError, ValueError, TypeError) as error:
-            raise checkpoint.CheckpointError(f"the checkpoint's state does not fit this network "
-                                             f"({error})") from None
+            raise checkpoint.CheckpointError(
+                f"the checkpoint's state does not fit this network ({error})"
+            ) from None
 
     def seconds_so_far():
         return seconds_before + time.perf_counter() - started
 
     def save_state(done, every):
         arrays, state = engine.state()
-        checkpoint.save(config.checkpoint, config.identity(), done, losses, arrays,
-                        dict(state, every=every), seconds_so_far(), extra() if extra else None)
+        checkpoint.save(
+            config.checkpoint,
+            config.identity(),
+            done,
+            losses,
+            arrays,
+            dict(state, every=every),
+            seconds_so_far(),
+            extra() if extra else None,
+        )
 
-    callbacks = [StopOnNonFiniteLoss(), *callbacks,
-                 KeepLossAndCheckpoint(losses, config.checkpoint_every, config.epochs,
-                                       save_state)]
+    callbacks = [
+        StopOnNonFiniteLoss(),
+        *callbacks,
+        KeepLossAndCheckpoint(losses, config.checkpoint_every, config.epochs, save_state),
+    ]
     engine.fit(X, Y, callbacks, len(losses), verbose)
     return losses, seconds_so_far()
 
@@ -240,7 +272,10 @@ def prepare(config, verbose=False):
     rng = np.random.RandomState(config.seed)
     first_operand, second_operand = data.draw_pairs(config.data_size, config.bits, rng)
     X, Y = data.encode_pairs(first_operand, second_operand, config.bits)
-    net = model.build_model(config.bits, config.recurrent_activation,
-                            output_activation=config.output_activation,
-                            learning_rate=config.learning_rate)
+    net = model.build_model(
+        config.bits,
+        config.recurrent_activation,
+        output_activation=config.output_activation,
+        learning_rate=config.learning_rate,
+    )
     return net, first_operand, second_operand, X, Y

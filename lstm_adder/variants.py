@@ -18,12 +18,19 @@ class Variant(NamedTuple):
 # In the order they cost here, the cheapest first: the study runs them in this order.
 VARIANTS = (
     Variant("learning-rate-0.003", {"learning_rate": 0.003}, "learning rate 0.003"),
-    Variant("sigmoid-output", {"output_activation": "sigmoid"},
-            "a sigmoid output layer instead of relu"),
+    Variant(
+        "sigmoid-output", {"output_activation": "sigmoid"}, "a sigmoid output layer instead of relu"
+    ),
     Variant("batch-size-32", {"batch_size": 32}, "batch size 32 (four times the steps)"),
-    Variant("data-size-65536", {"data_size": 65536},
-            "65,536 training pairs, drawn the blog's way (about 63% of the pairs seen)"),
-    Variant("data-size-100000", {"data_size": 100000},
-            "100,000 training pairs (one zero more: ten times the steps, nearly every pair seen)"),
+    Variant(
+        "data-size-65536",
+        {"data_size": 65536},
+        "65,536 training pairs, drawn the blog's way (about 63% of the pairs seen)",
+    ),
+    Variant(
+        "data-size-100000",
+        {"data_size": 100000},
+        "100,000 training pairs (one zero more: ten times the steps, nearly every pair seen)",
+    ),
 )
 BY_NAME = {variant.name: variant for variant in VARIANTS}

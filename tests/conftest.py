@@ -1,5 +1,6 @@
 """Shared test helpers: quiet TensorFlow, the scripts as a user runs them, the tiny
 configurations every test trains, and the checks several files make."""
+
 import contextlib
 import importlib
 import io
@@ -36,15 +37,25 @@ def run_script(script, *args, process=False, timeout=300):
     """
     arguments = [str(argument) for argument in args]
     if process:
-        return subprocess.run([sys.executable, os.path.join(ROOT, script), *arguments],
-                              cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, os.path.join(ROOT, script), *arguments],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     module = importlib.import_module(script.removesuffix(".py"))
-    handlers = {signum: signal.getsignal(signum)
-                for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)}
+    handlers = {
+        signum: signal.getsignal(signum)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)
+    }
     out, err = io.StringIO(), io.StringIO()
     try:
-        with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), \
-                contextlib.redirect_stderr(err):
+        with (
+            contextlib.chdir(ROOT),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             try:
                 code = module.main(arguments)
             except SystemExit as stop:
@@ -52,8 +63,7 @@ def run_script(script, *args, process=False, timeout=300):
     finally:
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
-    return subprocess.CompletedProcess([script, *arguments], code, out.getvalue(),
-                                       err.getvalue())
+    return subprocess.CompletedProcess([script, *arguments], code, out.getvalue(), err.getvalue())
 
 
 # A tiny configuration that trains in seconds: 4-bit operands, 2 epochs, 300 pairs.
@@ -64,10 +74,22 @@ def tiny_study(**counts):
     """study.py's options for a tiny study: one plain 2-epoch run of the blog's LSTM on 4-bit
     operands and 200 pairs, one at a time in this process, and nothing else (no long, observed
     or variant runs) unless `counts` asks for it (by option name, long_epochs=8)."""
-    settings = {"seeds": 1, "other_seeds": 0, "keras_seeds": 0, "epochs": 2, "bits": 4,
-                "data_size": 200, "long_epochs": 0, "long_seeds": 1, "observed_epochs": 0,
-                "every": 2, "variant_seeds": 0, "activations": "keras2_hard_sigmoid",
-                "workers": 0, **counts}
+    settings = {
+        "seeds": 1,
+        "other_seeds": 0,
+        "keras_seeds": 0,
+        "epochs": 2,
+        "bits": 4,
+        "data_size": 200,
+        "long_epochs": 0,
+        "long_seeds": 1,
+        "observed_epochs": 0,
+        "every": 2,
+        "variant_seeds": 0,
+        "activations": "keras2_hard_sigmoid",
+        "workers": 0,
+        **counts,
+    }
     options = []
     for name, value in settings.items():
         if value is not None:

@@ -1,4 +1,5 @@
 """bench.py's arithmetic: the FLOP count its GFLOP/s figures divide by, and its speed-ups."""
+
 import json
 import pathlib
 import statistics
@@ -14,8 +15,9 @@ def test_an_epochs_flop_count_is_the_documented_formula():
     assert bench.epoch_flop(samples) == 3 * samples * forward  # backward is twice forward
     assert round(bench.epoch_flop(samples) / 1e9, 1) == 252.8  # the figure bench.py's text gives
     # 4-bit operands: 8 steps and 5 outputs
-    assert bench.epoch_flop(samples, bits=4) == 3 * samples * (8 * 8 * units * (1 + units)
-                                                                + 2 * units * 5)
+    assert bench.epoch_flop(samples, bits=4) == 3 * samples * (
+        8 * 8 * units * (1 + units) + 2 * units * 5
+    )
 
 
 def test_the_speed_ups_are_medians_of_per_round_ratios():
@@ -40,8 +42,11 @@ def test_bench_json_holds_what_was_measured(tmp_path, monkeypatch, capsys):
             name = arguments[2]
             seconds = per_epoch[name][rounds[name]]
             rounds[name] += 1
-            return 0.0, 2**20 * (100 + rounds[name]), json.dumps(
-                {"epoch_seconds": [99.0] + [seconds] * (int(arguments[-1]) - 1)})
+            return (
+                0.0,
+                2**20 * (100 + rounds[name]),
+                json.dumps({"epoch_seconds": [99.0] + [seconds] * (int(arguments[-1]) - 1)}),
+            )
         if arguments[0] == "train_lstm_adder.py":  # its record gives its training time
             folder = pathlib.Path(arguments[arguments.index("--output") + 1]).parent
             (folder / "project.json").write_text(json.dumps({"wall_seconds": 4.0}))
@@ -60,8 +65,18 @@ def test_bench_json_holds_what_was_measured(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(bench, "timed_child", fake_child)
     written = tmp_path / "bench.json"
-    options = ["--runs", "2", "--epochs", "2", "--whole-epochs", "3", "--study-epochs", "1",
-               "--json", str(written)]
+    options = [
+        "--runs",
+        "2",
+        "--epochs",
+        "2",
+        "--whole-epochs",
+        "3",
+        "--study-epochs",
+        "1",
+        "--json",
+        str(written),
+    ]
     assert bench.main(options) == 0
     report = json.loads(written.read_text())
     shipped = json.loads((ROOT / "results" / "bench.json").read_text())
@@ -80,8 +95,10 @@ def test_bench_json_holds_what_was_measured(tmp_path, monkeypatch, capsys):
     assert project["median_epoch_seconds"] == 1.5
     assert report["whole_command_seconds"] == {"blog": [10.0, 10.0], "project": [5.0, 5.0]}
     assert report["whole_command_speedup_median"] == 2.0
-    assert report["whole_command_seconds_not_training"] == {"blog": [4.0, 4.0],
-                                                            "project": [1.0, 1.0]}
+    assert report["whole_command_seconds_not_training"] == {
+        "blog": [4.0, 4.0],
+        "project": [1.0, 1.0],
+    }
     assert report["exhaustive_forward_seconds"] == 1.5
     assert report["evaluate_whole_command_seconds"]["--add 200 55"] == [0.5, 0.5]
     assert studies == [1, 2, 1, 2]  # alternating

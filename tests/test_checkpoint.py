@@ -1,4 +1,5 @@
 """Resuming a run: exact for the default engine, and a bad or foreign checkpoint changes nothing."""
+
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import pytest
 
 from lstm_adder import checkpoint
 from lstm_adder.config import TrainingConfig
+
 from conftest import ROOT, listing, run_script
 
 TINY_RUN = ("--bits", 4, "--data-size", 300, "--batch-size", 64)
@@ -20,7 +22,8 @@ def weights_of(path):
     arrays = []
     with h5py.File(path) as h5:
         h5["model_weights"].visititems(
-            lambda name, item: arrays.append(item[()]) if isinstance(item, h5py.Dataset) else None)
+            lambda name, item: arrays.append(item[()]) if isinstance(item, h5py.Dataset) else None
+        )
     return arrays
 
 
@@ -75,11 +78,20 @@ def test_a_run_killed_in_the_middle_resumes_to_the_same_weights(tmp_path):
     epochs = ("--epochs", 8, "--checkpoint-every", 2)
     train(tmp_path / "never_killed.h5", *epochs)
     output = tmp_path / "killed.h5"
-    argv = [os.path.join(ROOT, "train_lstm_adder.py"), *map(str, TINY_RUN), *map(str, epochs),
-            "--output", str(output)]
+    argv = [
+        os.path.join(ROOT, "train_lstm_adder.py"),
+        *map(str, TINY_RUN),
+        *map(str, epochs),
+        "--output",
+        str(output),
+    ]
     process = subprocess.run(
         [sys.executable, "-c", TERMINATED_AFTER_EPOCH_4.format(root=ROOT, argv=argv)],
-        cwd=ROOT, capture_output=True, text=True, timeout=240)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert process.returncode == 128 + signal.SIGTERM, process.stderr
     assert "--resume" in process.stderr.strip().splitlines()[-1]
     assert not output.exists()
@@ -117,8 +129,16 @@ def checkpointed(tmp_path_factory):
 def resume_fails(folder, *options):
     """--resume exits 2 with one line, and no file in `folder` changes."""
     before = listing(folder)
-    result = run_script("train_lstm_adder.py", *TINY_RUN, "--epochs", 4, "--output",
-                        folder / "m.h5", "--resume", *options)
+    result = run_script(
+        "train_lstm_adder.py",
+        *TINY_RUN,
+        "--epochs",
+        4,
+        "--output",
+        folder / "m.h5",
+        "--resume",
+        *options,
+    )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("train_lstm_adder.py: error: --resume: ")
@@ -127,12 +147,15 @@ def resume_fails(folder, *options):
     return lines[0]
 
 
-@pytest.mark.parametrize("options,message", [
-    (("--seed", 2), "seed 1 there, 2 here"),
-    (("--recurrent-activation", "sigmoid"), "recurrent_activation"),
-    (("--engine", "keras"), "engine 'jax' there, 'keras' here"),
-    (("--learning-rate", 0.01), "learning_rate"),
-])
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        (("--seed", 2), "seed 1 there, 2 here"),
+        (("--recurrent-activation", "sigmoid"), "recurrent_activation"),
+        (("--engine", "keras"), "engine 'jax' there, 'keras' here"),
+        (("--learning-rate", 0.01), "learning_rate"),
+    ],
+)
 def test_a_foreign_checkpoint_is_refused(checkpointed, options, message):
     line = resume_fails(checkpointed, *options)
     assert "belongs to another run" in line and message in line
@@ -140,8 +163,11 @@ def test_a_foreign_checkpoint_is_refused(checkpointed, options, message):
 
 def test_a_damaged_checkpoint_is_refused(tmp_path, checkpointed):
     whole = (checkpointed / "m.checkpoint.npz").read_bytes()
-    for name, content in (("cut", whole[:len(whole) // 2]), ("noise", os.urandom(5000)),
-                          ("empty", b"")):
+    for name, content in (
+        ("cut", whole[: len(whole) // 2]),
+        ("noise", os.urandom(5000)),
+        ("empty", b""),
+    ):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "m.checkpoint.npz").write_bytes(content)
@@ -198,11 +224,22 @@ def test_checkpoint_and_record_are_not_private(tmp_path):
 
 def fresh_process_train(folder, *options, environment=None):
     """train_lstm_adder.py in a process of its own, without the suite's KERAS_BACKEND."""
-    environment = {key: value for key, value in (environment or os.environ).items()
-                   if key != "KERAS_BACKEND"}
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "train_lstm_adder.py"),
-                             *map(str, TINY_RUN), *map(str, options)], cwd=folder,
-                            capture_output=True, text=True, timeout=300, env=environment)
+    environment = {
+        key: value for key, value in (environment or os.environ).items() if key != "KERAS_BACKEND"
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(ROOT, "train_lstm_adder.py"),
+            *map(str, TINY_RUN),
+            *map(str, options),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -210,14 +247,16 @@ def fresh_process_train(folder, *options, environment=None):
 def test_the_keras_engine_on_tensorflow_resumes_from_the_saved_weights(tmp_path):
     # model.fit on TensorFlow, the blog's backend: a resume with no epoch left to train saves
     # exactly the weights it restored, those of the uninterrupted run.
-    fresh_process_train(tmp_path, "--engine", "keras", "--epochs", 2, "--checkpoint-every", 2,
-                        "--output", "run.h5")
+    fresh_process_train(
+        tmp_path, "--engine", "keras", "--epochs", 2, "--checkpoint-every", 2, "--output", "run.h5"
+    )
     os.replace(tmp_path / "run.h5", tmp_path / "whole.h5")
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["versions"]["backend"] == "tensorflow" and record["seed"] == 1
     assert record["backend_chosen_by"] == "--engine keras"
-    result = fresh_process_train(tmp_path, "--engine", "keras", "--epochs", 2, "--resume",
-                                 "--output", "run.h5")
+    result = fresh_process_train(
+        tmp_path, "--engine", "keras", "--epochs", 2, "--resume", "--output", "run.h5"
+    )
     assert "epoch 2 of 2 done" in result.stdout
     assert same_weights(tmp_path / "whole.h5", tmp_path / "run.h5")
 
@@ -225,8 +264,14 @@ def test_the_keras_engine_on_tensorflow_resumes_from_the_saved_weights(tmp_path)
 def test_the_weights_do_not_depend_on_jaxs_compilation_cache(tmp_path):
     cache = tmp_path / "cache"
     for name, setting in (("cold", cache), ("warm", cache), ("off", "")):
-        fresh_process_train(tmp_path, "--epochs", 2, "--output", f"{name}.h5",
-                            environment=dict(os.environ, LSTM_ADDER_JAX_CACHE=str(setting)))
+        fresh_process_train(
+            tmp_path,
+            "--epochs",
+            2,
+            "--output",
+            f"{name}.h5",
+            environment=dict(os.environ, LSTM_ADDER_JAX_CACHE=str(setting)),
+        )
     assert os.listdir(cache)  # the cold run filled it, the warm one read it
     assert same_weights(tmp_path / "cold.h5", tmp_path / "warm.h5")
     assert same_weights(tmp_path / "cold.h5", tmp_path / "off.h5")

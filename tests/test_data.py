@@ -1,4 +1,5 @@
 """Bit encoding and the blog's data."""
+
 import numpy as np
 import pytest
 
@@ -61,8 +62,19 @@ def test_outputs_to_bits_threshold():
     assert data.outputs_to_bits(outputs).tolist() == [[0, 0, 1, 1]]
 
 
-@pytest.mark.parametrize("a,b,chain", [(0, 0, 0), (5, 2, 0), (1, 1, 1), (3, 1, 2),
-                                       (127, 1, 7), (255, 1, 8), (255, 255, 8), (85, 85, 1)])
+@pytest.mark.parametrize(
+    "a,b,chain",
+    [
+        (0, 0, 0),
+        (5, 2, 0),
+        (1, 1, 1),
+        (3, 1, 2),
+        (127, 1, 7),
+        (255, 1, 8),
+        (255, 255, 8),
+        (85, 85, 1),
+    ],
+)
 def test_longest_carry_chain(a, b, chain):
     assert data.longest_carry_chain(np.array([a]), np.array([b]), 8).tolist() == [chain]
 

@@ -1,5 +1,6 @@
 """The documents stay true: every relative link and file path they name exists, every option they
 show is one its script accepts, and every make target they name is in the Makefile."""
+
 import glob
 import os
 import re
@@ -9,8 +10,13 @@ import pytest
 from conftest import ROOT, run_script
 
 SCRIPTS = ("train_lstm_adder.py", "evaluate.py", "study.py", "bench.py")
-DOCUMENTS = sorted(["README.md", "README.zh-CN.md",
-                    *(os.path.relpath(path, ROOT) for path in glob.glob(f"{ROOT}/docs/*.md"))])
+DOCUMENTS = sorted(
+    [
+        "README.md",
+        "README.zh-CN.md",
+        *(os.path.relpath(path, ROOT) for path in glob.glob(f"{ROOT}/docs/*.md")),
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +48,14 @@ def problems(path, text, options, targets):
                 # A path names a file (an extension) or a folder (a final /); placeholders
                 # (FILE, ADDRESS), the virtual environment and paths outside the repository
                 # are not the documents' to check.
-                looks_like_a_path = (re.search(r"\.[a-z0-9]+$|/$", token) and ".." not in token
-                                     and not re.search(r"[A-Z]{3,}|^\.venv/", token))
+                looks_like_a_path = (
+                    re.search(r"\.[a-z0-9]+$|/$", token)
+                    and ".." not in token
+                    and not re.search(r"[A-Z]{3,}|^\.venv/", token)
+                )
                 if looks_like_a_path and not any(
-                        os.path.exists(os.path.join(base, token)) for base in (ROOT, folder)):
+                    os.path.exists(os.path.join(base, token)) for base in (ROOT, folder)
+                ):
                     found.append(f"{path}: names the file {token}, which does not exist")
             named = [script for script in SCRIPTS if script in line]
             if not named and re.search(r"\bdask (scheduler|worker)\b", line):
@@ -54,8 +64,10 @@ def problems(path, text, options, targets):
             after = line.split(named[-1], 1)[1] if named else line
             for option in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", after):
                 if option not in allowed:
-                    found.append(f"{path}: shows {option} for {named[-1] if named else 'a script'}"
-                                 ", which it does not accept")
+                    found.append(
+                        f"{path}: shows {option} for {named[-1] if named else 'a script'}"
+                        ", which it does not accept"
+                    )
             for target in re.findall(r"\bmake ([a-z][a-z-]*)", line):
                 if target not in targets:
                     found.append(f"{path}: names make {target}, which the Makefile lacks")
@@ -69,9 +81,11 @@ def test_every_reference_holds(path, known):
 
 
 def test_a_broken_reference_is_found(known):
-    text = ("See [the study](docs/gone.md) and ![x](results/gone.png).\n"
-            "```\n.venv/bin/python evaluate.py --exhaustiv\nmake reproduced\n```\n"
-            "Run `train_lstm_adder.py --epoch 3`, read `models/gone.h5` and `gone.py`.\n")
+    text = (
+        "See [the study](docs/gone.md) and ![x](results/gone.png).\n"
+        "```\n.venv/bin/python evaluate.py --exhaustiv\nmake reproduced\n```\n"
+        "Run `train_lstm_adder.py --epoch 3`, read `models/gone.h5` and `gone.py`.\n"
+    )
     found = problems("README.md", text, *known)
     assert found == [
         "README.md: link to docs/gone.md, which does not exist",
@@ -105,11 +119,11 @@ def shown_evaluations():
 @pytest.mark.parametrize("options,shown", shown_evaluations())
 def test_the_outputs_the_documents_show_are_what_evaluate_prints(options, shown, tmp_path):
     # A picture goes to a temporary folder; the time of the forward pass is the machine's.
-    picture = next((options[i + 1] for i, option in enumerate(options) if option == "--plot"),
-                   None)
+    picture = next((options[i + 1] for i, option in enumerate(options) if option == "--plot"), None)
     if picture:
-        options = [str(tmp_path / "sums.png") if option == picture else option
-                   for option in options]
+        options = [
+            str(tmp_path / "sums.png") if option == picture else option for option in options
+        ]
     result = run_script("evaluate.py", *options)
     assert result.returncode == 0, result.stderr
     printed = result.stdout.replace(str(tmp_path / "sums.png"), picture or "")
@@ -123,22 +137,35 @@ def test_the_outputs_the_documents_show_are_what_evaluate_prints(options, shown,
 def test_the_chinese_readme_covers_the_english_one():
     """Every command, option, link and figure of README.md appears in README.zh-CN.md (the
     generated answers are compared with the runs by the study's own tests)."""
+
     def outside_the_answer(name):
         with open(os.path.join(ROOT, name), encoding="utf-8") as file:
-            return re.sub(r"<!-- study(:zh-CN)? -->.*<!-- /study(:zh-CN)? -->", "", file.read(),
-                          flags=re.DOTALL)
+            return re.sub(
+                r"<!-- study(:zh-CN)? -->.*<!-- /study(:zh-CN)? -->",
+                "",
+                file.read(),
+                flags=re.DOTALL,
+            )
 
     english, chinese = outside_the_answer("README.md"), outside_the_answer("README.zh-CN.md")
-    commands = [line.split("#")[0].strip()
-                for block in re.findall(r"```[^\n]*\n(.*?)```", english, re.DOTALL)
-                for line in block.splitlines()
-                if line.startswith(("make ", ".venv/bin/", "python3 ", "$ "))]
-    wanted = {"command": commands,
-              # The language switch links each README to the other.
-              "link": [link.replace("README.zh-CN.md", "README.md")
-                       for link in re.findall(r"\]\(([^)\s]+)\)", english)],
-              "option": re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", english),
-              "figure": re.findall(r"(?<![\w.,])\d+(?:[.,]\d+)*%?", english)}
-    missing = {kind: sorted({item for item in items if item not in chinese})
-               for kind, items in wanted.items()}
+    commands = [
+        line.split("#")[0].strip()
+        for block in re.findall(r"```[^\n]*\n(.*?)```", english, re.DOTALL)
+        for line in block.splitlines()
+        if line.startswith(("make ", ".venv/bin/", "python3 ", "$ "))
+    ]
+    wanted = {
+        "command": commands,
+        # The language switch links each README to the other.
+        "link": [
+            link.replace("README.zh-CN.md", "README.md")
+            for link in re.findall(r"\]\(([^)\s]+)\)", english)
+        ],
+        "option": re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", english),
+        "figure": re.findall(r"(?<![\w.,])\d+(?:[.,]\d+)*%?", english),
+    }
+    missing = {
+        kind: sorted({item for item in items if item not in chinese})
+        for kind, items in wanted.items()
+    }
     assert not any(missing.values()), missing

@@ -1,10 +1,12 @@
 """Evaluation beyond the blog: known answers, a plain numpy forward pass, every pair, --json."""
+
 import json
 
 import numpy as np
 import pytest
 
 from lstm_adder import blog, data, model, model_file, scoring
+
 from conftest import run_script
 
 
@@ -16,7 +18,7 @@ def numpy_forward(weights, X, recurrent_activation):
     c = np.zeros((len(X), units))
     for step in range(X.shape[1]):
         z = X[:, step, :] @ kernel + h @ recurrent + bias
-        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        i, f, g, o = (z[:, k * units : (k + 1) * units] for k in range(4))
         i, f, o = (recurrent_activation(v) for v in (i, f, o))
         c = f * c + i * np.tanh(g)
         h = o * np.tanh(c)
@@ -47,8 +49,7 @@ def test_known_answers_of_a_hand_set_model():
     weights = net.get_weights()
     net.set_weights(weights[:3] + [np.zeros_like(weights[3]), np.zeros_like(weights[4])])
     first, second = data.all_pairs(bits)
-    result, _, _ = scoring.evaluate(model.network_of(net), bits, first, second,
-                                    seen_codes={0, 17})
+    result, _, _ = scoring.evaluate(model.network_of(net), bits, first, second, seen_codes={0, 17})
     _, targets = data.encode_pairs(first, second, bits)
     assert result["sums_right"] == 1  # only 0 + 0
     assert result["exact_sum_accuracy"] == 1 / 256
@@ -61,25 +62,31 @@ def test_known_answers_of_a_hand_set_model():
     spread = result["failures_by_sum"]
     assert spread["sum_values"] == 31 and spread["sum_values_with_failures"] == 30
     assert spread["worst"][0] == {"sum": 15, "wrong": 16, "pairs": 16}
-    assert spread["share_on_worst"] == pytest.approx(
-        sum(w["wrong"] for w in spread["worst"]) / 255)
+    assert spread["share_on_worst"] == pytest.approx(sum(w["wrong"] for w in spread["worst"]) / 255)
     chains = {group["longest_carry_chain"]: group for group in result["by_carry_chain"]}
     assert sum(group["pairs"] for group in chains.values()) == 256
     assert chains[0]["exact_sum_accuracy"] == 1 / chains[0]["pairs"]
     # The top output (the final carry) is right whenever a + b < 16.
-    assert result["per_position"][0] == {"place_value": 16,
-                                         "accuracy": float(((first + second) < 16).mean())}
+    assert result["per_position"][0] == {
+        "place_value": 16,
+        "accuracy": float(((first + second) < 16).mean()),
+    }
     assert [e["right"] for e in result["examples"]][:2] == [False, False]
 
 
 def test_figures_do_not_depend_on_batch_size_or_order(tiny_model):
     network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
-    whole = scoring.score(scoring.predict(network, first, second, 4, batch_size=4096),
-                           first, second, 4)
+    whole = scoring.score(
+        scoring.predict(network, first, second, 4, batch_size=4096), first, second, 4
+    )
     order = np.random.RandomState(0).permutation(len(first))
-    shuffled = scoring.score(scoring.predict(network, first[order], second[order], 4,
-                                               batch_size=7), first[order], second[order], 4)
+    shuffled = scoring.score(
+        scoring.predict(network, first[order], second[order], 4, batch_size=7),
+        first[order],
+        second[order],
+        4,
+    )
     for key in ("pairs", "sums_right", "bits_right"):
         assert shuffled[key] == whole[key]
     assert shuffled["mse"] == pytest.approx(whole["mse"], abs=1e-7)  # float32 rounding only
@@ -94,8 +101,7 @@ def test_exhaustive_json_with_seen_and_unseen(tiny_model):
     distinct = set(zip(record["data"]["first_operand"], record["data"]["second_operand"]))
     assert figures["seen"]["pairs"] == len(distinct)
     assert figures["seen"]["pairs"] + figures["unseen"]["pairs"] == 256
-    assert figures["seen"]["sums_right"] + figures["unseen"]["sums_right"] == \
-        figures["sums_right"]
+    assert figures["seen"]["sums_right"] + figures["unseen"]["sums_right"] == figures["sums_right"]
     assert len(figures["per_position"]) == 5
     assert figures["blog_figure_reported"] == 99.98892793562263
     assert figures["blog_figure"] == pytest.approx((1 - figures["mse"]) * 100)
@@ -132,8 +138,9 @@ def test_add_shows_the_bits(tiny_model):
     assert "input bits     0111 1001" in result.stdout
     assert "true bits      10000" in result.stdout
     assert "network sum" in result.stdout
-    one = json.loads(run_script("evaluate.py", "--model", tiny_model, "--add", 7, 9,
-                                "--json").stdout)["addition"]
+    one = json.loads(
+        run_script("evaluate.py", "--model", tiny_model, "--add", 7, 9, "--json").stdout
+    )["addition"]
     assert one["true_sum"] == 16 and len(one["raw_outputs"]) == 5
     assert one["right"] == (one["network_sum"] == 16)
 

@@ -1,6 +1,7 @@
 """A file that cannot be written (a full disk, a read-only folder): one line naming the file and
 the cause, a non-zero exit status, every previous file as it was and no temporary file left,
 for each kind of file the commands write."""
+
 import errno
 import os
 import shutil
@@ -9,9 +10,10 @@ import subprocess
 
 import pytest
 
+from lstm_adder import files
+
 import study
 from conftest import TINY, listing, run_script, tiny_study
-from lstm_adder import files
 
 CAUSES = {errno.ENOSPC: "no space left on device", errno.EACCES: "permission denied"}
 
@@ -20,6 +22,7 @@ CAUSES = {errno.ENOSPC: "no space left on device", errno.EACCES: "permission den
 def failing_write(request, monkeypatch):
     """Make every write of a file whose name ends in one of `endings` fail with this errno, as
     the disk would when its contents are flushed; returns (set it up, the cause's words)."""
+
     def fail_on(*endings):
         real = files.flush_to_disk
 
@@ -29,6 +32,7 @@ def failing_write(request, monkeypatch):
             real(path)
 
         monkeypatch.setattr(files, "flush_to_disk", flush)
+
     return fail_on, CAUSES[request.param]
 
 
@@ -67,8 +71,7 @@ def test_a_checkpoint_that_cannot_be_saved(tmp_path, failing_write):
     fail_on, cause = failing_write
     output = tmp_path / "run.h5"
     fail_on(".npz")
-    result = run_script("train_lstm_adder.py", *TINY, "--checkpoint-every", 1, "--output",
-                        output)
+    result = run_script("train_lstm_adder.py", *TINY, "--checkpoint-every", 1, "--output", output)
     assert result.returncode == 1
     line = one_error_line(result, "train_lstm_adder.py: error: ")
     assert f"cannot write {tmp_path / 'run.checkpoint.npz'}: {cause}" in line
@@ -83,7 +86,8 @@ def test_a_picture_that_cannot_be_drawn(tmp_path, tiny_model, failing_write):
     result = run_script("evaluate.py", "--model", tiny_model, "--plot", picture)
     assert result.returncode == 1
     assert one_error_line(result, "evaluate.py: error: ") == (
-        f"evaluate.py: error: cannot write {picture}: {cause}")
+        f"evaluate.py: error: cannot write {picture}: {cause}"
+    )
     assert os.listdir(tmp_path) == ["sums.png"] and picture.read_bytes() == b"the previous picture"
 
 
@@ -111,24 +115,33 @@ def test_a_study_that_cannot_save_a_run(tmp_path, capsys, failing_write):
 
 def test_bench_refuses_a_json_it_cannot_write_before_measuring(tmp_path):
     result = run_script("bench.py", "--json", tmp_path)
-    assert result.returncode == 2 and "--json" in result.stderr and "cannot write there" in \
-        result.stderr
+    assert (
+        result.returncode == 2
+        and "--json" in result.stderr
+        and "cannot write there" in result.stderr
+    )
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"),
-                    reason="mounting a small filesystem needs root")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("mount"), reason="mounting a small filesystem needs root"
+)
 def test_a_really_full_disk(tmp_path):
     disk = tmp_path / "disk"
     disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(disk)],
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(disk)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("no tmpfs can be mounted here")
     try:
         output = disk / "LSTM_Operation.h5"
         output.write_bytes(b"the previous model")
         before = listing(disk)
-        result = run_script("train_lstm_adder.py", "--epochs", 1, "--data-size", 300,
-                            "--output", output)
+        result = run_script(
+            "train_lstm_adder.py", "--epochs", 1, "--data-size", 300, "--output", output
+        )
         assert result.returncode == 1
         line = one_error_line(result, "train_lstm_adder.py: error: ")
         assert "no space left on device" in line and str(output) in line

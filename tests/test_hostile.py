@@ -1,4 +1,5 @@
 """Hostile and broken input: one clear line and exit 2, nothing lost, no code from a file runs."""
+
 import json
 import os
 import signal
@@ -10,11 +11,10 @@ import h5py
 import numpy as np
 import pytest
 
-import evaluate
-import train_lstm_adder
 from lstm_adder import model, record
-from conftest import ROOT, TINY, evaluate_fails, listing, run_script
 
+import train_lstm_adder
+from conftest import ROOT, TINY, evaluate_fails, listing, run_script
 
 # ----------------------------------------------------------------------------------------------
 # Broken and foreign model files.
@@ -60,23 +60,33 @@ def save_keras3(path, layers, bits=4):
 
 
 def test_dense_only_model(tmp_path, capsys):
-    path = save_keras3(tmp_path / "dense.h5", [model.keras.layers.Flatten(),
-                                              model.keras.layers.Dense(5)])
+    path = save_keras3(
+        tmp_path / "dense.h5", [model.keras.layers.Flatten(), model.keras.layers.Dense(5)]
+    )
     assert "is not the LSTM adder" in evaluate_fails(capsys, path)
 
 
 def test_model_with_extra_layers(tmp_path, capsys):
     layers = model.keras.layers
-    path = save_keras3(tmp_path / "extra.h5", [layers.LSTM(256), layers.Dropout(0.2),
-                                              layers.Dense(5, activation="relu"), layers.Dense(5)])
+    path = save_keras3(
+        tmp_path / "extra.h5",
+        [
+            layers.LSTM(256),
+            layers.Dropout(0.2),
+            layers.Dense(5, activation="relu"),
+            layers.Dense(5),
+        ],
+    )
     line = evaluate_fails(capsys, path)
     assert "LSTM -> Dropout -> Dense -> Dense" in line
 
 
 def test_wrong_sizes(tmp_path, capsys):
     layers = model.keras.layers
-    path = save_keras3(tmp_path / "small.h5", [layers.LSTM(32), layers.Dropout(0.2),
-                                              layers.Dense(5, activation="relu")])
+    path = save_keras3(
+        tmp_path / "small.h5",
+        [layers.LSTM(32), layers.Dropout(0.2), layers.Dense(5, activation="relu")],
+    )
     assert "LSTM(32)" in evaluate_fails(capsys, path)
 
 
@@ -88,9 +98,15 @@ def test_lambda_layer_never_runs(tmp_path, capsys):
         open(marker, "w").close()
         return x
 
-    path = save_keras3(tmp_path / "lambda.h5", [layers.LSTM(256), layers.Dropout(0.2),
-                                               layers.Lambda(lambda x: plant(x)),
-                                               layers.Dense(5, activation="relu")])
+    path = save_keras3(
+        tmp_path / "lambda.h5",
+        [
+            layers.LSTM(256),
+            layers.Dropout(0.2),
+            layers.Lambda(lambda x: plant(x)),
+            layers.Dense(5, activation="relu"),
+        ],
+    )
     marker.unlink()  # building the model ran it once, here, on purpose
     line = evaluate_fails(capsys, path)
     assert "Lambda" in line
@@ -129,9 +145,17 @@ def test_unknown_layer_class_is_refused(tmp_path, capsys, tiny_model):
 def test_unknown_activation_is_never_looked_up(tmp_path, capsys, tiny_model):
     path = tmp_path / "evil.h5"
     path.write_bytes(tiny_model.read_bytes())
-    edit_config(path, lambda c: c["config"]["layers"][1]["config"].update(
-        recurrent_activation={"module": "os", "class_name": "function", "config": "system",
-                              "registered_name": "function"}))
+    edit_config(
+        path,
+        lambda c: c["config"]["layers"][1]["config"].update(
+            recurrent_activation={
+                "module": "os",
+                "class_name": "function",
+                "config": "system",
+                "registered_name": "function",
+            }
+        ),
+    )
     assert "'system' is not one this tool knows" in evaluate_fails(capsys, path)
 
 
@@ -141,8 +165,9 @@ def test_non_finite_weights_are_refused(tmp_path, capsys, tiny_model):
     path.write_bytes(tiny_model.read_bytes())
     with h5py.File(path, "r+") as h5:
         found = []
-        h5["model_weights"].visititems(lambda name, item: found.append(item)
-                                       if isinstance(item, h5py.Dataset) else None)
+        h5["model_weights"].visititems(
+            lambda name, item: found.append(item) if isinstance(item, h5py.Dataset) else None
+        )
         dense_bias = next(item for item in found if item.shape == (5,))
         dense_bias[2] = np.nan
     line = evaluate_fails(capsys, path)
@@ -162,10 +187,14 @@ def test_the_loader_never_calls_keras_loading_or_unpickling(monkeypatch, tiny_mo
     def forbidden(*args, **kwargs):
         raise AssertionError("a model file must never reach this")
 
-    for owner, name in ((model.keras.models, "load_model"), (model.keras.saving, "load_model"),
-                        (model.keras.saving, "deserialize_keras_object"),
-                        (model.keras.layers, "deserialize"), (pickle, "loads"),
-                        (pickle, "load")):
+    for owner, name in (
+        (model.keras.models, "load_model"),
+        (model.keras.saving, "load_model"),
+        (model.keras.saving, "deserialize_keras_object"),
+        (model.keras.layers, "deserialize"),
+        (pickle, "loads"),
+        (pickle, "load"),
+    ):
         monkeypatch.setattr(owner, name, forbidden)
     net, info = model.read_model_file(str(tiny_model))
     assert info["bits"] == 4
@@ -175,25 +204,31 @@ def test_the_loader_never_calls_keras_loading_or_unpickling(monkeypatch, tiny_mo
 # Bad options.
 
 
-@pytest.mark.parametrize("options,message", [
-    (["--samples", "0"], "not positive"),
-    (["--samples", "-5"], "not positive"),
-    (["--samples", "many"], "not a whole number"),
-    (["--seed", "x"], "not a whole number"),
-    (["--exhaustive", "--samples", "5000"], "--exhaustive (and --plot) evaluates every pair"),
-    (["--plot", "x.png", "--seed", "3"], "use one or the other"),
-])
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        (["--samples", "0"], "not positive"),
+        (["--samples", "-5"], "not positive"),
+        (["--samples", "many"], "not a whole number"),
+        (["--seed", "x"], "not a whole number"),
+        (["--exhaustive", "--samples", "5000"], "--exhaustive (and --plot) evaluates every pair"),
+        (["--plot", "x.png", "--seed", "3"], "use one or the other"),
+    ],
+)
 def test_evaluate_bad_options(options, message, tmp_path):
     result = run_script("evaluate.py", *options)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("operands,message", [
-    (["16", "1"], "16 does not fit in the model's 4 bits (0..15)"),
-    (["3", "-1"], "-1 does not fit in the model's 4 bits"),
-    (["3", "three"], "not a whole number"),
-])
+@pytest.mark.parametrize(
+    "operands,message",
+    [
+        (["16", "1"], "16 does not fit in the model's 4 bits (0..15)"),
+        (["3", "-1"], "-1 does not fit in the model's 4 bits"),
+        (["3", "three"], "not a whole number"),
+    ],
+)
 def test_evaluate_add_out_of_range(operands, message, tiny_model):
     result = run_script("evaluate.py", "--model", tiny_model, "--add", *operands)
     assert result.returncode == 2
@@ -201,20 +236,23 @@ def test_evaluate_add_out_of_range(operands, message, tiny_model):
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("options,message", [
-    (["--epochs", "0"], "not positive"),
-    (["--epochs", "-3"], "not positive"),
-    (["--epochs", "ten"], "not a whole number"),
-    (["--data-size", "0"], "not positive"),
-    (["--batch-size", "0"], "not positive"),
-    (["--batch-size", "1.5"], "not a whole number"),
-    (["--bits", "0"], "not positive"),
-    (["--bits", "17"], "outside 1..16"),
-    (["--recurrent-activation", "relu"], "invalid choice"),
-    (["--engine", "torch"], "invalid choice"),
-    (["--learning-rate", "nan"], "not a positive number"),
-    (["--output", "model.pt"], "must end in .h5 (the blog's format) or .keras"),
-])
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        (["--epochs", "0"], "not positive"),
+        (["--epochs", "-3"], "not positive"),
+        (["--epochs", "ten"], "not a whole number"),
+        (["--data-size", "0"], "not positive"),
+        (["--batch-size", "0"], "not positive"),
+        (["--batch-size", "1.5"], "not a whole number"),
+        (["--bits", "0"], "not positive"),
+        (["--bits", "17"], "outside 1..16"),
+        (["--recurrent-activation", "relu"], "invalid choice"),
+        (["--engine", "torch"], "invalid choice"),
+        (["--learning-rate", "nan"], "not a positive number"),
+        (["--output", "model.pt"], "must end in .h5 (the blog's format) or .keras"),
+    ],
+)
 def test_train_bad_options(options, message, tmp_path):
     output = tmp_path / "out" / "m.h5"
     result = run_script("train_lstm_adder.py", "--output", output, *options)
@@ -245,8 +283,19 @@ def test_train_creates_missing_output_folder(tmp_path):
 
 def test_nan_loss_stops_and_saves_nothing(tmp_path):
     output = tmp_path / "m.h5"
-    result = run_script("train_lstm_adder.py", "--bits", 2, "--epochs", 5, "--data-size", 200,
-                        "--learning-rate", "1e30", "--output", output)
+    result = run_script(
+        "train_lstm_adder.py",
+        "--bits",
+        2,
+        "--epochs",
+        5,
+        "--data-size",
+        200,
+        "--learning-rate",
+        "1e30",
+        "--output",
+        output,
+    )
     assert result.returncode == 1
     assert "the loss became" in result.stderr and "nothing was saved" in result.stderr
     assert "Traceback" not in result.stderr
@@ -264,10 +313,24 @@ def test_signal_during_training_keeps_the_old_model(tmp_path, tiny_model, signum
     output.with_suffix(".json").write_bytes(tiny_model.with_suffix(".json").read_bytes())
     before = listing(tmp_path)
     process = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, "train_lstm_adder.py"), "--bits", "4",
-         "--epochs", "1000", "--data-size", "300", "--output", output],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        [
+            sys.executable,
+            os.path.join(ROOT, "train_lstm_adder.py"),
+            "--bits",
+            "4",
+            "--epochs",
+            "1000",
+            "--data-size",
+            "300",
+            "--output",
+            output,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
     for line in process.stdout:  # wait until training is under way
         if line.startswith("Epoch 2/"):
             break
@@ -314,12 +377,17 @@ def test_save_replaces_both_files(tmp_path):
 # Sizes that do not fit, and stopping an evaluation.
 
 
-@pytest.mark.parametrize("script,option", [("train_lstm_adder.py", "--data-size"),
-                                           ("evaluate.py", "--samples")])
+@pytest.mark.parametrize(
+    "script,option", [("train_lstm_adder.py", "--data-size"), ("evaluate.py", "--samples")]
+)
 def test_a_size_that_does_not_fit_is_refused_at_once(tmp_path, script, option):
     started = time.monotonic()
-    result = run_script(script, option, 2_000_000_000,
-                        *(["--output", tmp_path / "m.h5"] if script.startswith("train") else []))
+    result = run_script(
+        script,
+        option,
+        2_000_000_000,
+        *(["--output", tmp_path / "m.h5"] if script.startswith("train") else []),
+    )
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
     assert f"{option} 2,000,000,000 needs about" in last and "GiB is available now" in last
@@ -348,11 +416,13 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 
 def test_ctrl_c_stops_an_evaluation_with_one_line():
     code = INTERRUPTED_EVALUATION.format(root=ROOT, script=os.path.join(ROOT, "evaluate.py"))
-    process = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
+    process = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert process.returncode == 128 + signal.SIGINT, process.stderr
     assert process.stderr.strip().splitlines()[-1] == (
-        "evaluate.py: interrupted (SIGINT); nothing was written")
+        "evaluate.py: interrupted (SIGINT); nothing was written"
+    )
     assert "Traceback" not in process.stderr and process.stdout == ""
 
 
@@ -371,11 +441,14 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 
 def test_ctrl_c_while_drawing_writes_no_picture(tmp_path):
     picture = tmp_path / "sums.png"
-    code = INTERRUPTED_PICTURE.format(script=os.path.join(ROOT, "evaluate.py"),
-                                      picture=str(picture))
-    process = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
+    code = INTERRUPTED_PICTURE.format(
+        script=os.path.join(ROOT, "evaluate.py"), picture=str(picture)
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert process.returncode == 128 + signal.SIGINT, process.stderr
     assert process.stderr.strip().splitlines()[-1] == (
-        "evaluate.py: interrupted (SIGINT); nothing was written")
+        "evaluate.py: interrupted (SIGINT); nothing was written"
+    )
     assert os.listdir(tmp_path) == []  # neither the picture nor its temporary file

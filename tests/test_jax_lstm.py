@@ -1,10 +1,11 @@
 """The JAX training engine computes what Keras computes: same loss, gradients and Adam step."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from lstm_adder import data, jax_lstm, model, model_file, training
+from lstm_adder import data, jax_lstm, model
 from lstm_adder.blog import UNITS
 
 
@@ -23,7 +24,8 @@ def keras_loss_and_gradients(net, X, Y):
         return jnp.mean(model.keras.losses.mean_squared_error(Y, outputs))
 
     loss, gradients = jax.value_and_grad(loss_of)(
-        [variable.value for variable in net.trainable_variables])
+        [variable.value for variable in net.trainable_variables]
+    )
     return float(loss), [np.asarray(g) for g in gradients]
 
 
@@ -37,8 +39,8 @@ def test_loss_and_gradients_equal_keras(recurrent_activation, weight_scale):
     X, Y = one_batch()
     keras_loss, keras_gradients = keras_loss_and_gradients(net, X, Y)
     loss, gradients = jax_lstm.loss_and_gradients(
-        net.get_weights(), X, Y, np.ones((len(X), UNITS), np.float32),
-        recurrent_activation)
+        net.get_weights(), X, Y, np.ones((len(X), UNITS), np.float32), recurrent_activation
+    )
     assert abs(float(loss) - keras_loss) < 1e-5 * max(1.0, keras_loss)
     for ours, theirs in zip(gradients, keras_gradients):
         assert ours.shape == theirs.shape
@@ -65,22 +67,24 @@ def reference_loss(weights, X, Y, recurrent_activation):
 
 @pytest.mark.parametrize("weight_scale", [1.0, 6.0])
 @pytest.mark.parametrize("recurrent_activation", ["keras2_hard_sigmoid", "sigmoid"])
-def test_hand_written_backward_equals_automatic_differentiation(recurrent_activation,
-                                                                weight_scale):
+def test_hand_written_backward_equals_automatic_differentiation(recurrent_activation, weight_scale):
     # In float64, so that rounding cannot hide a wrong term: the two must agree to ~1e-12.
     with jax.enable_x64(True):
         net = model.build_model(8, recurrent_activation)
         weights = [np.float64(w) * weight_scale for w in net.get_weights()]
         X, Y = (np.float64(a) for a in one_batch(seed=2))
         expected_loss, expected = jax.value_and_grad(reference_loss)(
-            weights, X, Y, recurrent_activation)
+            weights, X, Y, recurrent_activation
+        )
         loss, gradients = jax_lstm.loss_and_gradients(
-            weights, X, Y, np.ones((len(X), UNITS)), recurrent_activation)
+            weights, X, Y, np.ones((len(X), UNITS)), recurrent_activation
+        )
         assert gradients[1].dtype == np.float64
         assert abs(float(loss) - float(expected_loss)) < 1e-12
         for ours, theirs in zip(gradients, expected):
             assert np.abs(np.asarray(ours) - np.asarray(theirs)).max() < 1e-12 * max(
-                1.0, np.abs(np.asarray(theirs)).max())
+                1.0, np.abs(np.asarray(theirs)).max()
+            )
 
 
 def test_tree_depth_follows_the_batch_size():
@@ -104,13 +108,16 @@ def test_shared_and_unused_prefixes_equal_automatic_differentiation(bits, size):
         net = model.build_model(bits, "keras2_hard_sigmoid")
         weights = [np.float64(w) * 3 for w in net.get_weights()]
         expected_loss, expected = jax.value_and_grad(reference_loss)(
-            weights, X, Y, "keras2_hard_sigmoid")
+            weights, X, Y, "keras2_hard_sigmoid"
+        )
         loss, gradients = jax_lstm.loss_and_gradients(
-            weights, X, Y, np.ones((size, UNITS)), "keras2_hard_sigmoid")
+            weights, X, Y, np.ones((size, UNITS)), "keras2_hard_sigmoid"
+        )
         assert abs(float(loss) - float(expected_loss)) < 1e-12
         for ours, theirs in zip(gradients, expected):
             assert np.abs(np.asarray(ours) - np.asarray(theirs)).max() < 1e-12 * max(
-                1.0, np.abs(np.asarray(theirs)).max())
+                1.0, np.abs(np.asarray(theirs)).max()
+            )
 
 
 def test_adam_step_equals_keras():

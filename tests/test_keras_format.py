@@ -1,4 +1,5 @@
 """The .keras format: read as safely as .h5, with the same figures for the same weights."""
+
 import io
 import json
 import zipfile
@@ -8,19 +9,24 @@ import numpy as np
 import pytest
 
 from lstm_adder import data, model, model_file
+
 from conftest import TINY, evaluate_fails, listing, run_script
 
 
 def blog_network_in_plain_keras(bits):
     """The blog's network written with Keras 3 alone, as a reader retraining it today would."""
     keras = model.keras
-    net = keras.Sequential([keras.Input((2 * bits, 1)), keras.layers.LSTM(256),
-                            keras.layers.Dropout(0.2),
-                            keras.layers.Dense(bits + 1, activation="relu")])
+    net = keras.Sequential(
+        [
+            keras.Input((2 * bits, 1)),
+            keras.layers.LSTM(256),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(bits + 1, activation="relu"),
+        ]
+    )
     net.compile(loss="mean_squared_error", optimizer="adam")
     rng = np.random.RandomState(4)
-    net.set_weights([w + rng.normal(0, 0.2, w.shape).astype(np.float32)
-                     for w in net.get_weights()])
+    net.set_weights([w + rng.normal(0, 0.2, w.shape).astype(np.float32) for w in net.get_weights()])
     return net
 
 
@@ -112,8 +118,9 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path, capsys, archive_parts
 
 
 def test_a_member_that_claims_less_than_it_holds_is_refused(tmp_path, capsys, archive_parts):
-    path = write_archive(tmp_path / "liar.keras", {**archive_parts,
-                                                   "metadata.json": b" " * 200_000})
+    path = write_archive(
+        tmp_path / "liar.keras", {**archive_parts, "metadata.json": b" " * 200_000}
+    )
     content = bytearray(path.read_bytes())
     claimed = (200_000).to_bytes(4, "little")
     assert content.count(claimed) == 2  # the local and the central header
@@ -126,7 +133,7 @@ def test_a_member_that_claims_less_than_it_holds_is_refused(tmp_path, capsys, ar
 def test_a_truncated_archive(tmp_path, capsys, archive_parts, keep):
     whole = write_archive(tmp_path / "whole.keras", archive_parts).read_bytes()
     path = tmp_path / "cut.keras"
-    path.write_bytes(whole[:int(len(whole) * keep)])
+    path.write_bytes(whole[: int(len(whole) * keep)])
     line = evaluate_fails(capsys, path)
     assert "damaged" in line or "truncated" in line or "neither" in line
 
@@ -145,9 +152,15 @@ def test_a_lambda_layer_in_the_config_never_runs(tmp_path, capsys):
         open(marker, "w").close()
         return x
 
-    net = keras.Sequential([keras.Input((8, 1)), keras.layers.LSTM(256),
-                            keras.layers.Dropout(0.2), keras.layers.Lambda(lambda x: plant(x)),
-                            keras.layers.Dense(5, activation="relu")])
+    net = keras.Sequential(
+        [
+            keras.Input((8, 1)),
+            keras.layers.LSTM(256),
+            keras.layers.Dropout(0.2),
+            keras.layers.Lambda(lambda x: plant(x)),
+            keras.layers.Dense(5, activation="relu"),
+        ]
+    )
     path = tmp_path / "lambda.keras"
     net.save(path)
     marker.unlink()  # building the model ran it once, here, on purpose
@@ -158,8 +171,11 @@ def test_a_lambda_layer_in_the_config_never_runs(tmp_path, capsys):
 def test_an_unknown_activation_is_never_looked_up(tmp_path, capsys, archive_parts):
     def poison(config):
         config["config"]["layers"][1]["config"]["recurrent_activation"] = {
-            "module": "os", "class_name": "function", "config": "system",
-            "registered_name": "function"}
+            "module": "os",
+            "class_name": "function",
+            "config": "system",
+            "registered_name": "function",
+        }
 
     line = refused(capsys, tmp_path, edited(archive_parts, poison))
     assert "'system' is not one this tool knows" in line
@@ -169,8 +185,12 @@ def test_weights_that_do_not_fit(tmp_path, capsys, archive_parts):
     with h5py.File(io.BytesIO(archive_parts["model.weights.h5"]), "r") as h5:
         buffer = io.BytesIO()
         with h5py.File(buffer, "w") as copy:
-            for name in ("layers/lstm/cell/vars/0", "layers/lstm/cell/vars/1",
-                         "layers/lstm/cell/vars/2", "layers/dense/vars/1"):
+            for name in (
+                "layers/lstm/cell/vars/0",
+                "layers/lstm/cell/vars/1",
+                "layers/lstm/cell/vars/2",
+                "layers/dense/vars/1",
+            ):
                 copy[name] = h5[name][()]
             copy["layers/dense/vars/0"] = np.zeros((7, 5), np.float32)
     line = refused(capsys, tmp_path, {**archive_parts, "model.weights.h5": buffer.getvalue()})

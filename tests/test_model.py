@@ -1,8 +1,10 @@
 """The network: the blog's architecture, its Keras 2 recurrent activation, and loading files."""
+
 import numpy as np
 import pytest
 
 from lstm_adder import blog, data, model, scoring
+
 from keras2_files import tf_keras_adder, write_keras_2_2_4_file
 
 
@@ -25,8 +27,10 @@ def test_keras2_hard_sigmoid_values():
 def test_default_lstm_uses_the_keras2_hard_sigmoid():
     lstm = model.build_model(8).layers[0]
     assert lstm.cell.recurrent_activation is model.keras2_hard_sigmoid
-    assert model.build_model(8, "sigmoid").layers[0].cell.recurrent_activation is \
-        model.keras.activations.sigmoid
+    assert (
+        model.build_model(8, "sigmoid").layers[0].cell.recurrent_activation
+        is model.keras.activations.sigmoid
+    )
 
 
 def test_cli_choices_match_the_model():
@@ -37,11 +41,13 @@ def test_cli_choices_match_the_model():
     assert set(blog.RECURRENT_ACTIVATION_CHOICES) == set(model.RECURRENT_ACTIVATIONS)
     assert set(jax_lstm.RECURRENT_ACTIVATIONS) == set(model.RECURRENT_ACTIVATIONS)
     # And what a model file may name: the reader, the Keras network and the numpy evaluation.
-    from lstm_adder import model_file
-    from lstm_adder import prefix_tree
+    from lstm_adder import model_file, prefix_tree
 
-    assert set(model_file.ACTIVATIONS) == set(model.KERAS_ACTIVATIONS) == \
-        set(prefix_tree.NUMPY_ACTIVATIONS)
+    assert (
+        set(model_file.ACTIVATIONS)
+        == set(model.KERAS_ACTIVATIONS)
+        == set(prefix_tree.NUMPY_ACTIVATIONS)
+    )
 
 
 def all_predictions(net, bits):
@@ -90,9 +96,13 @@ def test_keras3_file_round_trip(tmp_path):
     net.save(path)
     loaded, info = model.read_model_file(str(path))
     del info["layer_names"]  # Keras numbers them (lstm_3) after other models in this process
-    assert info == {"bits": 3, "keras_version": model.keras.__version__,
-                    "recurrent_activation": "keras2_hard_sigmoid",
-                    "activation": "tanh", "output_activation": "relu"}
+    assert info == {
+        "bits": 3,
+        "keras_version": model.keras.__version__,
+        "recurrent_activation": "keras2_hard_sigmoid",
+        "activation": "tanh",
+        "output_activation": "relu",
+    }
     assert np.array_equal(all_predictions(loaded, 3), all_predictions(net, 3))
 
 
@@ -105,6 +115,7 @@ def test_exhaustive_mse_of_tf_keras_file_equals_tf_keras(tmp_path):
     first, second = data.all_pairs(bits)
     X, Y = data.encode_pairs(first, second, bits)
     tf_keras_mse = reference.evaluate(X, Y, batch_size=4096, verbose=0)
-    ours = scoring.score(scoring.predict(model.network_of(net), first, second, bits), first,
-                          second, bits)
+    ours = scoring.score(
+        scoring.predict(model.network_of(net), first, second, bits), first, second, bits
+    )
     assert abs(ours["mse"] - tf_keras_mse) < 1e-6

@@ -1,5 +1,6 @@
 """What a new user meets first: the documents' Python snippets run as shown, the messages of a
 first try say what to do, and training and evaluation run where Linux-only calls are missing."""
+
 import glob
 import os
 import re
@@ -8,9 +9,10 @@ import sys
 
 import pytest
 
+from lstm_adder import training
+
 import train_lstm_adder
 from conftest import ROOT, TINY, run_script
-from lstm_adder import training
 
 DOCUMENTS = ["README.md", "README.zh-CN.md", *sorted(glob.glob(f"{ROOT}/docs/*.md"))]
 
@@ -19,8 +21,9 @@ def python_snippets():
     found = []
     for path in DOCUMENTS:
         with open(os.path.join(ROOT, path), encoding="utf-8") as file:
-            for number, snippet in enumerate(re.findall(r"```python\n(.*?)```", file.read(),
-                                                        re.DOTALL), 1):
+            for number, snippet in enumerate(
+                re.findall(r"```python\n(.*?)```", file.read(), re.DOTALL), 1
+            ):
                 found.append(pytest.param(snippet, id=f"{os.path.basename(path)}-{number}"))
     return found
 
@@ -33,8 +36,14 @@ def test_every_python_snippet_runs_as_shown(snippet, tmp_path):
     code = snippet.replace("/path/to/lstm-adder", ROOT)
     folder = tmp_path if "sys.path.insert" in code else ROOT
     environment = {key: value for key, value in os.environ.items() if key != "KERAS_BACKEND"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
-                            text=True, timeout=240, env=environment)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=environment,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", result.stderr  # no TensorFlow start-up lines
     if "200" in snippet and "55" in snippet:
@@ -51,8 +60,10 @@ def test_evaluating_a_model_that_is_not_there_says_what_to_do(tmp_path):
 def test_evaluating_the_run_record_names_its_model():
     result = run_script("evaluate.py", "--model", "models/LSTM_Operation.json")
     assert result.returncode == 2
-    assert result.stderr == ("evaluate.py: error: models/LSTM_Operation.json: is a run record "
-                             "(JSON), not a model file: it belongs to models/LSTM_Operation.h5\n")
+    assert result.stderr == (
+        "evaluate.py: error: models/LSTM_Operation.json: is a run record "
+        "(JSON), not a model file: it belongs to models/LSTM_Operation.h5\n"
+    )
 
 
 def test_one_addition_names_the_model_that_answered():
@@ -65,14 +76,16 @@ def test_training_prints_the_evaluate_command_with_its_own_python(tmp_path):
     output = tmp_path / "tiny.h5"
     result = run_script("train_lstm_adder.py", *TINY, "--output", output)
     assert result.returncode == 0, result.stderr
-    assert (f"evaluate it with: {train_lstm_adder.evaluate_command(output)}"
-            in result.stdout)
+    assert f"evaluate it with: {train_lstm_adder.evaluate_command(output)}" in result.stdout
     assert train_lstm_adder.evaluate_command(output).split()[0] in (
-        sys.executable, os.path.relpath(sys.executable, ROOT))
+        sys.executable,
+        os.path.relpath(sys.executable, ROOT),
+    )
 
 
 def test_ctrl_c_before_anything_was_saved_leaves_no_folder_and_says_how_to_keep_a_run(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     def interrupted(*args, **options):
         raise KeyboardInterrupt
 
@@ -81,9 +94,11 @@ def test_ctrl_c_before_anything_was_saved_leaves_no_folder_and_says_how_to_keep_
     result = run_script("train_lstm_adder.py", *TINY, "--output", output)
     assert result.returncode == 130
     line = result.stderr.strip()
-    assert line == (f"train_lstm_adder.py: interrupted (SIGINT); nothing was saved (there is no "
-                    f"{output}); --checkpoint-every K saves the training state every K epochs, "
-                    "and --resume goes on from it")
+    assert line == (
+        f"train_lstm_adder.py: interrupted (SIGINT); nothing was saved (there is no "
+        f"{output}); --checkpoint-every K saves the training state every K epochs, "
+        "and --resume goes on from it"
+    )
     assert os.listdir(tmp_path) == []  # the folders made for the output are gone again
 
 
@@ -103,7 +118,8 @@ output = {str(tmp_path / "tiny.h5")!r}
 assert train_lstm_adder.main({[str(option) for option in TINY]!r} + ["--output", output]) == 0
 assert evaluate.main(["--model", output, "--exhaustive"]) == 0
 """
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=240)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=240
+    )
     assert result.returncode == 0, result.stderr
     assert "Saved" in result.stdout and "exact-sum accuracy" in result.stdout

@@ -1,12 +1,14 @@
 """evaluate.py --plot: the map holds the printed counts, and the PNG is a real picture."""
+
 import json
 import struct
 
 import numpy as np
 
 from lstm_adder import data, model_file, plots, scoring
-from conftest import ROOT, run_script
 from lstm_adder.record import training_pairs
+
+from conftest import run_script
 
 
 def png_size(path):
@@ -19,8 +21,7 @@ def test_the_grid_holds_the_printed_counts(tiny_model):
     network, _ = model_file.read(str(tiny_model))
     first, second = data.all_pairs(4)
     seen_codes = training_pairs(str(tiny_model))
-    result, right, seen = scoring.evaluate(network, 4, first, second, seen_codes,
-                                           exhaustive=True)
+    result, right, seen = scoring.evaluate(network, 4, first, second, seen_codes, exhaustive=True)
     outputs = scoring.predict(network, first, second, 4)
     assert np.array_equal(right, scoring.network_sums(outputs) == first + second)
     assert np.array_equal(seen, scoring.seen_in_training(first, second, 4, seen_codes))
@@ -30,12 +31,13 @@ def test_the_grid_holds_the_printed_counts(tiny_model):
     assert counts[plots.RIGHT_SEEN] == result["seen"]["sums_right"]
     assert counts[plots.RIGHT_NEVER_SEEN] == result["unseen"]["sums_right"]
     assert counts[plots.RIGHT_SEEN] + counts[plots.WRONG_SEEN] == result["seen"]["pairs"]
-    assert counts[plots.RIGHT_NEVER_SEEN] + counts[plots.WRONG_NEVER_SEEN] == \
-        result["unseen"]["pairs"]
+    assert (
+        counts[plots.RIGHT_NEVER_SEEN] + counts[plots.WRONG_NEVER_SEEN] == result["unseen"]["pairs"]
+    )
     assert counts[plots.RIGHT_SEEN] + counts[plots.RIGHT_NEVER_SEEN] == result["sums_right"]
     # Row = second operand, column = first: the cell of 3 + 5 is the class of that pair.
     index = int(np.flatnonzero((first == 3) & (second == 5))[0])
-    sum_of = data.bits_to_ints(data.outputs_to_bits(outputs[index:index + 1]))[0]
+    sum_of = data.bits_to_ints(data.outputs_to_bits(outputs[index : index + 1]))[0]
     assert (grid[5, 3] % 2 == 0) == (sum_of == 8)
 
 
@@ -74,9 +76,11 @@ def test_without_a_record_right_and_wrong_only(tiny_model, tmp_path):
 def test_an_unwritable_plot_path_is_refused_before_evaluating(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    for path, message in ((blocker / "x.png", "cannot write there"),
-                          (tmp_path / "x.jpg", "must end in .png"),
-                          (tmp_path, "must end in .png")):
+    for path, message in (
+        (blocker / "x.png", "cannot write there"),
+        (tmp_path / "x.jpg", "must end in .png"),
+        (tmp_path, "must end in .png"),
+    ):
         result = run_script("evaluate.py", "--plot", path)
         assert result.returncode == 2
         assert message in result.stderr and "Traceback" not in result.stderr

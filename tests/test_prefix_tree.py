@@ -1,8 +1,11 @@
-"""The prefix tree: every pair's outputs as a plain forward pass gives them, an eighth of the work."""
+"""The prefix tree: every pair's outputs as a plain forward pass gives them, an eighth of the
+work."""
+
 import numpy as np
 import pytest
 
 from lstm_adder import data, model, prefix_tree, scoring
+
 from keras2_files import tf_keras_adder
 
 

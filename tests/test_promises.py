@@ -1,6 +1,7 @@
 """Promises of the README and docs/ that only a broken build would break: the verdict when the
 figure is reached, the printed report against --json, a signal during the final renames, no
 checkpoint of a state whose loss is not a number, and the study's defaults."""
+
 import json
 import os
 import signal
@@ -8,21 +9,29 @@ import signal
 import numpy as np
 import pytest
 
+from lstm_adder import blog, data, files, record, scoring
+
 import study
 from conftest import TINY, run_script, tiny_study
-from lstm_adder import blog, data, files, record, scoring
 
 
 def test_a_network_that_adds_perfectly_reaches_the_blogs_figure(monkeypatch):
     # Outputs equal to the true bits: MSE 0, the blog's figure 100%.
-    monkeypatch.setattr(scoring, "predict", lambda network, first, second, bits, *rest:
-                        data.encode_pairs(first, second, bits)[1].astype(np.float64))
+    monkeypatch.setattr(
+        scoring,
+        "predict",
+        lambda network, first, second, bits, *rest: data.encode_pairs(first, second, bits)[
+            1
+        ].astype(np.float64),
+    )
     result = run_script("evaluate.py", "--json")
     figures = json.loads(result.stdout)
     assert figures["blog_figure"] == 100.0 and figures["blog_figure_reached"] is True
     text = run_script("evaluate.py").stdout
-    assert ("3. Verdict: the blog's figure was reached (100.000000% >= 99.98892793562263%); "
-            "1,000 of 1,000 sums are right (100.00%).") in text
+    assert (
+        "3. Verdict: the blog's figure was reached (100.000000% >= 99.98892793562263%); "
+        "1,000 of 1,000 sums are right (100.00%)."
+    ) in text
 
 
 def test_the_printed_report_says_what_json_says():
@@ -34,21 +43,22 @@ def test_the_printed_report_says_what_json_says():
         return f"{100 * fraction:.2f}%".rjust(8)
 
     for line in (
-            f"   this model  {figures['blog_figure']:.14f}%   (MSE {figures['mse']:.6g})",
-            f"   the blog    {blog.BLOG_FIGURE:.14f}%   (MSE {blog.BLOG_MSE:.6g})",
-            f"   exact-sum accuracy  {share(figures['exact_sum_accuracy'])}   "
-            f"({figures['sums_right']:,} of {figures['pairs']:,} sums right, every bit)",
-            f"   per-bit accuracy    {share(figures['per_bit_accuracy'])}   "
-            f"({figures['bits_right']:,} of {figures['pairs'] * 9:,} bits)",
-            f"   seen in training    {share(figures['seen']['exact_sum_accuracy'])}   "
-            f"({figures['seen']['sums_right']:,} of {figures['seen']['pairs']:,} sums right; "
-            f"blog's figure {figures['seen']['blog_figure']:.6f}%)",
-            f"   never seen          {share(figures['unseen']['exact_sum_accuracy'])}   "
-            f"({figures['unseen']['sums_right']:,} of {figures['unseen']['pairs']:,} sums "
-            f"right; blog's figure {figures['unseen']['blog_figure']:.6f}%)",
-            f"3. Verdict: the blog's figure was not reached ({figures['blog_figure']:.6f}% < "
-            f"{blog.BLOG_FIGURE}%); {figures['sums_right']:,} of {figures['pairs']:,} sums are "
-            f"right ({100 * figures['exact_sum_accuracy']:.2f}%)."):
+        f"   this model  {figures['blog_figure']:.14f}%   (MSE {figures['mse']:.6g})",
+        f"   the blog    {blog.BLOG_FIGURE:.14f}%   (MSE {blog.BLOG_MSE:.6g})",
+        f"   exact-sum accuracy  {share(figures['exact_sum_accuracy'])}   "
+        f"({figures['sums_right']:,} of {figures['pairs']:,} sums right, every bit)",
+        f"   per-bit accuracy    {share(figures['per_bit_accuracy'])}   "
+        f"({figures['bits_right']:,} of {figures['pairs'] * 9:,} bits)",
+        f"   seen in training    {share(figures['seen']['exact_sum_accuracy'])}   "
+        f"({figures['seen']['sums_right']:,} of {figures['seen']['pairs']:,} sums right; "
+        f"blog's figure {figures['seen']['blog_figure']:.6f}%)",
+        f"   never seen          {share(figures['unseen']['exact_sum_accuracy'])}   "
+        f"({figures['unseen']['sums_right']:,} of {figures['unseen']['pairs']:,} sums "
+        f"right; blog's figure {figures['unseen']['blog_figure']:.6f}%)",
+        f"3. Verdict: the blog's figure was not reached ({figures['blog_figure']:.6f}% < "
+        f"{blog.BLOG_FIGURE}%); {figures['sums_right']:,} of {figures['pairs']:,} sums are "
+        f"right ({100 * figures['exact_sum_accuracy']:.2f}%).",
+    ):
         assert line in text.splitlines(), line
 
 
@@ -70,8 +80,10 @@ def test_a_signal_during_the_renames_finds_both_files_saved(tmp_path, monkeypatc
     result = run_script("train_lstm_adder.py", *TINY, "--output", output)
     monkeypatch.undo()
     assert sent and result.returncode == 128 + signal.SIGTERM, result.stderr
-    assert result.stderr.strip() == ("train_lstm_adder.py: interrupted (SIGTERM) while saving, "
-                                     "after both files were complete: they are saved")
+    assert result.stderr.strip() == (
+        "train_lstm_adder.py: interrupted (SIGTERM) while saving, "
+        "after both files were complete: they are saved"
+    )
     saved = json.loads(output.with_suffix(".json").read_text())
     assert saved["model_sha256"] == record.sha256_of(output)
     assert sorted(os.listdir(tmp_path)) == ["model.h5", "model.json"]
@@ -80,8 +92,18 @@ def test_a_signal_during_the_renames_finds_both_files_saved(tmp_path, monkeypatc
 @pytest.mark.parametrize("engine", ["jax", "keras"])
 def test_no_checkpoint_of_a_loss_that_is_not_a_number(tmp_path, engine):
     output = tmp_path / "run.h5"
-    result = run_script("train_lstm_adder.py", *TINY, "--learning-rate", 1e30,
-                        "--engine", engine, "--checkpoint-every", 1, "--output", output)
+    result = run_script(
+        "train_lstm_adder.py",
+        *TINY,
+        "--learning-rate",
+        1e30,
+        "--engine",
+        engine,
+        "--checkpoint-every",
+        1,
+        "--output",
+        output,
+    )
     assert result.returncode == 1
     assert "training stopped in epoch 1: the loss became" in result.stderr
     assert "nothing was saved" in result.stderr
@@ -106,10 +128,13 @@ def test_the_stop_rule_stops_a_long_schedule_and_not_an_observed_one(tmp_path, m
         calls.append(1)
         return result
 
-    options = tiny_study(long_epochs=8, observed_epochs=8, observed_schedules=1,
-                         cores_per_run=1, results=tmp_path)
-    for run_id in ("keras2_hard_sigmoid-long-8ep-every2-seed1",
-                   "keras2_hard_sigmoid-observed-8ep-every2-seed2"):
+    options = tiny_study(
+        long_epochs=8, observed_epochs=8, observed_schedules=1, cores_per_run=1, results=tmp_path
+    )
+    for run_id in (
+        "keras2_hard_sigmoid-long-8ep-every2-seed1",
+        "keras2_hard_sigmoid-observed-8ep-every2-seed2",
+    ):
         calls = []
         monkeypatch.setattr(study, "evaluate_network", shows_the_figure_from_epoch_4)
         settings = study.parse_args(options)

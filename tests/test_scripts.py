@@ -1,4 +1,5 @@
 """The scripts end to end, through their own command lines, on tiny configurations."""
+
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_adder import backend as backend_module
+
 from conftest import ROOT, TINY, run_script
 
 
@@ -43,21 +45,27 @@ def test_training_prints_summary_and_progress(tmp_path):
     assert "Saved" in result.stdout
 
 
+def stored_arrays(group):
+    """Every array stored under an h5py group, in the file's order."""
+    arrays = []
+    group.visititems(
+        lambda name, item: arrays.append(item[()]) if isinstance(item, h5py.Dataset) else None
+    )
+    return arrays
+
+
 @pytest.mark.parametrize("engine", ["jax", "keras"])
 def test_same_seed_same_weights(tmp_path, engine):
     weights = []
     for run in ("a", "b", "c"):
         seed = 3 if run != "c" else 4
         path = tmp_path / f"{run}.h5"
-        result = run_script("train_lstm_adder.py", *TINY, "--seed", seed, "--output", path,
-                            "--engine", engine)
+        result = run_script(
+            "train_lstm_adder.py", *TINY, "--seed", seed, "--output", path, "--engine", engine
+        )
         assert result.returncode == 0, result.stderr
         with h5py.File(path) as h5:
-            arrays = []
-            h5["model_weights"].visititems(
-                lambda name, item: arrays.append(item[()]) if isinstance(item, h5py.Dataset)
-                else None)
-        weights.append(arrays)
+            weights.append(stored_arrays(h5["model_weights"]))
         assert json.loads(path.with_suffix(".json").read_text())["seed"] == seed
     assert all(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))
     assert not all(np.array_equal(a, c) for a, c in zip(weights[0], weights[2]))
@@ -66,29 +74,48 @@ def test_same_seed_same_weights(tmp_path, engine):
 def test_help_shows_the_blogs_defaults():
     result = run_script("train_lstm_adder.py", "--help")
     assert result.returncode == 0
-    for default in ("default: 100", "default: 10000", "default: 8", "default: 128",
-                    "keras2_hard_sigmoid", "LSTM_Operation.h5", "default: jax"):
+    for default in (
+        "default: 100",
+        "default: 10000",
+        "default: 8",
+        "default: 128",
+        "keras2_hard_sigmoid",
+        "LSTM_Operation.h5",
+        "default: jax",
+    ):
         assert default in result.stdout
     # A flag or an option that does nothing until given has no default worth printing.
     assert "(default: False)" not in result.stdout and "(default: None)" not in result.stdout
 
 
-@pytest.mark.parametrize("engine, backend, tensorflow", [("jax", "jax", False),
-                                                          ("keras", "tensorflow", True)])
+@pytest.mark.parametrize(
+    "engine, backend, tensorflow", [("jax", "jax", False), ("keras", "tensorflow", True)]
+)
 def test_each_engine_imports_its_own_backend(tmp_path, engine, backend, tensorflow):
     # A fresh process, as a user runs it: the default engine builds and saves the network with
     # Keras on JAX and never imports TensorFlow; model.fit runs on TensorFlow, the blog's.
     path = tmp_path / "m.h5"
-    script = ("import runpy, sys\n"
-              f"sys.argv = ['train_lstm_adder.py', *{[str(a) for a in TINY]!r}, '--output', "
-              f"{str(path)!r}, '--engine', {engine!r}]\n"
-              "try:\n    runpy.run_path('train_lstm_adder.py', run_name='__main__')\n"
-              "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
-              "print('tensorflow imported:', 'tensorflow' in sys.modules)\n")
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("KERAS_BACKEND", backend_module.SET_HERE)}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300, env=environment)
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['train_lstm_adder.py', *{[str(a) for a in TINY]!r}, '--output', "
+        f"{str(path)!r}, '--engine', {engine!r}]\n"
+        "try:\n    runpy.run_path('train_lstm_adder.py', run_name='__main__')\n"
+        "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "print('tensorflow imported:', 'tensorflow' in sys.modules)\n"
+    )
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("KERAS_BACKEND", backend_module.SET_HERE)
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
     assert result.returncode == 0, result.stderr
     assert f"tensorflow imported: {tensorflow}" in result.stdout
     record = json.loads(path.with_suffix(".json").read_text())
@@ -100,9 +127,22 @@ def test_each_engine_imports_its_own_backend(tmp_path, engine, backend, tensorfl
     if engine == "jax":
         return  # the user's KERAS_BACKEND=jax below would be this engine's own choice
     # A KERAS_BACKEND the user set wins, and the record says so.
-    result = subprocess.run([sys.executable, "train_lstm_adder.py", *map(str, TINY), "--output",
-                             str(path), "--engine", engine], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300, env=dict(environment, KERAS_BACKEND="jax"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "train_lstm_adder.py",
+            *map(str, TINY),
+            "--output",
+            str(path),
+            "--engine",
+            engine,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(environment, KERAS_BACKEND="jax"),
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(path.with_suffix(".json").read_text())
     assert record["versions"]["backend"] == "jax"
@@ -111,13 +151,16 @@ def test_each_engine_imports_its_own_backend(tmp_path, engine, backend, tensorfl
 
 @pytest.mark.parametrize("options", [[], ["--add", "3", "5"], ["--exhaustive"]])
 def test_evaluate_imports_neither_keras_nor_tensorflow(tiny_model, options):
-    script = ("import runpy, sys\n"
-              f"sys.argv = ['evaluate.py', '--model', {str(tiny_model)!r}, *{options!r}]\n"
-              "try:\n    runpy.run_path('evaluate.py', run_name='__main__')\n"
-              "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
-              "print('imported:', sorted({'keras', 'tensorflow', 'tf_keras'} & set(sys.modules)))\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['evaluate.py', '--model', {str(tiny_model)!r}, *{options!r}]\n"
+        "try:\n    runpy.run_path('evaluate.py', run_name='__main__')\n"
+        "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "print('imported:', sorted({'keras', 'tensorflow', 'tf_keras'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "imported: []" in result.stdout
 
@@ -127,8 +170,7 @@ def test_a_model_file_loads_into_a_users_keras_code(tiny_model):
     # Keras's own load_model once `import model` has registered the blog's gate function.
     import keras
 
-    from lstm_adder import data
-    from lstm_adder import model
+    from lstm_adder import data, model
 
     X, _ = data.encode_pairs(*data.all_pairs(4), 4)
     ours, _ = model.read_model_file(str(tiny_model))

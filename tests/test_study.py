@@ -1,21 +1,28 @@
 """The study on a tiny configuration: resume, statistics, the report, the plot."""
+
 import json
 import signal
 
 import numpy as np
 import pytest
 
+from lstm_adder import blog, findings, report_answer, report_markdown, statistics
+
 import study
 from conftest import tiny_study
-from lstm_adder import blog, findings, report_answer, report_markdown, statistics
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
 # so that its tiny study (a module fixture) is trained once.
 pytestmark = pytest.mark.xdist_group("study")
 
 # One run at a time in this process (--workers 0): tests/test_study_dask.py runs it on Dask.
-TINY_STUDY = tiny_study(seeds=2, other_seeds=2, keras_seeds=1, long_epochs=4,
-                        activations=" ".join(blog.RECURRENT_ACTIVATION_CHOICES))
+TINY_STUDY = tiny_study(
+    seeds=2,
+    other_seeds=2,
+    keras_seeds=1,
+    long_epochs=4,
+    activations=" ".join(blog.RECURRENT_ACTIVATION_CHOICES),
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +62,9 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
     leftover.write_bytes(b"state of a finished run")
     trained = []
     real_run_one = study.run_one
-    monkeypatch.setattr(study, "run_one", lambda *args: trained.append(args[2]) or
-                        real_run_one(*args))
+    monkeypatch.setattr(
+        study, "run_one", lambda *args: trained.append(args[2]) or real_run_one(*args)
+    )
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert study.main(TINY_STUDY + ["--results", str(tmp_path)]) == 0
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
@@ -74,8 +82,12 @@ def test_table_statistics_match_numpy(finished):
     rows = findings.table(runs)
     assert len(rows) == 3  # hard sigmoid with each engine, sigmoid with the default one
     for row in rows:
-        members = [r for r in runs.values() if not r["every"] and
-                   (r["activation"], r["engine"]) == (row["activation"], row["engine"])]
+        members = [
+            r
+            for r in runs.values()
+            if not r["every"]
+            and (r["activation"], r["engine"]) == (row["activation"], row["engine"])
+        ]
         figures = [r["figures"]["blog_figure"] for r in members]
         assert row["n"] == len(members) == (1 if row["engine"] == "keras" else 2)
         assert row["mse"]["min"] == min(r["figures"]["sampled_mse"] for r in members)
@@ -119,22 +131,45 @@ def schedule_sentence_of(run):
 
 
 def evaluation(epoch, figure, chance, exact=0.99):
-    return {"epoch": epoch, "blog_figure": figure, "exact_sum_accuracy": exact,
-            "unseen_exact_sum_accuracy": exact, "exhaustive_mse": 1 - figure / 100,
-            "sampling": {"p5": figure - 0.01, "p50": figure, "p95": figure + 0.01,
-                         "probability_reaching_blog_figure": chance}}
+    return {
+        "epoch": epoch,
+        "blog_figure": figure,
+        "exact_sum_accuracy": exact,
+        "unseen_exact_sum_accuracy": exact,
+        "exhaustive_mse": 1 - figure / 100,
+        "sampling": {
+            "p5": figure - 0.01,
+            "p50": figure,
+            "p95": figure + 0.01,
+            "probability_reaching_blog_figure": chance,
+        },
+    }
 
 
 def long_run(evaluations, stopped_by="the cap"):
-    return {"epochs": 100, "every": 25, "activation": "keras2_hard_sigmoid", "seed": 1,
-            "engine": "jax", "bits": 8, "stopped_by": stopped_by, "evaluations": evaluations,
-            "loss_per_epoch": [0.01] * evaluations[-1]["epoch"]}
+    return {
+        "epochs": 100,
+        "every": 25,
+        "activation": "keras2_hard_sigmoid",
+        "seed": 1,
+        "engine": "jax",
+        "bits": 8,
+        "stopped_by": stopped_by,
+        "evaluations": evaluations,
+        "loss_per_epoch": [0.01] * evaluations[-1]["epoch"],
+    }
 
 
 def test_verdict_says_when_the_long_schedule_reached_the_figure():
-    run = long_run([evaluation(25, 99.0, 0.0), evaluation(50, blog.BLOG_FIGURE + 0.001, 0.3),
-                    evaluation(75, 99.99, 0.4), evaluation(100, 99.99, 0.6, exact=1.0)],
-                   stopped_by="the stop rule")
+    run = long_run(
+        [
+            evaluation(25, 99.0, 0.0),
+            evaluation(50, blog.BLOG_FIGURE + 0.001, 0.3),
+            evaluation(75, 99.99, 0.4),
+            evaluation(100, 99.99, 0.6, exact=1.0),
+        ],
+        stopped_by="the stop rule",
+    )
     text = schedule_sentence_of(run)
     assert "reached the stop rule" in text and "at epoch 100" in text
     assert "fixed sample first showed the figure at epoch 50" in text
@@ -145,11 +180,19 @@ def test_verdict_says_when_the_long_schedule_reached_the_figure():
 
 
 def test_verdict_says_where_a_long_schedule_plateaus():
-    run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.97, 0.02),
-                    evaluation(75, 99.96, 0.01), evaluation(100, 99.95, 0.0)])
+    run = long_run(
+        [
+            evaluation(25, 99.9, 0.0),
+            evaluation(50, 99.97, 0.02),
+            evaluation(75, 99.96, 0.01),
+            evaluation(100, 99.95, 0.0),
+        ]
+    )
     text = schedule_sentence_of(run)
-    assert ("did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50"
-            in text)
+    assert (
+        "did not reach the stop rule within 100 epochs: its best chance was 2.0% at epoch 50"
+        in text
+    )
     assert "over epochs 25-100 the typical figure stayed between 99.9000% and 99.9700%" in text
     assert "the fixed sample never showed it" in text and "never were all sums right" in text
     assert "not longer training within the epochs run here" in verdict_of({"long": run})
@@ -157,23 +200,44 @@ def test_verdict_says_where_a_long_schedule_plateaus():
 
 
 def test_verdict_names_the_largest_setback_of_a_long_schedule():
-    run = long_run([evaluation(25, 99.9, 0.0), evaluation(50, 99.99, 0.4),
-                    evaluation(75, 99.5, 0.0), evaluation(100, 99.0, 0.0),
-                    evaluation(125, 99.995, 0.6)], stopped_by="the stop rule")
+    run = long_run(
+        [
+            evaluation(25, 99.9, 0.0),
+            evaluation(50, 99.99, 0.4),
+            evaluation(75, 99.5, 0.0),
+            evaluation(100, 99.0, 0.0),
+            evaluation(125, 99.995, 0.6),
+        ],
+        stopped_by="the stop rule",
+    )
     text = schedule_sentence_of(run)
-    assert ("training was not steady: the typical test fell from 99.9900% (epoch 50) to "
-            "99.0000% (epoch 100)") in text
+    assert (
+        "training was not steady: the typical test fell from 99.9900% (epoch 50) to "
+        "99.0000% (epoch 100)"
+    ) in text
 
 
 def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
     def plain(engine, seed, mse):
-        return {"activation": "keras2_hard_sigmoid", "engine": engine, "seed": seed,
-                "epochs": 100, "every": 0, "bits": 8,
-                "figures": {"blog_figure": (1 - mse) * 100, "sampled_mse": mse,
-                            "sampling": {"probability_reaching_blog_figure": 0.0}}}
+        return {
+            "activation": "keras2_hard_sigmoid",
+            "engine": engine,
+            "seed": seed,
+            "epochs": 100,
+            "every": 0,
+            "bits": 8,
+            "figures": {
+                "blog_figure": (1 - mse) * 100,
+                "sampled_mse": mse,
+                "sampling": {"probability_reaching_blog_figure": 0.0},
+            },
+        }
 
-    runs = {f"{engine}{seed}": plain(engine, seed, 0.01 * seed)
-            for engine in ("jax", "keras") for seed in (1, 2, 3)}
+    runs = {
+        f"{engine}{seed}": plain(engine, seed, 0.01 * seed)
+        for engine in ("jax", "keras")
+        for seed in (1, 2, 3)
+    }
     text = verdict_of(runs)
     assert "0 of 6 runs of the blog's LSTM at the blog's 100 epochs" in text
     assert f"at most {100 * (1 - 0.05 ** (1 / 6)):.1f}%" in text
@@ -215,12 +279,21 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
 
 def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
     english, chinese = tmp_path / "README.md", tmp_path / "README.zh-CN.md"
-    english.write_text("# Title\n\nbefore, between `<!-- study -->` markers:\n<!-- study -->\n"
-                       "old numbers\n<!-- /study -->\nafter 中文\n", encoding="utf-8")
-    chinese.write_text("# 标题\n<!-- study:zh-CN -->\n旧的\n<!-- /study:zh-CN -->\n结尾\n",
-                       encoding="utf-8")
-    assert study.main(TINY_STUDY + ["--results", str(finished), "--report",
-                                    "--readme", str(english), str(chinese)]) == 0
+    english.write_text(
+        "# Title\n\nbefore, between `<!-- study -->` markers:\n<!-- study -->\n"
+        "old numbers\n<!-- /study -->\nafter 中文\n",
+        encoding="utf-8",
+    )
+    chinese.write_text(
+        "# 标题\n<!-- study:zh-CN -->\n旧的\n<!-- /study:zh-CN -->\n结尾\n", encoding="utf-8"
+    )
+    assert (
+        study.main(
+            TINY_STUDY
+            + ["--results", str(finished), "--report", "--readme", str(english), str(chinese)]
+        )
+        == 0
+    )
     runs = json.loads((finished / "study.json").read_text())["runs"]
     text = english.read_text(encoding="utf-8")
     before, rest = text.split("<!-- study -->\n")
@@ -231,18 +304,31 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
     assert "- **At the blog's 2 epochs:** 0 of 3 runs of the blog's LSTM" in section
     assert len(section.splitlines()) <= 5
     text = chinese.read_text(encoding="utf-8")
-    assert text == ("# 标题\n<!-- study:zh-CN -->\n" + answer_of(runs, "zh-CN")
-                    + "\n<!-- /study:zh-CN -->\n结尾\n")
+    assert text == (
+        "# 标题\n<!-- study:zh-CN -->\n"
+        + answer_of(runs, "zh-CN")
+        + "\n<!-- /study:zh-CN -->\n结尾\n"
+    )
     assert "3 次训练中 0 次达到" in text
 
 
 def plain_runs(log10_mses, epochs=100):
-    return {f"seed{seed}": {"activation": "keras2_hard_sigmoid", "engine": "jax", "seed": seed,
-                            "epochs": epochs, "every": 0, "bits": 8,
-                            "figures": {"exhaustive_mse": 10 ** value,
-                                        "blog_figure": (1 - 10 ** value) * 100,
-                                        "sampled_mse": 10 ** value}}
-            for seed, value in enumerate(log10_mses, 1)}
+    return {
+        f"seed{seed}": {
+            "activation": "keras2_hard_sigmoid",
+            "engine": "jax",
+            "seed": seed,
+            "epochs": epochs,
+            "every": 0,
+            "bits": 8,
+            "figures": {
+                "exhaustive_mse": 10**value,
+                "blog_figure": (1 - 10**value) * 100,
+                "sampled_mse": 10**value,
+            },
+        }
+        for seed, value in enumerate(log10_mses, 1)
+    }
 
 
 def test_the_mse_spread_and_its_extrapolation():
@@ -252,8 +338,7 @@ def test_the_mse_spread_and_its_extrapolation():
     spread = findings.mse_distribution(plain_runs(values), 100)
     mean, std = values.mean(), values.std(ddof=1)
     assert spread["n"] == 40 and spread["log10_mean"] == pytest.approx(mean)
-    assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE)
-                                                             - mean) / std))
+    assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE) - mean) / std))
     assert spread["chance_low"] <= spread["chance"] <= spread["chance_high"]
     assert spread["shapiro_p"] == pytest.approx(stats.shapiro(values).pvalue)
     assert spread["shapiro_p"] > 0.05  # drawn from a normal distribution
@@ -266,38 +351,66 @@ def test_the_mse_spread_and_its_extrapolation():
 
 
 def computed_on(runs, processor, backend="jax"):
-    return {f"{processor}-{backend}-{label}": {**run, "machine": {"processor": processor},
-                                               "cores": 1, "versions": {"backend": backend}}
-            for label, run in runs.items()}
+    return {
+        f"{processor}-{backend}-{label}": {
+            **run,
+            "machine": {"processor": processor},
+            "cores": 1,
+            "versions": {"backend": backend},
+        }
+        for label, run in runs.items()
+    }
 
 
 def test_the_spread_is_compared_across_the_ways_runs_were_computed():
     draws = np.random.RandomState(1).normal(-2.0, 0.2, 30)
-    alike = {**computed_on(plain_runs(draws[:15]), "AMD"),
-             **computed_on(plain_runs(draws[15:]), "Intel")}
+    alike = {
+        **computed_on(plain_runs(draws[:15]), "AMD"),
+        **computed_on(plain_runs(draws[15:]), "Intel"),
+    }
     compared = findings.across_settings(alike, 100)
     assert compared["settings"] == {
         "AMD, 1 core a run, initial weights from jax": {
-            "n": 15, "median": pytest.approx(10 ** np.median(draws[:15]))},
+            "n": 15,
+            "median": pytest.approx(10 ** np.median(draws[:15])),
+        },
         "Intel, 1 core a run, initial weights from jax": {
-            "n": 15, "median": pytest.approx(10 ** np.median(draws[15:]))}}
+            "n": 15,
+            "median": pytest.approx(10 ** np.median(draws[15:])),
+        },
+    }
     assert compared["kruskal_p"] > 0.05
     assert "finds no difference" in report_markdown.settings_sentence(compared)
-    apart = {**computed_on(plain_runs(draws[:15]), "AMD"),
-             **computed_on(plain_runs(draws[15:] + 1.0), "Intel")}
+    apart = {
+        **computed_on(plain_runs(draws[:15]), "AMD"),
+        **computed_on(plain_runs(draws[15:] + 1.0), "Intel"),
+    }
     assert "spread differently" in report_markdown.settings_sentence(
-        findings.across_settings(apart, 100))
+        findings.across_settings(apart, 100)
+    )
     # Other initial weights on the same processor are a group of their own.
     by_backend = findings.across_settings(
-        {**computed_on(plain_runs(draws[:15]), "AMD"),
-         **computed_on(plain_runs(draws[15:20]), "AMD", "tensorflow"),
-         **computed_on(plain_runs(draws[20:]), "Intel")}, 100)
+        {
+            **computed_on(plain_runs(draws[:15]), "AMD"),
+            **computed_on(plain_runs(draws[15:20]), "AMD", "tensorflow"),
+            **computed_on(plain_runs(draws[20:]), "Intel"),
+        },
+        100,
+    )
     assert [group["n"] for group in by_backend["settings"].values()] == [15, 5, 10]
     assert "; and 0." in report_markdown.settings_sentence(by_backend)
     # A setting with fewer than 5 runs, or runs that do not say where they ran, are not a group.
-    assert findings.across_settings(
-        {**computed_on(plain_runs(draws[:15]), "AMD"),
-         **computed_on(plain_runs(draws[15:19]), "Intel"), **plain_runs(draws[19:])}, 100) is None
+    assert (
+        findings.across_settings(
+            {
+                **computed_on(plain_runs(draws[:15]), "AMD"),
+                **computed_on(plain_runs(draws[15:19]), "Intel"),
+                **plain_runs(draws[19:]),
+            },
+            100,
+        )
+        is None
+    )
 
 
 def test_the_time_answer_at_and_within_each_epoch_count():
@@ -305,10 +418,13 @@ def test_the_time_answer_at_and_within_each_epoch_count():
 
     # One schedule stopped by the stop rule at 125; one observed to 500, showing the figure at
     # 300 only (the next evaluation no longer does).
-    stopped = long_run([evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
-                       stopped_by="the stop rule")
-    observed = long_run([evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01)
-                         for epoch in range(25, 501, 25)])
+    stopped = long_run(
+        [evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
+        stopped_by="the stop rule",
+    )
+    observed = long_run(
+        [evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01) for epoch in range(25, 501, 25)]
+    )
     observed.update(epochs=500, seed=2)
     at = {row["epoch"]: row for row in findings.at_epochs([stopped, observed])}
     assert set(at) == {100, 250, 500}  # nothing was evaluated at 750 and beyond
@@ -322,8 +438,9 @@ def test_the_time_answer_at_and_within_each_epoch_count():
     assert within[250]["estimate"] == pytest.approx(kaplan_meier.evaluate(250)) == 0.5
     assert (within[500]["reached"], within[500]["estimate"]) == (2, 1.0)
     # Every schedule showed it: the Kaplan-Meier interval is undefined, the exact one is given.
-    assert within[500]["exact"] and (within[500]["low"], within[500]["high"]) == \
-        pytest.approx(statistics.binomial_interval(2, 2))
+    assert within[500]["exact"] and (within[500]["low"], within[500]["high"]) == pytest.approx(
+        statistics.binomial_interval(2, 2)
+    )
     assert findings.steadiness([stopped, observed]) == {"shown": 1, "kept": 0}
     # The README's answer: the chance after exactly 500 epochs, and within the last.
     runs = {**plain_runs([-2.0]), "stopped": stopped, "observed": observed}
@@ -332,28 +449,42 @@ def test_the_time_answer_at_and_within_each_epoch_count():
         "shows the figure with a mean chance of 1.00% after 500 epochs exactly; within 1,500 "
         "epochs, 2 of the 2 schedules watched that long (or showing it sooner) showed it at least "
         "once in half of such tests or more (Kaplan-Meier "
-        f"100.0%, 95% interval {100 * within[1500]['low']:.1f}% to 100.0%) (results/STUDY.md).")
+        f"100.0%, 95% interval {100 * within[1500]['low']:.1f}% to 100.0%) (results/STUDY.md)."
+    )
     assert "恰好训练 500 轮后" in answer_of(runs, "zh-CN")
     # With more schedules behind a row, its bootstrap interval, labelled once.
     numbers = report_answer.answer_numbers(findings.findings(runs, [], "study.py"))
-    numbers["at"] = [{"epoch": 500, "mean": 0.0203, "low": 0.0037, "high": 0.0425},
-                     {"epoch": 1000, "mean": 0.322, "low": 0.0986, "high": 0.5735}]
-    assert ("a mean chance of 2.03% (95% interval 0.37% to 4.25%) after 500 and 32.20% (9.86% "
-            "to 57.35%) after 1,000 epochs exactly") in report_answer.english(numbers)
-    assert ("平均概率分别为 2.03%（95% 置信区间 0.37% 至 4.25%）、32.20%（9.86% 至 57.35%）"
-            in report_answer.chinese(numbers))
+    numbers["at"] = [
+        {"epoch": 500, "mean": 0.0203, "low": 0.0037, "high": 0.0425},
+        {"epoch": 1000, "mean": 0.322, "low": 0.0986, "high": 0.5735},
+    ]
+    assert (
+        "a mean chance of 2.03% (95% interval 0.37% to 4.25%) after 500 and 32.20% (9.86% "
+        "to 57.35%) after 1,000 epochs exactly"
+    ) in report_answer.english(numbers)
+    assert (
+        "平均概率分别为 2.03%（95% 置信区间 0.37% 至 4.25%）、32.20%（9.86% 至 57.35%）"
+        in report_answer.chinese(numbers)
+    )
 
 
-@pytest.mark.parametrize("content", ["no markers here\n", "<!-- /study -->\n<!-- study -->\n",
-                                     "<!-- study -->\n<!-- study -->\n<!-- /study -->\n", None])
-def test_a_readme_without_its_markers_is_refused_before_any_training(tmp_path, monkeypatch,
-                                                                      capsys, content):
+@pytest.mark.parametrize(
+    "content",
+    [
+        "no markers here\n",
+        "<!-- /study -->\n<!-- study -->\n",
+        "<!-- study -->\n<!-- study -->\n<!-- /study -->\n",
+        None,
+    ],
+)
+def test_a_readme_without_its_markers_is_refused_before_any_training(
+    tmp_path, monkeypatch, capsys, content
+):
     readme = tmp_path / "README.md"
     if content is not None:
         readme.write_text(content)
     monkeypatch.setattr(study, "run_one", lambda *args: pytest.fail("trained"))
-    assert study.main(TINY_STUDY + ["--results", str(tmp_path / "r"), "--readme",
-                                    str(readme)]) == 2
+    assert study.main(TINY_STUDY + ["--results", str(tmp_path / "r"), "--readme", str(readme)]) == 2
     error = capsys.readouterr().err
     assert error.startswith("study.py: error: cannot use --readme") and error.count("\n") == 1
     assert (readme.read_text() if content is not None else None) == content

@@ -2,6 +2,7 @@
 cluster of its own processes (a `dask scheduler` with none of this project's code on its path,
 and a `dask worker` of 2 processes), each disturbed by a worker killed mid-run and still ending
 with the figures of 1 worker; Ctrl-C; Dask's errors in one line; no socket beyond loopback."""
+
 import json
 import os
 import shutil
@@ -14,8 +15,9 @@ import time
 import psutil
 import pytest
 
-import study
 from lstm_adder import cluster
+
+import study
 from conftest import ROOT, tiny_study
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
@@ -32,8 +34,10 @@ def computed(results):
     """What a run computed, without when, where and how long: it must not depend on them."""
     runs = json.loads((results / "study.json").read_text())["runs"]
     assert {run["cores"] for run in runs.values()} == {1}  # --cores-per-run 1
-    return {run_id: (run["loss_per_epoch"], run["figures"], run["evaluations"], run["cores"])
-            for run_id, run in runs.items()}
+    return {
+        run_id: (run["loss_per_epoch"], run["figures"], run["evaluations"], run["cores"])
+        for run_id, run in runs.items()
+    }
 
 
 def run_processes(root):
@@ -74,8 +78,11 @@ def listening_addresses(root):
     addresses = set()
     for process in [root, *root.children(recursive=True)]:
         try:
-            addresses |= {connection.laddr.ip for connection in process.net_connections("inet")
-                          if connection.status == psutil.CONN_LISTEN}
+            addresses |= {
+                connection.laddr.ip
+                for connection in process.net_connections("inet")
+                if connection.status == psutil.CONN_LISTEN
+            }
         except psutil.Error:
             continue
     return addresses
@@ -96,12 +103,14 @@ def one_worker(tmp_path_factory):
 
 def started(command, **options):
     """A process whose stdout and stderr lines are collected as they come."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, **options)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options
+    )
     process.out, process.err = [], []
-    process.readers = [threading.Thread(target=lines_of, args=(stream, lines), daemon=True)
-                       for stream, lines in ((process.stdout, process.out),
-                                             (process.stderr, process.err))]
+    process.readers = [
+        threading.Thread(target=lines_of, args=(stream, lines), daemon=True)
+        for stream, lines in ((process.stdout, process.out), (process.stderr, process.err))
+    ]
     for reader in process.readers:
         reader.start()
     return process
@@ -127,16 +136,19 @@ def test_a_killed_worker_then_ctrl_c_end_with_one_workers_figures(one_worker, tm
     root = psutil.Process(process.pid)
     resumed = f"{LONG_RUN}: going on from its saved state at epoch"
     killed, addresses = kill_the_long_runs_worker(
-        results, root, lambda: process.poll() is not None
-        or any(resumed in line for line in process.err))
+        results,
+        root,
+        lambda: process.poll() is not None or any(resumed in line for line in process.err),
+    )
     assert process.poll() is None, "".join(process.out + process.err)
     under_the_study = root.children(recursive=True)
     lines_before = len(process.err)
     os.killpg(process.pid, signal.SIGINT)
     assert ended(process) == 130, "".join(process.err)
     # Ctrl-C: one line, and no worker or run left behind.
-    after = "".join(line for line in process.err[lines_before:]
-                    if not line.startswith("  [")).strip()  # a run's progress, before ^C
+    after = "".join(
+        line for line in process.err[lines_before:] if not line.startswith("  [")
+    ).strip()  # a run's progress, before ^C
     assert after.startswith("study.py: interrupted") and "\n" not in after, after
     gone, alive = psutil.wait_procs(under_the_study, timeout=10)
     assert under_the_study and not alive, f"outlived the study: {alive}"
@@ -160,9 +172,21 @@ def real_cluster(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scheduler")
     address_file = folder / "scheduler.json"
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    scheduler = started([DASK, "scheduler", "--host", "127.0.0.1", "--port", "0",
-                         "--no-dashboard", "--scheduler-file", str(address_file)],
-                        cwd=folder, env=environment)
+    scheduler = started(
+        [
+            DASK,
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(address_file),
+        ],
+        cwd=folder,
+        env=environment,
+    )
     worker = None
     try:
         for _ in range(600):
@@ -172,9 +196,25 @@ def real_cluster(tmp_path_factory):
             time.sleep(0.05)
         address = json.loads(address_file.read_text())["address"]
         core = str(min(os.sched_getaffinity(0)))
-        worker = started(["taskset", "-c", core, DASK, "worker", address, "--nworkers", "2",
-                          "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
-                         cwd=ROOT, env=environment)
+        worker = started(
+            [
+                "taskset",
+                "-c",
+                core,
+                DASK,
+                "worker",
+                address,
+                "--nworkers",
+                "2",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=environment,
+        )
         yield address, worker
     finally:
         for process in (worker, scheduler):
@@ -183,14 +223,16 @@ def real_cluster(tmp_path_factory):
                 process.wait(timeout=30)
 
 
-def test_a_real_cluster_runs_the_study_through_a_killed_worker(real_cluster, one_worker,
-                                                                tmp_path):
+def test_a_real_cluster_runs_the_study_through_a_killed_worker(real_cluster, one_worker, tmp_path):
     address, worker = real_cluster
     results = tmp_path / "on-a-cluster"
-    study_process = started([sys.executable, "study.py", *TINY, "--scheduler", address,
-                             "--results", str(results)], cwd=ROOT)
-    killed, _ = kill_the_long_runs_worker(results, psutil.Process(worker.pid),
-                                          lambda: study_process.poll() is not None)
+    study_process = started(
+        [sys.executable, "study.py", *TINY, "--scheduler", address, "--results", str(results)],
+        cwd=ROOT,
+    )
+    killed, _ = kill_the_long_runs_worker(
+        results, psutil.Process(worker.pid), lambda: study_process.poll() is not None
+    )
     assert ended(study_process) == 0, "".join(study_process.err)
     assert f"Running on the Dask cluster at {address}" in "".join(study_process.out)
     assert computed(results) == computed(one_worker)
@@ -217,7 +259,8 @@ def test_dask_errors_are_one_line(real_cluster, tmp_path, capsys, monkeypatch):
     # Nothing answers there.
     monkeypatch.setattr(cluster, "SCHEDULER_TIMEOUT", "2s")
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in error_of(
-        "--scheduler", "tcp://127.0.0.1:9")
+        "--scheduler", "tcp://127.0.0.1:9"
+    )
 
 
 PLAIN = tiny_study(epochs=200, workers=None)
@@ -235,8 +278,9 @@ def wait_for_a_saved_state(process, results):
 
 def test_sigterm_to_the_study_alone_stops_its_cluster_with_one_line(tmp_path):
     # `kill PID` of the study only: it stops its workers and their runs, as Ctrl-C does.
-    process = started([sys.executable, "study.py", *PLAIN, "--workers", "1", "--results",
-                       str(tmp_path)], cwd=ROOT)
+    process = started(
+        [sys.executable, "study.py", *PLAIN, "--workers", "1", "--results", str(tmp_path)], cwd=ROOT
+    )
     root = psutil.Process(process.pid)
     wait_for_a_saved_state(process, tmp_path)
     under_the_study = root.children(recursive=True)
@@ -251,8 +295,11 @@ def test_sigterm_to_the_study_alone_stops_its_cluster_with_one_line(tmp_path):
 def test_a_run_whose_workers_die_too_often_ends_the_study_with_one_line(tmp_path):
     # Dask may give a task to a new worker after its worker died this many times: none here.
     environment = dict(os.environ, DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="0")
-    process = started([sys.executable, "study.py", *PLAIN, "--workers", "1", "--results",
-                       str(tmp_path)], cwd=ROOT, env=environment)
+    process = started(
+        [sys.executable, "study.py", *PLAIN, "--workers", "1", "--results", str(tmp_path)],
+        cwd=ROOT,
+        env=environment,
+    )
     root = psutil.Process(process.pid)
     wait_for_a_saved_state(process, tmp_path)
     run = next(iter(run_processes(root)))
@@ -260,8 +307,9 @@ def test_a_run_whose_workers_die_too_often_ends_the_study_with_one_line(tmp_path
     run.parent().send_signal(signal.SIGKILL)
     assert ended(process, timeout=120) == 1
     errors = [line for line in process.err if line.startswith("study.py:")]
-    assert len(errors) == 1 and "the workers running it died too often" in errors[0], \
-        "".join(process.err)
+    assert len(errors) == 1 and "the workers running it died too often" in errors[0], "".join(
+        process.err
+    )
     assert "the same command goes on from each run's last saved state" in errors[0]
 
 
@@ -282,8 +330,13 @@ with cluster.local_cluster(1, None, dashboard=0) as local:
 
 
 def test_the_dashboard_listens_on_the_loopback_interface_only(tmp_path):
-    result = subprocess.run([sys.executable, "-c", DASHBOARD.format(root=ROOT)], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", DASHBOARD.format(root=ROOT)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["link"].startswith("http://127.0.0.1:")
