@@ -32,6 +32,7 @@ run on distinct prefixes only), so its GFLOP/s is the work the blog's code would
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -46,7 +47,8 @@ from lstm_adder.blog import UNITS
 from lstm_adder.cli import HelpFormatter, positive_int, writable_output
 from lstm_adder.config import BLOG, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
-from lstm_adder.record import machine
+from lstm_adder.record import machine, usable_cores
+from lstm_adder.variants import BY_NAME as VARIANTS_BY_NAME
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PATHS = ("blog", "project", "project --engine keras")
@@ -112,8 +114,9 @@ def clock(keras):
     return Clock(), times
 
 
-def child(path, epochs, output):
-    """Train one path for `epochs` epochs in this process; print the epoch times as JSON."""
+def child(path, epochs, output, variant=None):
+    """Train one path for `epochs` epochs in this process (the project's with one of the
+    study's variants, if given); print the epoch times as JSON."""
     from lstm_adder import quiet
 
     with quiet.tensorflow_startup():
@@ -131,6 +134,8 @@ def child(path, epochs, output):
             net.save(output)
     else:
         config = TrainingConfig(epochs=epochs, engine="keras" if path.endswith("keras") else "jax")
+        if variant:
+            config = dataclasses.replace(config, **VARIANTS_BY_NAME[variant].change)
         first, second = data.draw_pairs(
             config.data_size, config.bits, np.random.RandomState(config.seed)
         )
@@ -196,8 +201,15 @@ def main(argv=None):
         help="epochs of each run in the study's throughput (2 runs a study, with "
         "1 worker and with 2)",
     )
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="instead, time an epoch of the blog's run and of each of the study's variants, "
+        "one process each on one core, as the study runs them (--epochs timed epochs each)",
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--child", choices=PATHS + ("gemm",), help=argparse.SUPPRESS)
+    parser.add_argument("--variant", choices=list(VARIANTS_BY_NAME), help=argparse.SUPPRESS)
     parser.add_argument("--save", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.json:
@@ -206,10 +218,10 @@ def main(argv=None):
         gemm_child()
         return 0
     if args.child:
-        child(args.child, args.epochs, args.save)
+        child(args.child, args.epochs, args.save, args.variant)
         return 0
     try:
-        return compare(args, argv)
+        return (variant_costs if args.variants else compare)(args, argv)
     except ChildFailed as error:
         print(f"bench.py: error: {error}", file=sys.stderr)
         return 1
@@ -263,6 +275,32 @@ def compare(args, argv):
         except WriteError as error:  # the disk filled up during the hours of measuring
             print(f"bench.py: error: {error}", file=sys.stderr)
             return 1
+    return 0
+
+
+def variant_costs(args, argv):
+    """Seconds per epoch of the blog's run and of each variant, one core each: what the study's
+    variants cost here, printed and written to --json."""
+    core = (usable_cores() or [0])[:1]
+    report = {
+        "command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "cores": len(core),
+        "epoch_seconds": {},
+    }
+    for name in ("blog", *VARIANTS_BY_NAME):
+        variant = [] if name == "blog" else ["--variant", name]
+        command = ["bench.py", "--child", "project", "--epochs", str(args.epochs + 1), *variant]
+        _, _, stdout = timed_child(command, cores=core)
+        times = json.loads(stdout)["epoch_seconds"][1:]  # the first compiles
+        report["epoch_seconds"][name] = statistics.median(times)
+        print(
+            f"{name:<22} {statistics.median(times):7.2f} s an epoch on one core "
+            f"(median of {len(times)})",
+            flush=True,
+        )
+    if args.json:
+        write_atomically(args.json, json.dumps(report, indent=1) + "\n")
     return 0
 
 
@@ -446,12 +484,18 @@ def paired_ratios(numerators, denominators):
     return [numerator / denominator for numerator, denominator in zip(numerators, denominators)]
 
 
-def timed_child(arguments):
-    """(seconds, the child's own peak resident bytes, stdout) of one child process."""
+def timed_child(arguments, cores=None):
+    """(seconds, the child's own peak resident bytes, stdout) of one child process (on `cores`
+    only, if given)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(
-            [sys.executable, *arguments], cwd=ROOT, stdout=out, stderr=err, text=True
+            [sys.executable, *arguments],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            text=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
         )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)

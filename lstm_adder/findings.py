@@ -21,13 +21,15 @@ from lstm_adder.statistics import (
     summarise,
 )
 from lstm_adder.stop_rule import probability, reaches_stop
+from lstm_adder.variants import VARIANTS
 
 
 class Findings(NamedTuple):
     command: str
     planned: int  # runs planned
-    finished: int  # runs finished; the others in `runs` are long schedules under way
-    runs: dict  # run id -> run (study.json's, and unfinished schedules as far as they go)
+    finished: int  # runs finished
+    under_way: int  # long schedules under way, shown as far as their saved states go
+    runs: dict  # run id -> run (study.json's, and unfinished schedules), the variants' apart
     rows: list  # table(): one row per configuration of the plain runs
     plain_epochs: int  # the plain runs' epochs (the blog's 100)
     blogs: dict  # pooled(): the blog's LSTM at plain_epochs, or None
@@ -49,9 +51,15 @@ class Findings(NamedTuple):
     setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
     output_bits: str  # the runs' output bits, "9" or "5/9"
+    variants: list  # variant_rows(): the blog's plain runs, then each variant with runs
+    nearest: dict  # the variant row with the highest mean chance, or None
 
 
 def findings(runs, planned, command, finished=None):
+    every_run = runs
+    finished = len(every_run) if finished is None else finished
+    variant_runs = [run for run in every_run.values() if run.get("variant")]
+    runs = {key: run for key, run in every_run.items() if not run.get("variant")}
     rows = table(runs)
     plain_epochs = max((row["epochs"] for row in rows), default=0)
     long_runs = [run for run in runs.values() if run["every"]]
@@ -64,10 +72,12 @@ def findings(runs, planned, command, finished=None):
         run for run in long_runs if run["activation"] == BLOGS_ACTIVATION and run["evaluations"]
     ]
     summaries = [(run, long_summary(run)) for run in long_runs if run["evaluations"]]
+    variants = variant_rows(variant_runs, blogs_plain_runs(runs, plain_epochs))
     return Findings(
         command=command,
         planned=len(planned),
-        finished=len(runs) if finished is None else finished,
+        finished=finished,
+        under_way=len(every_run) - finished,
         runs=runs,
         rows=rows,
         plain_epochs=plain_epochs,
@@ -98,10 +108,12 @@ def findings(runs, planned, command, finished=None):
             for run, summary in summaries
             if run["activation"] == BLOGS_ACTIVATION
         ),
-        settings=run_settings(runs),
+        settings=run_settings(every_run),
         output_bits="/".join(
             str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()})
         ),
+        variants=variants,
+        nearest=nearest_variant(row for row in variants if row["name"]),
     )
 
 
@@ -259,6 +271,67 @@ def run_setting(run):
     )
     backend = run.get("versions", {}).get("backend", "an unrecorded backend")
     return f"{processor}, {cores}, initial weights from {backend}"
+
+
+# ----------------------------------------------------------------------------------------------
+# One change to the blog's script: the variants.
+
+
+def variant_rows(variant_runs, blogs_runs):
+    """The blog's own plain runs (no change), then each variant with finished runs, in
+    variants.VARIANTS' order: variant_row() of each; empty without variant runs."""
+    groups = [
+        (variant, [run for run in variant_runs if run["variant"] == variant.name])
+        for variant in VARIANTS
+    ]
+    rows = [variant_row(variant, members) for variant, members in groups if members]
+    if rows and blogs_runs:
+        rows.insert(0, variant_row(None, blogs_runs))
+    return rows
+
+
+def variant_row(variant, members):
+    """What `members`, the runs of one variant (None: the blog's script unchanged), show: how
+    many reached the figure, with the exact (Clopper-Pearson) 95% interval; the mean chance that
+    a blog-style test shows it; medians of exact sums and MSE over every pair; the minutes a run
+    took here; and each run's MSE over every pair, for the picture."""
+    reached = sum(run["figures"]["blog_figure"] >= BLOG_FIGURE for run in members)
+    low, high = binomial_interval(reached, len(members))
+    chances = [probability(run["figures"]) for run in members]
+    known = [chance for chance in chances if chance is not None]
+
+    def median(key, scale=1.0):
+        # A run that saw every pair has no never-seen accuracy (NaN): it has nothing to add.
+        values = [scale * run["figures"][key] for run in members if key in run["figures"]]
+        values = [value for value in values if np.isfinite(value)]
+        return float(np.median(values)) if values else None
+
+    return {
+        "name": variant.name if variant else None,
+        "label": variant.label if variant else "none: the blog's script",
+        "label_zh": variant.label_zh if variant else "不改：博客的脚本",
+        "n": len(members),
+        "reached": reached,
+        "low": low,
+        "high": high,
+        "mean_chance": float(np.mean(known)) if known else None,
+        "exact": median("exact_sum_accuracy", 100),
+        "unseen_exact": median("unseen_exact_sum_accuracy", 100),
+        "mse": median("exhaustive_mse"),
+        "minutes": float(np.median([run["train_seconds"] for run in members])) / 60,
+        "mses": [
+            run["figures"]["exhaustive_mse"]
+            for run in members
+            if "exhaustive_mse" in run["figures"]
+        ],
+    }
+
+
+def nearest_variant(rows):
+    """The variant that came nearest the figure: the highest mean chance that a blog-style test
+    shows it, then the lowest median MSE over every pair; None without variant runs."""
+    known = [row for row in rows if row["mean_chance"] is not None]
+    return max(known, key=lambda row: (row["mean_chance"], -(row["mse"] or 0)), default=None)
 
 
 # ----------------------------------------------------------------------------------------------

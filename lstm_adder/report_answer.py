@@ -2,6 +2,7 @@
 written into an English and a Chinese template, at most five lines each."""
 
 from lstm_adder.blog import BLOG_FIGURE
+from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import percent, scientific
 
 README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.md has them all)
@@ -29,6 +30,9 @@ def answer_numbers(found):
         # last epochs evaluated.
         "at": [row for row in found.at_epochs if row["epoch"] in README_EPOCHS],
         "within": found.within[-1] if found.within else None,
+        # One change to the blog's script: the one that came nearest, of how many tried.
+        "nearest": found.nearest,
+        "variants": sum(row["name"] is not None for row in found.variants),
     }
 
 
@@ -86,7 +90,28 @@ def english(numbers):
             + within_english(numbers["within"])
             + " (results/STUDY.md)."
         )
+    if numbers["nearest"]:
+        lines.append(variants_english(numbers))
     return "\n".join(lines)
+
+
+def variants_english(numbers):
+    nearest, epochs = numbers["nearest"], numbers["epochs"]
+    shown = (
+        f"a blog-style test shows the figure with a mean chance of "
+        f"{percent(nearest['mean_chance'], 2)}; {nearest['reached']} of its {nearest['n']} runs "
+        "reached it"
+    )
+    if nearest["mean_chance"] >= STOP_PROBABILITY:
+        return (
+            f"- **One change to the blog's script:** {nearest['label']} makes the figure likely "
+            f"at {epochs} epochs: {shown}."
+        )
+    return (
+        f"- **One change to the blog's script:** none of the {numbers['variants']} single "
+        f"changes tried so far makes the figure likely at {epochs} epochs; the nearest, "
+        f"{nearest['label']}: {shown}."
+    )
 
 
 def chinese(numbers):
@@ -137,7 +162,26 @@ def chinese(numbers):
             + within_chinese(numbers["within"])
             + "（详见 results/STUDY.md）。"
         )
+    if numbers["nearest"]:
+        lines.append(variants_chinese(numbers))
     return "\n".join(lines)
+
+
+def variants_chinese(numbers):
+    nearest, epochs = numbers["nearest"], numbers["epochs"]
+    shown = (
+        f"一次博客式测试显示该数字的平均概率为 {percent(nearest['mean_chance'], 2)}，"
+        f"{nearest['n']} 次训练中有 {nearest['reached']} 次达到"
+    )
+    if nearest["mean_chance"] >= STOP_PROBABILITY:
+        return (
+            f"- **只改博客脚本的一处：** {nearest['label_zh']}，就能让博客的数字在 {epochs} "
+            f"轮时大概率出现：{shown}。"
+        )
+    return (
+        f"- **只改博客脚本的一处：** 目前试过的 {numbers['variants']} 种单处改动，都不能让博客的"
+        f"数字在 {epochs} 轮时大概率出现；最接近的是{nearest['label_zh']}：{shown}。"
+    )
 
 
 def bracket(row, index, first_label, to, opening=" (", closing=")"):

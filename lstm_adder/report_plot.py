@@ -1,6 +1,8 @@
 """results/learning_curves.png, one function a panel, from findings.Findings: each run's curves
 as recorded, and the fitted spread as the summary holds it."""
 
+import textwrap
+
 import numpy as np
 import scipy.stats
 
@@ -21,6 +23,33 @@ def plot(found, path):
     long_schedules(long_axis, found)
     plain_runs(plain_axis, found.runs)
     mse_spread(spread_axis, found.spread)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_variants(found, path):
+    """results/variants.png: each variant's runs beside the blog's own plain runs, one point per
+    run, their MSE over every pair on a log scale, the blog's MSE as a line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(12, 6))
+    for position, row in enumerate(found.variants):
+        offsets = np.linspace(-0.2, 0.2, len(row["mses"])) if len(row["mses"]) > 1 else [0.0]
+        colour = "tab:blue" if row["name"] is None else "tab:green"
+        axis.plot(position + np.asarray(offsets), row["mses"], "o", color=colour, alpha=0.6)
+    axis.axhline(BLOG_MSE, color="black", linestyle=":", label=f"the blog's MSE {BLOG_MSE:.3g}")
+    labels = [textwrap.fill(f"{row['label']} ({row['n']} runs)", 22) for row in found.variants]
+    axis.set_xticks(range(len(found.variants)), labels, fontsize=8)
+    axis.set(
+        yscale="log",
+        ylabel="MSE over every pair, log scale",
+        title=f"One change to the blog's script, {found.plain_epochs} epochs: one point per run",
+    )
+    axis.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)

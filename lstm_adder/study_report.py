@@ -13,7 +13,7 @@ from lstm_adder.files import replacing, write_atomically
 from lstm_adder.findings import findings
 from lstm_adder.report_answer import answer
 from lstm_adder.report_markdown import study_markdown
-from lstm_adder.report_plot import plot
+from lstm_adder.report_plot import plot, plot_variants
 
 # Around a README's generated answer, by its language: the lines between them are rewritten.
 README_MARKERS = {
@@ -28,9 +28,11 @@ def write_report(results, readmes, runs, planned, command, finished):
     Raises files.WriteError, each file then as it was."""
     found = findings(runs, planned, command, finished)
     write_atomically(os.path.join(results, "STUDY.md"), study_markdown(found))
-    picture = os.path.join(results, "learning_curves.png")
-    with replacing(picture) as replacement:
-        plot(found, replacement.temporaries[0])
+    pictures = [(plot, "learning_curves.png")]
+    pictures += [(plot_variants, "variants.png")] if found.variants else []
+    for draw, name in pictures:
+        with replacing(os.path.join(results, name)) as replacement:
+            draw(found, replacement.temporaries[0])
     for readme in readmes or ():
         with open(readme, encoding="utf-8") as file:
             text = file.read()

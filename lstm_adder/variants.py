@@ -13,24 +13,35 @@ class Variant(NamedTuple):
     name: str  # the run ids' and the report's name
     change: dict  # TrainingConfig fields that differ from the blog's
     label: str  # the change as the report names it
+    label_zh: str  # the same in the Chinese README
 
 
 # In the order they cost here, the cheapest first: the study runs them in this order.
 VARIANTS = (
-    Variant("learning-rate-0.003", {"learning_rate": 0.003}, "learning rate 0.003"),
+    Variant("learning-rate-0.003", {"learning_rate": 0.003}, "learning rate 0.003", "学习率 0.003"),
     Variant(
-        "sigmoid-output", {"output_activation": "sigmoid"}, "a sigmoid output layer instead of relu"
+        "sigmoid-output",
+        {"output_activation": "sigmoid"},
+        "a sigmoid output layer instead of relu",
+        "输出层用 sigmoid 代替 relu",
     ),
-    Variant("batch-size-32", {"batch_size": 32}, "batch size 32 (four times the steps)"),
+    Variant(
+        "batch-size-32",
+        {"batch_size": 32},
+        "batch size 32 (four times the steps)",
+        "批大小 32（步数是 4 倍）",
+    ),
     Variant(
         "data-size-65536",
         {"data_size": 65536},
         "65,536 training pairs, drawn the blog's way (about 63% of the pairs seen)",
+        "按博客的方式抽 65,536 对训练数据（约见过 63% 的加法）",
     ),
     Variant(
         "data-size-100000",
         {"data_size": 100000},
-        "100,000 training pairs (one zero more: ten times the steps, nearly every pair seen)",
+        "100,000 training pairs (one zero more: ten times the steps, about 78% of the pairs seen)",
+        "100,000 对训练数据（多一个零：步数是 10 倍，约见过 78% 的加法）",
     ),
 )
 BY_NAME = {variant.name: variant for variant in VARIANTS}
