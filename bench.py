@@ -414,9 +414,13 @@ def evaluate_and_study(args):
 
 def print_summary(report):
     """The summary a user reads, from the figures bench.json holds."""
+    print_paths(report)
+    print_commands(report)
+
+
+def print_paths(report):
+    """The machine, and the training paths' epochs against its matrix-product peak."""
     where, peaks = report["machine"], report["gemm_peak_gflop_per_second"]
-    whole, epochs = report["whole_command_seconds"], report["whole_command_epochs"]
-    studies = report["study_runs_an_hour"]
     print()
     print(f"machine: {where['processor']}, {where['cpus']} CPUs")
     print(
@@ -437,6 +441,12 @@ def print_summary(report):
             f"{100 * result['gflop_per_second'] / max(peaks.values()):.0f}% "
             f"| {max(result['peak_rss_bytes']) / 2**20:,.0f} MiB |"
         )
+
+
+def print_commands(report):
+    """The speed-ups, whole commands, evaluation and the study's throughput."""
+    whole, epochs = report["whole_command_seconds"], report["whole_command_epochs"]
+    studies = report["study_runs_an_hour"]
     print()
     print(
         f"per epoch, blog / project: {report['speedup_median']:.2f}x "

@@ -33,6 +33,7 @@ from lstm_adder import data, model_file, prefix_tree
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOG_SAMPLES
 from lstm_adder.cli import (
     HelpFormatter,
+    command_line,
     positive_int,
     refuse_if_too_big,
     whole_number,
@@ -123,6 +124,16 @@ def print_examples(result):
 
 
 def print_report(info, model_path, description, result, split_note):
+    print_pairs(info, model_path, description, result, split_note)
+    print_figures(info, result)
+    if "sampling" in result:
+        print_sampling(result["sampling"])
+    print()
+    print_breakdown(info, result)
+
+
+def print_pairs(info, model_path, description, result, split_note):
+    """What was evaluated: the model and the pairs, seen in training or not."""
     print(
         f"Model    {model_path}  ({info['bits']}-bit operands, written by Keras "
         f"{info['keras_version']}, recurrent activation {info['recurrent_activation']}, "
@@ -138,6 +149,10 @@ def print_report(info, model_path, description, result, split_note):
         print(f"         seen/unseen split not available: {split_note}")
     print(f"         forward pass: {result['predict_seconds']:.2f} s")
     print()
+
+
+def print_figures(info, result):
+    """1 to 3: the blog's figure the blog's way, what the network gets right, the verdict."""
     print("1. The blog's figure, computed the blog's way: (1 - MSE) * 100")
     print(f"   this model  {result['blog_figure']:.14f}%   (MSE {result['mse']:.6g})")
     print(f"   the blog    {BLOG_FIGURE:.14f}%   (MSE {BLOG_MSE:.6g})")
@@ -170,27 +185,32 @@ def print_report(info, model_path, description, result, split_note):
         f"{result['sums_right']:,} of {result['pairs']:,} sums are right "
         f"({percent(result['exact_sum_accuracy'], 2)})."
     )
-    if "sampling" in result:
-        sampling = result["sampling"]
-        print()
-        print(
-            f"4. Luck of the test sample: the blog's figure over its own kind of test, "
-            f"{sampling['samples']:,} random pairs"
-        )
-        print(
-            f"   ({sampling['method']}, seed {sampling['seed']}, from this network's error "
-            "on every pair)"
-        )
-        print(
-            f"   5th / 50th / 95th percentile   {sampling['p5']:.4f}% / {sampling['p50']:.4f}% / "
-            f"{sampling['p95']:.4f}%"
-        )
-        print(
-            f"   chance that one such test shows at least {BLOG_FIGURE}%:  "
-            f"{100 * sampling['probability_reaching_blog_figure']:.3f}%  "
-            f"({sampling['draws_reaching_blog_figure']:,} of {sampling['draws']:,} draws)"
-        )
+
+
+def print_sampling(sampling):
+    """4: how the blog's figure varies over tests like the blog's."""
     print()
+    print(
+        f"4. Luck of the test sample: the blog's figure over its own kind of test, "
+        f"{sampling['samples']:,} random pairs"
+    )
+    print(
+        f"   ({sampling['method']}, seed {sampling['seed']}, from this network's error "
+        "on every pair)"
+    )
+    print(
+        f"   5th / 50th / 95th percentile   {sampling['p5']:.4f}% / {sampling['p50']:.4f}% / "
+        f"{sampling['p95']:.4f}%"
+    )
+    print(
+        f"   chance that one such test shows at least {BLOG_FIGURE}%:  "
+        f"{100 * sampling['probability_reaching_blog_figure']:.3f}%  "
+        f"({sampling['draws_reaching_blog_figure']:,} of {sampling['draws']:,} draws)"
+    )
+
+
+def print_breakdown(info, result):
+    """Where the failures are: by output bit, by carry chain, by the sum's value."""
     print(
         f"Each output bit, from the final carry (place value {2 ** info['bits']}) down to the 1s:"
     )
@@ -211,7 +231,8 @@ def print_report(info, model_path, description, result, split_note):
             f"Wrong sums by their true value: {spread['sum_values_with_failures']} of "
             f"{spread['sum_values']} values have any; the {len(spread['worst'])} worst hold "
             f"{percent(spread['share_on_worst'], 2)} of the "
-            f"{result['pairs'] - result['sums_right']:,} failures"
+            f"{result['pairs'] - result['sums_right']:,} failures; the "
+            f"{min(5, len(spread['worst']))} worst of them:"
         )
         print(
             "   "
@@ -254,6 +275,54 @@ def main(argv=None):
 
 
 def run(argv):
+    parser, args = parse_args(argv)
+    try:
+        network, info = model_file.read(args.model)
+    except model_file.ModelFileError as error:
+        print(
+            f"evaluate.py: error: {args.model}: {error}{missing_hint(args.model)}", file=sys.stderr
+        )
+        return 2
+    if args.add is not None:
+        return print_one_addition(parser, args, network, info["bits"])
+    first_operand, second_operand, description = pairs_to_evaluate(parser, args, info["bits"])
+    try:
+        seen_codes, split_note = training_pairs(args.model), None
+    except TrainingPairsUnknown as why:
+        seen_codes, split_note = None, str(why)
+    result, right, seen = evaluate(
+        network,
+        info["bits"],
+        first_operand,
+        second_operand,
+        seen_codes,
+        args.batch_size,
+        exhaustive=args.exhaustive,
+    )
+    if args.plot is not None:
+        from lstm_adder import plots
+
+        seen = np.zeros(len(right), dtype=bool) if seen is None else seen
+        grid = plots.sum_grid(right, seen, first_operand, second_operand, info["bits"])
+        try:
+            plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
+        except WriteError as error:
+            print(f"evaluate.py: error: {error}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(json_report(args, info, description, result, split_note)))
+        return 0
+    print_report(info, args.model, description, result, split_note)
+    if args.plot is not None:
+        print(
+            f"Picture  {args.plot}  (every sum as a map, with the per-bit and carry-chain "
+            "accuracies)"
+        )
+    return 0
+
+
+def parse_args(argv):
+    """The parser and the options, checked against each other (exit 2 with one line)."""
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.plot is not None:
@@ -267,33 +336,38 @@ def run(argv):
             "evaluates every pair instead: use one or the other"
         )
     args.samples, args.seed = getattr(args, "samples", BLOG_SAMPLES), getattr(args, "seed", 0)
-    try:
-        network, info = model_file.read(args.model)
-    except model_file.ModelFileError as error:
-        hint = (
-            "; train one first (make train, or python train_lstm_adder.py), or evaluate the "
-            f"model the repository ships, {SHIPPED_MODEL} (no --model)"
-            if not os.path.exists(args.model)
-            else ""
-        )
-        print(f"evaluate.py: error: {args.model}: {error}{hint}", file=sys.stderr)
-        return 2
-    bits = info["bits"]
+    return parser, args
 
-    if args.add is not None:
-        for operand in args.add:
-            if not 0 <= operand < 2**bits:
-                parser.error(
-                    f"--add: {operand} does not fit in the model's {bits} bits (0..{2**bits - 1})"
-                )
-        one = add_one(network, bits, *args.add)
-        if args.json:
-            print(json.dumps({"model": args.model, "bits": bits, "addition": one}))
-        else:
-            print(f"Model    {args.model}  ({bits}-bit operands)")
-            print_addition(one)
-        return 0
 
+def missing_hint(model_path):
+    """What to do about a model file that is not there: train one, or use the shipped one."""
+    if os.path.exists(model_path):
+        return ""
+    return (
+        f"; train one first ({command_line('train_lstm_adder.py')}), or evaluate the model "
+        f"the repository ships, {SHIPPED_MODEL} (no --model)"
+    )
+
+
+def print_one_addition(parser, args, network, bits):
+    """--add A B: how the network adds one pair, bit by bit."""
+    for operand in args.add:
+        if not 0 <= operand < 2**bits:
+            parser.error(
+                f"--add: {operand} does not fit in the model's {bits} bits (0..{2**bits - 1})"
+            )
+    one = add_one(network, bits, *args.add)
+    if args.json:
+        print(json.dumps({"model": args.model, "bits": bits, "addition": one}))
+    else:
+        print(f"Model    {args.model}  ({bits}-bit operands)")
+        print_addition(one)
+    return 0
+
+
+def pairs_to_evaluate(parser, args, bits):
+    """Every pair (--exhaustive), or --samples fresh pairs drawn the blog's way: the operands and
+    how the report names them."""
     if args.exhaustive:
         if bits > EXHAUSTIVE_MAX_BITS:
             parser.error(
@@ -301,69 +375,31 @@ def run(argv):
                 f"operands ({4**EXHAUSTIVE_MAX_BITS:,} pairs); this model has {bits} "
                 f"bits ({4**bits:,} pairs). Use --samples instead."
             )
-        first_operand, second_operand = data.all_pairs(bits)
-        description = f"all {4**bits:,} pairs of {bits}-bit operands"
-    else:
-        # Measured here: about 430 bytes a sample at 8 bits, all figures included; rounded up.
-        refuse_if_too_big(parser, "--samples", args.samples, data.bytes_per_pair(bits, 500))
-        rng = np.random.RandomState(args.seed)
-        first_operand, second_operand = data.draw_pairs(args.samples, bits, rng)
-        description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
-
-    try:
-        seen_codes, split_note = training_pairs(args.model), None
-    except TrainingPairsUnknown as why:
-        seen_codes, split_note = None, str(why)
-    result, right, seen = evaluate(
-        network,
-        bits,
-        first_operand,
-        second_operand,
-        seen_codes,
-        args.batch_size,
-        exhaustive=args.exhaustive,
+        return (*data.all_pairs(bits), f"all {4**bits:,} pairs of {bits}-bit operands")
+    # Measured here: about 430 bytes a sample at 8 bits, all figures included; rounded up.
+    refuse_if_too_big(parser, "--samples", args.samples, data.bytes_per_pair(bits, 500))
+    first_operand, second_operand = data.draw_pairs(
+        args.samples, bits, np.random.RandomState(args.seed)
     )
-    if args.plot is not None:
-        from lstm_adder import plots
+    description = f"{args.samples:,} fresh pairs drawn the blog's way (seed {args.seed})"
+    return first_operand, second_operand, description
 
-        grid = plots.sum_grid(
-            right,
-            np.zeros(len(right), dtype=bool) if seen is None else seen,
-            first_operand,
-            second_operand,
-            bits,
-        )
-        try:
-            plots.draw_evaluation(args.plot, grid, result, args.model, split_note, BLOG_FIGURE)
-        except WriteError as error:
-            print(f"evaluate.py: error: {error}", file=sys.stderr)
-            return 1
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "model": args.model,
-                    "bits": bits,
-                    "keras_version": info["keras_version"],
-                    "recurrent_activation": info["recurrent_activation"],
-                    "output_activation": info["output_activation"],
-                    "pairs_evaluated": description,
-                    "blog_figure_reported": BLOG_FIGURE,
-                    "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
-                    "split_note": split_note,
-                    "plot": args.plot,
-                    **result,
-                }
-            )
-        )
-    else:
-        print_report(info, args.model, description, result, split_note)
-        if args.plot is not None:
-            print(
-                f"Picture  {args.plot}  (every sum as a map, with the per-bit and carry-chain "
-                "accuracies)"
-            )
-    return 0
+
+def json_report(args, info, description, result, split_note):
+    """--json: every figure, with what was evaluated."""
+    return {
+        "model": args.model,
+        "bits": info["bits"],
+        "keras_version": info["keras_version"],
+        "recurrent_activation": info["recurrent_activation"],
+        "output_activation": info["output_activation"],
+        "pairs_evaluated": description,
+        "blog_figure_reported": BLOG_FIGURE,
+        "blog_figure_reached": result["blog_figure"] >= BLOG_FIGURE,
+        "split_note": split_note,
+        "plot": args.plot,
+        **result,
+    }
 
 
 if __name__ == "__main__":

@@ -89,6 +89,13 @@ def parse_args(argv=None):
 
 def add_plan_options(parser):
     """What the study runs: how many runs of which kind, and their shared settings."""
+    add_plain_options(parser)
+    add_schedule_options(parser)
+    add_variant_options(parser)
+
+
+def add_plain_options(parser):
+    """The plain runs, at the blog's epochs, and the settings every run shares."""
     parser.add_argument(
         "--seeds",
         type=positive_int,
@@ -115,6 +122,30 @@ def add_plan_options(parser):
         default=BLOG.epochs,
         help="epochs of each plain run and each variant (the blog's 100)",
     )
+    parser.add_argument(
+        "--bits",
+        type=bit_count,
+        default=BLOG.bits,
+        help="bits per operand of every run (the blog's BINARY_DIM), 1..16",
+    )
+    parser.add_argument(
+        "--data-size",
+        type=positive_int,
+        default=BLOG.data_size,
+        help="training pairs of every run but the variants that change it (the blog's 10,000)",
+    )
+    parser.add_argument(
+        "--activations",
+        nargs="+",
+        choices=ACTIVATIONS,
+        default=ACTIVATIONS,
+        help="the recurrent activations studied (default: both, the blog's Keras 2 "
+        "hard sigmoid and the sigmoid)",
+    )
+
+
+def add_schedule_options(parser):
+    """The long and the observed schedules."""
     parser.add_argument(
         "--long-epochs",
         type=non_negative_int,
@@ -151,6 +182,10 @@ def add_plan_options(parser):
         default=25,
         help="evaluate (and save the state of) the long and observed schedules every K epochs",
     )
+
+
+def add_variant_options(parser):
+    """The variants: one change to the blog's script each."""
     parser.add_argument(
         "--variants",
         nargs="*",
@@ -166,26 +201,6 @@ def add_plan_options(parser):
         type=non_negative_int,
         default=10,
         help="runs of each variant, seeds 1..N",
-    )
-    parser.add_argument(
-        "--bits",
-        type=bit_count,
-        default=BLOG.bits,
-        help="bits per operand of every run (the blog's BINARY_DIM), 1..16",
-    )
-    parser.add_argument(
-        "--data-size",
-        type=positive_int,
-        default=BLOG.data_size,
-        help="training pairs of every run but the variants that change it (the blog's 10,000)",
-    )
-    parser.add_argument(
-        "--activations",
-        nargs="+",
-        choices=ACTIVATIONS,
-        default=ACTIVATIONS,
-        help="the recurrent activations studied (default: both, the blog's Keras 2 "
-        "hard sigmoid and the sigmoid)",
     )
 
 
@@ -505,24 +520,32 @@ def planned_runs(study):
     activation, engine, seed, epochs, `every` (0 for a plain run or a variant, evaluated once at
     its end), whether the stop rule ends it (the long schedules; not the observed ones) and, for
     a variant, its name."""
+    return [*plain_plans(study), *schedule_plans(study), *variant_plans(study)]
 
-    def plan(run_id, activation, engine, seed, epochs, every, stop_rule=False, variant=None):
-        planned = {
-            "id": run_id,
-            "activation": activation,
-            "engine": engine,
-            "seed": seed,
-            "epochs": epochs,
-            "every": every,
-            "stop_rule": stop_rule,
-        }
-        return {**planned, "variant": variant} if variant else planned
+
+def plan(run_id, activation, seed, epochs, every=0, engine="jax", stop_rule=False, variant=None):
+    """One planned run, as planned_runs describes it."""
+    planned = {
+        "id": run_id,
+        "activation": activation,
+        "engine": engine,
+        "seed": seed,
+        "epochs": epochs,
+        "every": every,
+        "stop_rule": stop_rule,
+    }
+    return {**planned, "variant": variant} if variant else planned
+
+
+def plain_plans(study):
+    """The plain runs: each activation's seeds with the default engine, then the blog's LSTM
+    through model.fit."""
 
     def seeds_of(activation):
         return study.seeds if activation == BLOGS_ACTIVATION else study.other_seeds
 
     runs = [
-        plan(f"{activation}-seed{seed}-{study.epochs}ep", activation, "jax", seed, study.epochs, 0)
+        plan(f"{activation}-seed{seed}-{study.epochs}ep", activation, seed, study.epochs)
         for seed in range(1, max(map(seeds_of, study.activations)) + 1)
         for activation in study.activations
         if seed <= seeds_of(activation)
@@ -532,13 +555,18 @@ def planned_runs(study):
             plan(
                 f"{BLOGS_ACTIVATION}-keras-seed{seed}-{study.epochs}ep",
                 BLOGS_ACTIVATION,
-                "keras",
                 seed,
                 study.epochs,
-                0,
+                engine="keras",
             )
             for seed in range(1, study.keras_seeds + 1)
         ]
+    return runs
+
+
+def schedule_plans(study):
+    """The long schedules (with the stop rule) and the observed ones (without)."""
+    runs = []
     if study.long_epochs:
         for activation in study.activations:
             seeds = study.long_seeds if activation == BLOGS_ACTIVATION else 1
@@ -546,11 +574,10 @@ def planned_runs(study):
                 plan(
                     f"{activation}-long-{study.long_epochs}ep-every{study.every}-seed{seed}",
                     activation,
-                    "jax",
                     seed,
                     study.long_epochs,
                     study.every,
-                    True,
+                    stop_rule=True,
                 )
                 for seed in range(1, seeds + 1)
             ]
@@ -561,29 +588,31 @@ def planned_runs(study):
                 f"{BLOGS_ACTIVATION}-observed-{study.observed_epochs}ep-every{study.every}-"
                 f"seed{seed}",
                 BLOGS_ACTIVATION,
-                "jax",
                 seed,
                 study.observed_epochs,
                 study.every,
             )
             for seed in range(first, first + study.observed_schedules)
         ]
-    if BLOGS_ACTIVATION in study.activations:
-        runs += [
-            plan(
-                f"variant-{variant.name}-seed{seed}-{study.epochs}ep",
-                BLOGS_ACTIVATION,
-                "jax",
-                seed,
-                study.epochs,
-                0,
-                variant=variant.name,
-            )
-            for variant in VARIANTS
-            if variant.name in study.variants
-            for seed in range(1, study.variant_seeds + 1)
-        ]
     return runs
+
+
+def variant_plans(study):
+    """The blog's LSTM with one change to the blog's script, seeds 1..--variant-seeds each."""
+    if BLOGS_ACTIVATION not in study.activations:
+        return []
+    return [
+        plan(
+            f"variant-{variant.name}-seed{seed}-{study.epochs}ep",
+            BLOGS_ACTIVATION,
+            seed,
+            study.epochs,
+            variant=variant.name,
+        )
+        for variant in VARIANTS
+        if variant.name in study.variants
+        for seed in range(1, study.variant_seeds + 1)
+    ]
 
 
 def running_order(todo):

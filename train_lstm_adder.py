@@ -22,7 +22,6 @@ import argparse
 import dataclasses
 import datetime
 import os
-import shlex
 import shutil
 import signal
 import sys
@@ -34,6 +33,7 @@ from lstm_adder.blog import OUTPUT_ACTIVATION_CHOICES, RECURRENT_ACTIVATION_CHOI
 from lstm_adder.cli import (
     HelpFormatter,
     bit_count,
+    command_line,
     non_negative_int,
     positive_float,
     positive_int,
@@ -56,6 +56,25 @@ def parse_args(argv=None):
         description="Train the blog's LSTM binary adder (defaults: the blog's exact settings).",
         formatter_class=HelpFormatter,
     )
+    add_run_options(parser)
+    add_output_options(parser)
+    args = parser.parse_args(argv)
+    if not args.output.endswith(MODEL_FORMATS):
+        parser.error(
+            f"--output {args.output!r}: the model file name must end in .h5 (the "
+            "blog's format) or .keras (Keras 3's own)"
+        )
+    if not 0 <= args.seed < 2**32:
+        parser.error(f"--seed {args.seed}: must be in 0..{2**32 - 1}")
+    # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
+    # copy of the pairs), rounded up.
+    refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
+    args.created_folder = writable_output(parser, "--output", args.output)
+    return args
+
+
+def add_run_options(parser):
+    """What the run is: the blog's script's settings (TrainingConfig's), the blog's by default."""
     parser.add_argument("--epochs", type=positive_int, default=BLOG.epochs, help="training epochs")
     parser.add_argument(
         "--data-size",
@@ -85,15 +104,6 @@ def parse_args(argv=None):
         help="seed for the data, the initial weights, dropout and shuffling",
     )
     parser.add_argument(
-        "--output",
-        default="LSTM_Operation.h5",
-        help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
-        "own); the run record goes beside it (.json). The default is the "
-        "blog's ./LSTM_Operation.h5, in the current folder: the model the "
-        "repository ships, models/LSTM_Operation.h5, is replaced only when "
-        "named here (git checkout models/ brings it back)",
-    )
-    parser.add_argument(
         "--recurrent-activation",
         choices=RECURRENT_ACTIVATION_CHOICES,
         default=BLOG.recurrent_activation,
@@ -106,6 +116,19 @@ def parse_args(argv=None):
         default=BLOG.output_activation,
         help="the output layer's activation: the blog's relu, or a sigmoid "
         "(outputs inside (0, 1), like the bits they stand for)",
+    )
+
+
+def add_output_options(parser):
+    """How it runs and where it goes: the engine, the model file, checkpoints, messages."""
+    parser.add_argument(
+        "--output",
+        default="LSTM_Operation.h5",
+        help="where to save the model: .h5 (the blog's format) or .keras (Keras 3's "
+        "own); the run record goes beside it (.json). The default is the "
+        "blog's ./LSTM_Operation.h5, in the current folder: the model the "
+        "repository ships, models/LSTM_Operation.h5, is replaced only when "
+        "named here (git checkout models/ brings it back)",
     )
     parser.add_argument(
         "--engine",
@@ -139,19 +162,6 @@ def parse_args(argv=None):
     parser.add_argument(
         "--verbose", action="store_true", help="show TensorFlow's start-up and warning messages"
     )
-    args = parser.parse_args(argv)
-    if not args.output.endswith(MODEL_FORMATS):
-        parser.error(
-            f"--output {args.output!r}: the model file name must end in .h5 (the "
-            "blog's format) or .keras (Keras 3's own)"
-        )
-    if not 0 <= args.seed < 2**32:
-        parser.error(f"--seed {args.seed}: must be in 0..{2**32 - 1}")
-    # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
-    # copy of the pairs), rounded up.
-    refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
-    args.created_folder = writable_output(parser, "--output", args.output)
-    return args
 
 
 # ----------------------------------------------------------------------------------------------
@@ -283,9 +293,10 @@ def train(args):
         backend_chosen_by,
     )
     record_path, late_signal = save_atomically(net, record, args.output)
+    evaluate_it = command_line("evaluate.py", "--model", args.output)
     print(
         f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
-        f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_command(args.output)}"
+        f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_it}"
     )
     if late_signal:
         print(
@@ -343,21 +354,6 @@ def resume_hint(args):
         "; --checkpoint-every K saves the training state every K epochs, and --resume goes "
         "on from it"
     )
-
-
-def evaluate_command(model_path):
-    """How to evaluate what was saved, with the Python that is running (a plain `python` may
-    lack the packages) and the path of evaluate.py from here."""
-    here = os.getcwd()
-    python = (
-        os.path.relpath(sys.executable)
-        if sys.executable.startswith(here + os.sep)
-        else sys.executable
-    )
-    script = os.path.relpath(
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), "evaluate.py")
-    )
-    return " ".join(shlex.quote(part) for part in (python, script, "--model", str(model_path)))
 
 
 if __name__ == "__main__":

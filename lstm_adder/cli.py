@@ -3,6 +3,8 @@ with exit status 2), and the memory and output-folder checks made before any wor
 
 import argparse
 import os
+import shlex
+import sys
 import tempfile
 
 
@@ -101,3 +103,19 @@ def writable_output(parser, option, path):
         return check_output_folder(path)
     except OSError as error:
         parser.error(f"{option} {path!r}: cannot write there ({error.strerror or error})")
+
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def command_line(script, *arguments):
+    """How to run one of the repository's commands from here, with the Python that is running
+    (a plain `python` may lack the packages), ready to copy."""
+    here = os.getcwd()
+    python = (
+        os.path.relpath(sys.executable)
+        if sys.executable.startswith(here + os.sep)
+        else sys.executable
+    )
+    script = os.path.relpath(os.path.join(REPOSITORY, script))
+    return " ".join(shlex.quote(str(part)) for part in (python, script, *arguments))

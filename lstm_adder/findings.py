@@ -47,6 +47,7 @@ class Findings(NamedTuple):
     within: list  # within_epochs(schedules): the share that showed the figure within E epochs
     steadiness: dict  # steadiness(schedules)
     curves: dict  # curves(schedules), for the picture
+    stopped_early: list  # stopped_early(schedules): (seed, epoch) the stop rule ended
     first_shown: int  # the first epoch any of them showed the figure at the stop rule's level
     setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
@@ -84,11 +85,7 @@ def findings(runs, planned, command, finished=None):
         blogs=pooled(rows, plain_epochs, BLOGS_ACTIVATION),
         blogs_exact=exact_sums(runs, plain_epochs),
         everything=pooled(rows, plain_epochs),
-        by_engine={
-            row["engine"]: row
-            for row in rows
-            if row["epochs"] == plain_epochs and row["activation"] == BLOGS_ACTIVATION
-        },
+        by_engine=by_engine(rows, plain_epochs),
         highest_chance=max((chance for chance, _ in chances), default=None),
         chances_counted=sum(row["probability_known"] for _, row in chances),
         spread=mse_distribution(runs, plain_epochs),
@@ -100,6 +97,7 @@ def findings(runs, planned, command, finished=None):
         within=within_epochs(schedules),
         steadiness=steadiness(schedules),
         curves=curves(schedules),
+        stopped_early=stopped_early(schedules),
         first_shown=min(
             (first for first, _ in map(first_shown, schedules) if first is not None), default=None
         ),
@@ -151,6 +149,15 @@ def table(runs):
         row["max_probability"] = max(known) if known else None
         rows.append(row)
     return rows
+
+
+def by_engine(rows, epochs):
+    """engine -> the row of the blog's LSTM at `epochs` epochs."""
+    return {
+        row["engine"]: row
+        for row in rows
+        if row["epochs"] == epochs and row["activation"] == BLOGS_ACTIVATION
+    }
 
 
 def pooled(rows, epochs, activation=None):
@@ -468,10 +475,17 @@ def observed_medians(evaluations):
     }
 
 
+# A summary over schedules (a mean, a median, an interval) is drawn only at the epochs where at
+# least this share of them is still evaluated: past it, a line would move with which schedules
+# remain rather than with training (three schedules capped at 2,000 epochs outlive the others).
+SUMMARY_SHARE = 0.5
+
+
 def curves(schedules):
-    """The picture's lines, at every evaluated epoch over the schedules evaluated there: the
-    mean chance and its bootstrap interval, the median MSE over all pairs, and observed_medians
-    (None where no schedule recorded them). A dict of equally long lists."""
+    """The picture's lines, at every evaluated epoch over the schedules evaluated there: how
+    many, and, where that is at least SUMMARY_SHARE of them, the mean chance and its bootstrap
+    interval, the median MSE over all pairs, and observed_medians (None elsewhere, and where no
+    schedule recorded them). A dict of equally long lists."""
     epochs = sorted(
         {e["epoch"] for run in schedules for e in run["evaluations"] if "sampling" in e}
     )
@@ -484,9 +498,15 @@ def curves(schedules):
         "median_unseen_mse": [],
         "median_seen_mse": [],
         "median_observed_mse": [],
+        "schedules": [],
     }
     for epoch in epochs:
         found = [evaluation for _, evaluation in evaluated_at(schedules, epoch)]
+        lines["schedules"].append(len(found))
+        if len(found) < SUMMARY_SHARE * len(schedules):
+            for key in lines.keys() - {"epoch", "schedules"}:
+                lines[key].append(None)
+            continue
         for key, value in zip(
             ("mean", "low", "high"), mean_interval([probability(e) for e in found])
         ):
@@ -495,6 +515,16 @@ def curves(schedules):
         for key, value in observed_medians([e for e in found if "unseen_mse" in e]).items():
             lines[key].append(value)
     return lines
+
+
+def stopped_early(schedules):
+    """(seed, epoch) of each schedule the stop rule ended, in seed order: it showed the figure
+    there and is not evaluated after, so a summary over later epochs leaves it out."""
+    return sorted(
+        (run["seed"], run["evaluations"][-1]["epoch"])
+        for run in schedules
+        if run.get("stopped_by") == "the stop rule" and run["evaluations"]
+    )
 
 
 def first_shown(run):

@@ -139,23 +139,7 @@ def _read_keras_archive(path):
     """(description, weights) from a .keras archive, checked as the .h5 reader checks."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            if len(members) > ARCHIVE_MEMBER_COUNT_LIMIT:
-                raise ModelFileError(
-                    f"is a zip archive of {len(members)} members, not a Keras model (.keras)"
-                )
-            for member in members:
-                name = member.filename
-                if (
-                    name.startswith(("/", "\\"))
-                    or "\\" in name
-                    or ":" in name
-                    or ".." in name.split("/")
-                ):
-                    raise ModelFileError(
-                        f"holds a member path {name!r} that points outside the archive: refused"
-                    )
-            names = {member.filename for member in members}
+            names = _member_names(archive.infolist())
             missing = [name for name in ("config.json", "model.weights.h5") if name not in names]
             if missing:
                 raise ModelFileError(
@@ -180,15 +164,9 @@ def _read_keras_archive(path):
         raise ModelFileError(
             f"cannot be read (damaged or truncated .keras archive): {error}"
         ) from None
-    keras_version = "unknown"
-    if "metadata.json" in contents:
-        try:
-            keras_version = str(
-                json.loads(contents["metadata.json"]).get("keras_version", "unknown")
-            )
-        except (ValueError, AttributeError):
-            raise ModelFileError("its metadata.json is not a JSON object") from None
-    description = _describe(contents["config.json"].decode("utf-8", "replace"), keras_version)
+    description = _describe(
+        contents["config.json"].decode("utf-8", "replace"), _archive_keras_version(contents)
+    )
     try:
         with h5py.File(io.BytesIO(contents["model.weights.h5"]), "r") as h5:
             weights = [_float_array(h5, name, name) for name in ARCHIVE_WEIGHT_PATHS]
@@ -197,6 +175,32 @@ def _read_keras_archive(path):
     except (OSError, KeyError, ValueError, TypeError, RuntimeError) as error:
         raise ModelFileError(f"its model.weights.h5 cannot be read: {error}") from None
     return description, weights
+
+
+def _member_names(members):
+    """The names of a zip archive's members, refused when there are more than an adder's file
+    holds or when one points outside the archive."""
+    if len(members) > ARCHIVE_MEMBER_COUNT_LIMIT:
+        raise ModelFileError(
+            f"is a zip archive of {len(members)} members, not a Keras model (.keras)"
+        )
+    for member in members:
+        name = member.filename
+        if name.startswith(("/", "\\")) or "\\" in name or ":" in name or ".." in name.split("/"):
+            raise ModelFileError(
+                f"holds a member path {name!r} that points outside the archive: refused"
+            )
+    return {member.filename for member in members}
+
+
+def _archive_keras_version(contents):
+    """The Keras version a .keras archive's metadata.json names ("unknown" without one)."""
+    if "metadata.json" not in contents:
+        return "unknown"
+    try:
+        return str(json.loads(contents["metadata.json"]).get("keras_version", "unknown"))
+    except (ValueError, AttributeError):
+        raise ModelFileError("its metadata.json is not a JSON object") from None
 
 
 def _read_member(archive, name):
@@ -215,12 +219,30 @@ def _read_member(archive, name):
 
 def _describe(config_text, keras_version):
     """Parse and check a JSON model description (plain data: nothing is instantiated)."""
+    input_layers, layers = _layers_of(config_text)
+    lstm, _, dense = (layer.get("config", {}) for layer in layers)
+    bits = _bits_of(input_layers, lstm, dense)
+    for flag in ("return_sequences", "go_backwards", "stateful", "return_state"):
+        if lstm.get(flag):
+            raise ModelFileError(f"is not the LSTM adder: its LSTM has {flag}=True")
+    keras_2 = keras_version.split(".")[0] in ("1", "2")
+    return {
+        "bits": bits,
+        "keras_version": keras_version,
+        "layer_names": [str(layer.get("config", {}).get("name")) for layer in layers],
+        "recurrent_activation": _activation(lstm, "recurrent_activation", "sigmoid", keras_2),
+        "activation": _activation(lstm, "activation", "tanh", keras_2),
+        "output_activation": _activation(dense, "activation", "linear", keras_2),
+    }
+
+
+def _layers_of(config_text):
+    """(input layers, the other layers) of a Sequential model's description, which must be the
+    adder's LSTM -> Dropout -> Dense."""
     try:
         config = json.loads(config_text)
     except ValueError:
         raise ModelFileError("its model description is not valid JSON") from None
-    keras_2 = keras_version.split(".")[0] in ("1", "2")
-
     if not isinstance(config, dict) or config.get("class_name") != "Sequential":
         kind = config.get("class_name") if isinstance(config, dict) else type(config).__name__
         raise ModelFileError(f"is not the LSTM adder: a {kind} model, expected a Sequential one")
@@ -239,8 +261,11 @@ def _describe(config_text, keras_version):
             f"is not the LSTM adder: its layers are {' -> '.join(kinds) or 'none'}{why}; "
             "expected LSTM -> Dropout -> Dense"
         )
-    lstm, _, dense = (layer.get("config", {}) for layer in layers)
+    return input_layers, layers
 
+
+def _bits_of(input_layers, lstm, dense):
+    """The operands' bits, from the input shape, checked against the layers' sizes."""
     # Keras 3 keeps the input shape on an InputLayer; Keras 2 on the first layer.
     shape_holder = input_layers[0].get("config", {}) if input_layers else lstm
     input_shape = shape_holder.get("batch_shape") or shape_holder.get("batch_input_shape")
@@ -261,32 +286,23 @@ def _describe(config_text, keras_version):
             f"is not the LSTM adder: LSTM({lstm.get('units')}) -> Dense({dense.get('units')}), "
             f"expected LSTM({UNITS}) -> Dense({bits + 1}) for {bits}-bit operands"
         )
-    for flag in ("return_sequences", "go_backwards", "stateful", "return_state"):
-        if lstm.get(flag):
-            raise ModelFileError(f"is not the LSTM adder: its LSTM has {flag}=True")
+    return bits
 
-    def activation(layer, key, default):
-        name = layer.get(key, default)
-        if isinstance(name, dict):  # Keras 3 records a registered function by its full name
-            name = name.get("config")
-        name = str(name).rsplit(">", 1)[-1]
-        if name not in ACTIVATIONS:
-            raise ModelFileError(
-                f"is not the LSTM adder: {key} {name!r} is not one this tool "
-                f"knows ({', '.join(sorted(ACTIVATIONS))})"
-            )
-        # In a file written by Keras 2 (2.2.4, tf.keras before TF 2.16, tf_keras),
-        # 'hard_sigmoid' is the 0.2-slope function: what the file's author trained and saw.
-        return "keras2_hard_sigmoid" if keras_2 and name == "hard_sigmoid" else name
 
-    return {
-        "bits": bits,
-        "keras_version": keras_version,
-        "layer_names": [str(layer.get("config", {}).get("name")) for layer in layers],
-        "recurrent_activation": activation(lstm, "recurrent_activation", "sigmoid"),
-        "activation": activation(lstm, "activation", "tanh"),
-        "output_activation": activation(dense, "activation", "linear"),
-    }
+def _activation(layer, key, default, keras_2):
+    """A layer's activation by the name this project gives it (one of ACTIVATIONS)."""
+    name = layer.get(key, default)
+    if isinstance(name, dict):  # Keras 3 records a registered function by its full name
+        name = name.get("config")
+    name = str(name).rsplit(">", 1)[-1]
+    if name not in ACTIVATIONS:
+        raise ModelFileError(
+            f"is not the LSTM adder: {key} {name!r} is not one this tool "
+            f"knows ({', '.join(sorted(ACTIVATIONS))})"
+        )
+    # In a file written by Keras 2 (2.2.4, tf.keras before TF 2.16, tf_keras),
+    # 'hard_sigmoid' is the 0.2-slope function: what the file's author trained and saw.
+    return "keras2_hard_sigmoid" if keras_2 and name == "hard_sigmoid" else name
 
 
 def _read_weights(h5, description):

@@ -10,10 +10,11 @@ import numpy as np
 from lstm_adder.files import replacing
 
 # The map's classes, in the order of CLASS_COLOURS: right in green (lighter for the pairs seen in
-# training), wrong in red, or magenta where the pair was seen in training, so that the two kinds
-# of failure stay apart, and apart from both greens, even where cells are 2 pixels wide.
+# training), wrong in red, or dark purple where the pair was seen in training: the two kinds of
+# failure differ in lightness as well as hue (red and magenta did not, to a reader's eye), and
+# stay apart from both greens even where cells are 2 pixels wide.
 RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN, RIGHT_SEEN, WRONG_SEEN = range(4)
-CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#e7298a")
+CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#40004b")
 CLASS_NAMES = (
     "right, never seen",
     "wrong, never seen",
@@ -40,8 +41,6 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
 
     figure = plt.figure(figsize=SIZE_INCHES, dpi=DPI)
     layout = figure.add_gridspec(
@@ -52,15 +51,25 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
         wspace=0.2,
         left=0.04,
         right=0.98,
-        top=0.86,
+        top=0.84,
         bottom=0.15,
     )
-    sums = figure.add_subplot(layout[:, 0])
-    places = figure.add_subplot(layout[0, 1])
-    chains = figure.add_subplot(layout[1, 1])
+    draw_sum_map(figure.add_subplot(layout[:, 0]), grid, result, split_note)
+    draw_bit_bars(figure.add_subplot(layout[0, 1]), result["per_position"])
+    draw_chain_bars(figure.add_subplot(layout[1, 1]), result["by_carry_chain"])
+    figure.suptitle(picture_title(result, model_path, blog_figure), fontsize=11)
+    with replacing(path) as replacement:  # WriteError: the file at `path` stays as it was
+        figure.savefig(replacement.temporaries[0], dpi=DPI)
+    plt.close(figure)
+
+
+def draw_sum_map(axis, grid, result, split_note):
+    """Every sum as a cell, coloured by its class, with a legend that counts each class."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
 
     size = len(grid)
-    sums.imshow(
+    axis.imshow(
         grid,
         cmap=ListedColormap(CLASS_COLOURS),
         vmin=0,
@@ -68,14 +77,14 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
         interpolation="nearest",
         origin="upper",
     )
-    sums.set(
+    axis.set(
         xlabel="first operand",
         ylabel="second operand",
         title="Every sum: first operand across, second operand down",
     )
     ticks = sorted({*range(0, size, max(1, size // 4)), size - 1})
-    sums.set_xticks(ticks)
-    sums.set_yticks(ticks)
+    axis.set_xticks(ticks)
+    axis.set_yticks(ticks)
     counts = np.bincount(grid.ravel(), minlength=4)
     known = "seen" in result
     shown = range(4) if known else (RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN)
@@ -83,9 +92,17 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
     handles = [Patch(color=CLASS_COLOURS[k], label=f"{names[k]}: {counts[k]:,}") for k in shown]
     if not known:
         handles.append(Patch(color="white", label=f"seen/never seen unknown: {split_note}"))
-    # Pairs with one sum lie on one diagonal (a + b = s): where a sum is hard, a stripe.
-    handles.append(Patch(color="white", label="diagonal stripes: sums of one value, a + b = s"))
-    sums.legend(
+    # Pairs with one sum lie on one diagonal (a + b = s): where a sum is hard, a stripe. Its
+    # swatch is a hatched square leaning the same way as the stripes.
+    handles.append(
+        Patch(
+            facecolor="white",
+            edgecolor="grey",
+            hatch="////",
+            label="diagonal stripes: sums of one value, a + b = s",
+        )
+    )
+    axis.legend(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.08),
@@ -94,52 +111,59 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
         frameon=False,
     )
 
-    positions = result["per_position"]
-    # Both bar charts from 0 to 100%, each bar labelled: a cut axis would magnify differences
-    # of a percentage point into towers.
-    bars = places.bar(
+
+def draw_bit_bars(axis, positions):
+    """The accuracy of each output bit. Both bar charts run from 0 to 100%, each bar
+    labelled: a cut axis would magnify differences of a percentage point into towers."""
+    bars = axis.bar(
         range(len(positions)), [100 * p["accuracy"] for p in positions], color="tab:blue"
     )
-    places.bar_label(bars, fmt="%.1f", fontsize=7)
-    places.set_xticks(range(len(positions)), [str(p["place_value"]) for p in positions])
-    places.set_ylim(0, 110)
-    places.set(
+    axis.bar_label(bars, fmt="%.1f", fontsize=7)
+    axis.set_xticks(range(len(positions)), [str(p["place_value"]) for p in positions])
+    axis.set_ylim(0, 110)
+    axis.set(
         xlabel=f"output bit (place value; {positions[0]['place_value']} is the final carry)",
         ylabel="right (%)",
         title="Accuracy of each output bit",
     )
-    groups = result["by_carry_chain"]
-    bars = chains.bar(
+
+
+def draw_chain_bars(axis, groups):
+    """Exact sums by the longest carry chain, each bar with its number of pairs below it."""
+    bars = axis.bar(
         [g["longest_carry_chain"] for g in groups],
         [100 * g["exact_sum_accuracy"] for g in groups],
         color="tab:purple",
     )
-    chains.bar_label(bars, fmt="%.1f", fontsize=7)
-    chains.set_ylim(0, 110)
-    chains.set(
+    axis.bar_label(bars, fmt="%.1f", fontsize=7)
+    axis.set_ylim(0, 110)
+    axis.set(
         xlabel="longest chain of carries in the addition (below it: its number of pairs)",
         ylabel="sums right (%)",
         title="Exact sums by the longest carry chain",
     )
-    chains.set_xticks(
+    axis.set_xticks(
         [g["longest_carry_chain"] for g in groups],
         [f"{g['longest_carry_chain']}\n{g['pairs']:,}" for g in groups],
         fontsize=8,
     )
 
-    title = (
-        f"{model_path}: the blog's figure over all {result['pairs']:,} pairs "
-        f"{result['blog_figure']:.4f}% (the blog: {blog_figure:.4f}%); exact sums "
-        f"{100 * result['exact_sum_accuracy']:.2f}%"
-    )
-    if known:
-        title += (
-            f"\nseen in training {100 * result['seen']['exact_sum_accuracy']:.2f}% "
-            f"of {result['seen']['pairs']:,}, never seen "
-            f"{100 * result['unseen']['exact_sum_accuracy']:.2f}% of "
-            f"{result['unseen']['pairs']:,}"
+
+def picture_title(result, model_path, blog_figure):
+    """What the picture shows, in words: the sums that are right, then the blog's figure."""
+    lines = [
+        f"{model_path}: {100 * result['exact_sum_accuracy']:.2f}% of all "
+        f"{result['pairs']:,} sums exactly right (every output bit)"
+    ]
+    if "seen" in result:
+        lines.append(
+            f"on pairs seen in training {100 * result['seen']['exact_sum_accuracy']:.2f}% (of "
+            f"{result['seen']['pairs']:,}), on pairs never seen "
+            f"{100 * result['unseen']['exact_sum_accuracy']:.2f}% (of "
+            f"{result['unseen']['pairs']:,})"
         )
-    figure.suptitle(title, fontsize=11)
-    with replacing(path) as replacement:  # WriteError: the file at `path` stays as it was
-        figure.savefig(replacement.temporaries[0], dpi=DPI)
-    plt.close(figure)
+    lines.append(
+        f"the blog's figure, (1 - MSE) x 100, on the same pairs: {result['blog_figure']:.4f}% "
+        f"(the blog reported {blog_figure:.4f}% on 1,000 random pairs)"
+    )
+    return "\n".join(lines)

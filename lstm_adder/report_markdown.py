@@ -115,7 +115,11 @@ def summary_line(found):
 
 
 def plain_runs_section(found):
-    rows = found.rows
+    return [*reach_table(found.rows), "", *figures_table(found.rows), *pooled_sentences(found)]
+
+
+def reach_table(rows):
+    """How many plain runs of each configuration reached the figure, and how close they came."""
     some_unknown = any(row["probability_known"] < row["n"] for row in rows)
     lines = [
         "The blog's figure and the MSE are on the study's fixed 1,000 pairs (evaluate.py's seed "
@@ -138,8 +142,12 @@ def plain_runs_section(found):
             f"{row['reached']} of {row['n']} | {percent(row['upper_bound'])} | {chance} | "
             f"{row['mse']['min']:.3g} | {row['best_mse_over_blogs']:.0f}x |"
         )
-    lines += [
-        "",
+    return lines
+
+
+def figures_table(rows):
+    """The plain runs' figures, spread out: the blog's figure and exact sums."""
+    lines = [
         "The same runs' figures: mean and sample standard deviation (in percentage "
         "points), lowest and highest. Exact sums: all output bits right, over every "
         "pair.",
@@ -164,6 +172,12 @@ def plain_runs_section(found):
             f"{figure['std']:.4f} | {figure['min']:.4f}% | {figure['max']:.4f}% | "
             f"{exact_cells} | {unseen_cell} |"
         )
+    return lines
+
+
+def pooled_sentences(found):
+    """The plain runs pooled: the blog's LSTM, then every run at the blog's epochs."""
+    lines = []
     if found.blogs_exact:
         exact = found.blogs_exact
         lines += [
@@ -288,6 +302,17 @@ def long_schedules_table(found):
 
 
 def time_section(found):
+    return [
+        *at_epochs_table(found),
+        "",
+        *within_table(found),
+        "",
+        "**How steady**: " + steadiness_sentence(found.steadiness),
+    ]
+
+
+def at_epochs_table(found):
+    """The chance after exactly E epochs, with what it stands on."""
     lines = [
         "The chance that a blog-style 1,000-pair test shows the blog's figure, from every "
         f"long schedule of the blog's LSTM ({len(found.schedules)}) at the epochs it was "
@@ -323,6 +348,18 @@ def time_section(found):
             f"{interval} | {row['median_loss']:.3g} | {row['median_mse']:.3g} | "
             f"{unseen} |"
         )
+    if found.stopped_early:
+        ended = ", ".join(f"seed {seed} at epoch {epoch:,}" for seed, epoch in found.stopped_early)
+        lines += [
+            "",
+            f"The stop rule ended {len(found.stopped_early)} of these schedules once it showed "
+            f"the figure ({ended}): "
+            + ("it is" if len(found.stopped_early) == 1 else "they are")
+            + " not evaluated after that, so the means and medians of later epochs leave "
+            + ("it" if len(found.stopped_early) == 1 else "them")
+            + " out and lean against the figure. The schedules column says how many stand "
+            "behind each row.",
+        ]
     lines += [
         "",
         f"The blog's MSE is {BLOG_MSE:.3g}. The training loss is the MSE on the "
@@ -331,7 +368,13 @@ def time_section(found):
         "seen in training, with the trained network as it is. The last column puts "
         "the two kinds of pairs side by side: where the training loss is far below the "
         "MSE over all pairs, look there for the gap between pairs seen and never seen.",
-        "",
+    ]
+    return lines
+
+
+def within_table(found):
+    """How many schedules showed the figure within E epochs, and the Kaplan-Meier estimate."""
+    lines = [
         "**Within E epochs**: how many schedules showed the figure at the stop rule's "
         f"level (at least {percent(STOP_PROBABILITY, 0)} of blog-style tests) at some "
         "evaluation up to E, of the schedules watched that long, and the Kaplan-Meier "
@@ -354,7 +397,6 @@ def time_section(found):
             f"| {row['epoch']:,} | {row['reached']} | {row['watched']} | "
             f"{percent(row['estimate'])} | {interval} |"
         )
-    lines += ["", "**How steady**: " + steadiness_sentence(found.steadiness)]
     return lines
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import scipy.stats
 
 from lstm_adder.blog import BLOG_MSE
-from lstm_adder.wording import scientific
+from lstm_adder.findings import SUMMARY_SHARE
+from lstm_adder.wording import percent, scientific
 
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
 
@@ -73,10 +74,11 @@ def training_losses(axis, found):
     lines = found.curves
     axis.plot(
         lines["epoch"],
-        lines["median_mse"],
+        gaps(lines["median_mse"]),
         color="black",
         linewidth=2,
-        label="MSE over all pairs (median of the blog's LSTM's schedules)",
+        label=f"MSE over all pairs: median of the blog's LSTM's {len(found.schedules)} "
+        f"schedules, {while_most(found)}",
     )
     observed = [
         (epoch, unseen, every)
@@ -116,6 +118,24 @@ def training_losses(axis, found):
     axis.legend(fontsize=7)
 
 
+def gaps(values):
+    """A summary line's values, None (too few schedules there) as gaps."""
+    return np.asarray([np.nan if value is None else value for value in values], dtype=float)
+
+
+def while_most(found):
+    """Where the picture draws a summary over schedules: the legend says it."""
+    drawn = [
+        epoch
+        for epoch, value in zip(found.curves["epoch"], found.curves["mean"])
+        if value is not None
+    ]
+    return (
+        f"drawn while at least {percent(SUMMARY_SHARE, 0)} of the {len(found.schedules)} are "
+        f"evaluated (to epoch {max(drawn, default=0):,})"
+    )
+
+
 def long_schedules(axis, found):
     """The chance that a blog-style test shows the figure: each schedule of the blog's LSTM
     faint, their mean at each epoch with its 95% bootstrap interval."""
@@ -146,10 +166,10 @@ def long_schedules(axis, found):
         )
     axis.plot(
         lines["epoch"],
-        100 * np.asarray(lines["mean"]),
+        100 * gaps(lines["mean"]),
         color="tab:blue",
         linewidth=2,
-        label=f"mean over the {len(found.schedules)} schedules evaluated there",
+        label=f"mean over the schedules evaluated there, {while_most(found)}",
     )
     axis.plot([], [], color="tab:blue", alpha=0.2, label="each schedule")
     axis.axhline(50, color="black", linestyle=":", label="the stop rule's level (half of tests)")

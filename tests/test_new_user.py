@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from lstm_adder import training
+from lstm_adder.cli import command_line
 
-import train_lstm_adder
 from conftest import ROOT, TINY, run_script
 
 DOCUMENTS = ["README.md", "README.zh-CN.md", *sorted(glob.glob(f"{ROOT}/docs/*.md"))]
@@ -54,7 +54,10 @@ def test_evaluating_a_model_that_is_not_there_says_what_to_do(tmp_path):
     result = run_script("evaluate.py", "--model", tmp_path / "LSTM_Operation.h5")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert f"no such file ({tmp_path / 'LSTM_Operation.h5'})" in result.stderr
-    assert "make train" in result.stderr and "models/LSTM_Operation.h5" in result.stderr
+    # The project's own Python and training command, ready to copy: not a bare `python`, nor a
+    # make target the README never names.
+    assert f"train one first ({command_line('train_lstm_adder.py')})" in result.stderr
+    assert "make train" not in result.stderr and "models/LSTM_Operation.h5" in result.stderr
 
 
 def test_evaluating_the_run_record_names_its_model():
@@ -76,8 +79,9 @@ def test_training_prints_the_evaluate_command_with_its_own_python(tmp_path):
     output = tmp_path / "tiny.h5"
     result = run_script("train_lstm_adder.py", *TINY, "--output", output)
     assert result.returncode == 0, result.stderr
-    assert f"evaluate it with: {train_lstm_adder.evaluate_command(output)}" in result.stdout
-    assert train_lstm_adder.evaluate_command(output).split()[0] in (
+    evaluate_it = command_line("evaluate.py", "--model", output)
+    assert f"evaluate it with: {evaluate_it}" in result.stdout
+    assert evaluate_it.split()[0] in (
         sys.executable,
         os.path.relpath(sys.executable, ROOT),
     )
