@@ -30,16 +30,24 @@ def keras_loss_and_gradients(net, X, Y):
 
 
 @pytest.mark.parametrize("weight_scale", [1.0, 6.0])
-@pytest.mark.parametrize("recurrent_activation", ["keras2_hard_sigmoid", "sigmoid"])
-def test_loss_and_gradients_equal_keras(recurrent_activation, weight_scale):
+@pytest.mark.parametrize(
+    "recurrent_activation,output_activation",
+    [("keras2_hard_sigmoid", "relu"), ("sigmoid", "relu"), ("keras2_hard_sigmoid", "sigmoid")],
+)
+def test_loss_and_gradients_equal_keras(recurrent_activation, output_activation, weight_scale):
     # weight_scale 6: many gates saturate, where the hard sigmoid's slope is 0 (the
     # hand-written backward pass in jax_lstm.py has a branch for that)
-    net = model.build_model(8, recurrent_activation)
+    net = model.build_model(8, recurrent_activation, output_activation=output_activation)
     net.set_weights([w * weight_scale for w in net.get_weights()])
     X, Y = one_batch()
     keras_loss, keras_gradients = keras_loss_and_gradients(net, X, Y)
     loss, gradients = jax_lstm.loss_and_gradients(
-        net.get_weights(), X, Y, np.ones((len(X), UNITS), np.float32), recurrent_activation
+        net.get_weights(),
+        X,
+        Y,
+        np.ones((len(X), UNITS), np.float32),
+        recurrent_activation,
+        output_activation,
     )
     assert abs(float(loss) - keras_loss) < 1e-5 * max(1.0, keras_loss)
     for ours, theirs in zip(gradients, keras_gradients):
