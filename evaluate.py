@@ -93,7 +93,8 @@ def make_parser():
         "--plot",
         metavar="FILE.png",
         help="also draw every sum as a map, with the per-bit and carry-chain "
-        "accuracies, into this PNG (implies --exhaustive)",
+        "accuracies, into this PNG: it evaluates every pair, as --exhaustive does, and prints "
+        "that report",
     )
     parser.add_argument(
         "--json",
@@ -329,7 +330,9 @@ def parse_args(argv):
         if not args.plot.endswith(".png"):
             parser.error(f"--plot {args.plot!r}: the picture's file name must end in .png")
         writable_output(parser, "--plot", args.plot)
-        args.exhaustive = True
+    # --plot draws every pair: where only the picture was asked for, the report says so.
+    args.every_pair_for_plot = args.plot is not None and not args.exhaustive
+    args.exhaustive = args.exhaustive or args.plot is not None
     if args.exhaustive and (hasattr(args, "samples") or hasattr(args, "seed")):
         parser.error(
             "--samples and --seed choose random pairs; --exhaustive (and --plot) "
@@ -375,7 +378,8 @@ def pairs_to_evaluate(parser, args, bits):
                 f"operands ({4**EXHAUSTIVE_MAX_BITS:,} pairs); this model has {bits} "
                 f"bits ({4**bits:,} pairs). Use --samples instead."
             )
-        return (*data.all_pairs(bits), f"all {4**bits:,} pairs of {bits}-bit operands")
+        drawn = " (--plot draws every pair)" if args.every_pair_for_plot else ""
+        return (*data.all_pairs(bits), f"all {4**bits:,} pairs of {bits}-bit operands{drawn}")
     # Measured here: about 430 bytes a sample at 8 bits, all figures included; rounded up.
     refuse_if_too_big(parser, "--samples", args.samples, data.bytes_per_pair(bits, 500))
     first_operand, second_operand = data.draw_pairs(
@@ -385,9 +389,27 @@ def pairs_to_evaluate(parser, args, bits):
     return first_operand, second_operand, description
 
 
+# --json's units, for the figures whose unit is not a count: fractions of 1 for accuracies,
+# percent for the blog's own figure, as the blog prints it.
+JSON_UNITS = {
+    "blog_figure": "percent: (1 - mse) * 100, as the blog prints it",
+    "blog_figure_reported": "percent",
+    "mse": "mean squared error of the outputs",
+    "exact_sum_accuracy": "fraction of pairs (0 to 1) with every output bit right",
+    "per_bit_accuracy": "fraction of output bits (0 to 1) right",
+    "seen, unseen": "the same figures over the pairs seen and never seen in training",
+    "sampling": "percent (p5, p50, p95) and a fraction (probability_reaching_blog_figure)",
+    "predict_seconds": "seconds",
+}
+
+
 def json_report(args, info, description, result, split_note):
-    """--json: every figure, with what was evaluated."""
+    """--json: every figure, with what was evaluated (pairs_evaluated in words, and as data
+    in every_pair and seed) and the figures' units."""
     return {
+        "units": JSON_UNITS,
+        "every_pair": bool(args.exhaustive),
+        "seed": None if args.exhaustive else args.seed,
         "model": args.model,
         "bits": info["bits"],
         "keras_version": info["keras_version"],

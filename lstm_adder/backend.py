@@ -30,7 +30,7 @@ JAX_COMPILATION_CACHE = os.environ.get(
 SET_HERE = "LSTM_ADDER_KERAS_BACKEND"
 
 
-def wanted(engine):
+def wanted(engine: str) -> tuple[str, str]:
     """(backend, who chose it) for `engine` in a fresh process: the user's KERAS_BACKEND, or
     the engine's own."""
     users = os.environ.get("KERAS_BACKEND")
@@ -39,13 +39,13 @@ def wanted(engine):
     return ENGINE_BACKENDS[engine], "--engine " + engine
 
 
-def imported():
+def imported() -> str | None:
     """The backend of the Keras already imported in this process, or None."""
     keras = sys.modules.get("keras")
     return keras.backend.backend() if keras is not None else None
 
 
-def choose(engine):
+def choose(engine: str) -> tuple[str, str]:
     """Ask for `engine`'s backend before Keras is imported; returns (backend, who chose it).
 
     Where Keras is already imported (a test suite, a study's worker), its backend stays: Keras
@@ -64,7 +64,7 @@ def choose(engine):
     return chosen
 
 
-def use_jax_compilation_cache():
+def use_jax_compilation_cache() -> None:
     """Keep what JAX compiles in JAX_COMPILATION_CACHE, before anything is compiled."""
     if JAX_COMPILATION_CACHE:
         import jax

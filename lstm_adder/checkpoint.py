@@ -15,6 +15,7 @@ while saving leaves the previous checkpoint as it was.
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -31,12 +32,21 @@ class CheckpointError(Exception):
     """A checkpoint that cannot be used; the message says why, in one line."""
 
 
-def checkpoint_path_for(model_path):
+def checkpoint_path_for(model_path: str | os.PathLike) -> str:
     """The checkpoint that goes with a model file: same name, .checkpoint.npz."""
     return os.path.splitext(str(model_path))[0] + ".checkpoint.npz"
 
 
-def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, extra=None):
+def save(
+    path: str,
+    identity: dict,
+    epoch: int,
+    losses: Sequence[float],
+    arrays: dict[str, np.ndarray],
+    state: dict | None = None,
+    train_seconds: float = 0.0,
+    extra: dict | None = None,
+) -> None:
     """Write a checkpoint atomically (files.replacing: WriteError if it cannot be written, the
     previous checkpoint then as it was). `arrays`: name -> numpy array; `state`: JSON-able (the
     random generators' states); `extra`: JSON-able, kept for the caller (the study's
@@ -51,10 +61,10 @@ def save(path, identity, epoch, losses, arrays, state=None, train_seconds=0.0, e
         "extra": extra or {},
     }
     with replacing(path) as replacement, open(replacement.temporaries[0], "wb") as file:
-        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
+        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)  # type: ignore[arg-type]
 
 
-def load(path, identity):
+def load(path: str, identity: dict) -> tuple[dict, dict[str, np.ndarray]]:
     """(meta, arrays) of the checkpoint at `path`, checked to belong to the run `identity`
     (TrainingConfig.identity())."""
     if not os.path.isfile(path):

@@ -18,28 +18,28 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-def whole_number(text):
+def whole_number(text: str) -> int:
     try:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
     value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not positive")
     return value
 
 
-def non_negative_int(text):
+def non_negative_int(text: str) -> int:
     value = whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative")
     return value
 
 
-def positive_float(text):
+def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -49,7 +49,7 @@ def positive_float(text):
     return value
 
 
-def bit_count(text):
+def bit_count(text: str) -> int:
     """Bits per operand: 1..16 (16 already makes 2**32 possible pairs)."""
     value = positive_int(text)
     if value > 16:
@@ -57,7 +57,7 @@ def bit_count(text):
     return value
 
 
-def available_memory():
+def available_memory() -> int | None:
     """Bytes this machine can still give a process (Linux's MemAvailable), or None if unknown."""
     try:
         with open("/proc/meminfo") as file:
@@ -69,7 +69,9 @@ def available_memory():
     return None
 
 
-def refuse_if_too_big(parser, option, count, bytes_each):
+def refuse_if_too_big(
+    parser: argparse.ArgumentParser, option: str, count: int, bytes_each: int
+) -> None:
     """Exit 2 with one line, before any work, if `count` items of `bytes_each` cannot fit in the
     memory that is free now (a typo like --data-size 2000000000 would otherwise fill it)."""
     needed, available = count * bytes_each, available_memory()
@@ -80,24 +82,24 @@ def refuse_if_too_big(parser, option, count, bytes_each):
         )
 
 
-def check_output_folder(path):
+def check_output_folder(path: str) -> str | None:
     """Create the folder of an output file if needed and prove it takes a file, before any work.
     Returns the first folder it created (None if there was one), for the caller to remove if
     nothing goes into it. Raises OSError."""
     if os.path.isdir(path):
         raise IsADirectoryError(21, "it is a directory")
     folder = os.path.dirname(os.path.abspath(path))
-    created = folder
-    while not os.path.exists(os.path.dirname(created)):
-        created = os.path.dirname(created)
-    created = None if os.path.exists(folder) else created
+    first = folder
+    while not os.path.exists(os.path.dirname(first)):
+        first = os.path.dirname(first)
+    created = None if os.path.exists(folder) else first
     os.makedirs(folder, exist_ok=True)
     with tempfile.TemporaryFile(dir=folder):
         pass
     return created
 
 
-def writable_output(parser, option, path):
+def writable_output(parser: argparse.ArgumentParser, option: str, path: str) -> str | None:
     """check_output_folder for an option's file, or exit 2 with one line that names it."""
     try:
         return check_output_folder(path)
@@ -108,7 +110,7 @@ def writable_output(parser, option, path):
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def command_line(script, *arguments):
+def command_line(script: str, *arguments: object) -> str:
     """How to run one of the repository's commands from here, with the Python that is running
     (a plain `python` may lack the packages), ready to copy."""
     here = os.getcwd()

@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import tempfile
+from collections.abc import Iterator, Sequence
 
 # Held back during the renames of several files, so that they happen as a pair.
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -35,13 +36,13 @@ class Replacement:
     """What replacing() yields: the temporary files to write, and, after the block, the signal
     that arrived while they were renamed (None if none did; with report_late_signal only)."""
 
-    def __init__(self, temporaries):
+    def __init__(self, temporaries: list[str]) -> None:
         self.temporaries = temporaries
-        self.late_signal = None
+        self.late_signal: int | None = None
 
 
 @contextlib.contextmanager
-def replacing(*paths, report_late_signal=False):
+def replacing(*paths: str, report_late_signal: bool = False) -> Iterator[Replacement]:
     """Temporary files beside `paths`, to be written in the block (each ends as its target does:
     .h5, .png, ... picks the writer's format); after it, each replaces its target. An error in
     the block or in the renames removes them all and leaves every target as it was; OSError is
@@ -78,7 +79,7 @@ def replacing(*paths, report_late_signal=False):
                 os.remove(temporary)
 
 
-def write_atomically(path, text):
+def write_atomically(path: str, text: str) -> None:
     """Write `text` (UTF-8) to `path` whole, or not at all (WriteError)."""
     with (
         replacing(path) as replacement,
@@ -87,12 +88,12 @@ def write_atomically(path, text):
         file.write(text)
 
 
-def flush_to_disk(path):
+def flush_to_disk(path: str) -> None:
     with open(path, "rb+") as file:
         os.fsync(file.fileno())
 
 
-def permissions_as_open(path):
+def permissions_as_open(path: str) -> None:
     """Give a file made by tempfile.mkstemp, which is readable by its owner only, the
     permissions open() would have given it: 0666 less the umask."""
     umask = os.umask(0)
@@ -100,14 +101,14 @@ def permissions_as_open(path):
     os.chmod(path, 0o666 & ~umask)
 
 
-def rename_together(temporaries, paths):
+def rename_together(temporaries: Sequence[str], paths: Sequence[str]) -> int | None:
     """Rename each temporary file to its target with SIGINT's and SIGTERM's handlers held back:
     the signal that came during the renames, if any (the files are all in place by then).
 
     Held back at Python's level, not by blocking the signals in this thread: a signal sent to
     the process may reach any of its threads (XLA's, Dask's), and Python then runs its handler
     in the main thread all the same."""
-    late = []
+    late: list[int] = []
     try:
         previous = {
             signum: signal.signal(signum, lambda signum, frame: late.append(signum))

@@ -9,10 +9,11 @@ import contextlib
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def tensorflow_startup(verbose=False):
+def tensorflow_startup(verbose: bool = False) -> Iterator[None]:
     """Run the imports of Keras (and so TensorFlow) inside this block with their logs hidden."""
     if verbose:
         yield

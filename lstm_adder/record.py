@@ -14,12 +14,12 @@ import re
 from lstm_adder import data
 
 
-def record_path_for(model_path):
+def record_path_for(model_path: str | os.PathLike) -> str:
     """The run record that goes with a model file: same name, .json."""
     return os.path.splitext(str(model_path))[0] + ".json"
 
 
-def machine():
+def machine() -> dict:
     """This computer, as the records name it. The same seed trains the same weights only on the
     same kind of processor: float rounding differs between processors, and training amplifies it."""
     processor = platform.processor() or platform.machine()
@@ -34,7 +34,7 @@ def machine():
     return {"platform": platform.platform(), "processor": processor, "cpus": os.cpu_count()}
 
 
-def sha256_of(path):
+def sha256_of(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
@@ -42,7 +42,7 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def record_json(record):
+def record_json(record: dict) -> str:
     """The record as indented JSON, with each list of numbers on one line."""
     text = json.dumps(record, indent=1)
     return (
@@ -60,7 +60,7 @@ class TrainingPairsUnknown(Exception):
     telling seen pairs from never-seen ones, and says why."""
 
 
-def training_pairs(model_path):
+def training_pairs(model_path: str | os.PathLike) -> set[int]:
     """The set of pair codes a*2**bits + b the model at `model_path` saw in training, from its
     run record (TrainingPairsUnknown if there is none that belongs to it)."""
     record_path = record_path_for(model_path)
@@ -88,6 +88,6 @@ def training_pairs(model_path):
         ) from None
 
 
-def usable_cores():
+def usable_cores() -> list[int] | None:
     """The cores this process may run on, in order; None where the system does not say."""
     return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None

@@ -33,6 +33,7 @@ def answer_numbers(found):
         # One change to the blog's script: the one that came nearest, of how many tried.
         "nearest": found.nearest,
         "variants": sum(row["name"] is not None for row in found.variants),
+        "every": sorted({run["every"] for run in found.schedules}),
     }
 
 
@@ -75,9 +76,15 @@ def english(numbers):
             )
         )
     if numbers["at"]:
+        # The number of schedules behind a figure, where fewer than all were evaluated there.
         steps = [
             f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
             f"after {row['epoch']:,}"
+            + (
+                f" ({row['schedules']} schedule{'s' if row['schedules'] > 1 else ''})"
+                if row["schedules"] < numbers["schedules"]
+                else ""
+            )
             for index, row in enumerate(numbers["at"])
         ]
         lines.append(
@@ -115,72 +122,91 @@ def variants_english(numbers):
 
 
 def chinese(numbers):
+    """The answer for a Chinese reader: short sentences, the terms a Chinese ML reader uses
+    (轮（epoch）, 随机种子, 完全正确率 defined at its first use), the same numbers."""
     blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
     lines = []
     if exact:
         lines.append(
-            f"- **一句话：** 博客的数字是 (1 − MSE) × 100，并不是准确率；按博客的方式训练 "
-            f"{epochs} 轮，网络对全部 {exact['pairs']:,} 个加法的完全正确率为 "
-            f"{percent(exact['median'])}（{exact['runs']} 次训练的中位数），"
+            f"- **一句话：** 博客的数字是 (1 − MSE) × 100，不是准确率。按博客的方式训练 {epochs} "
+            f"轮（epoch）后，网络的完全正确率（一个加法的 9 位输出全对才算对）只有 "
+            f"{percent(exact['median'])}（{exact['runs']} 个随机种子的中位数，全部 "
+            f"{exact['pairs']:,} 个加法），"
             + (
-                "从未达到博客的数字。"
+                "没有一次达到博客的数字。"
                 if not blogs["reached"]
                 else f"{blogs['n']} 次训练中有 {blogs['reached']} 次达到博客的数字。"
             )
         )
+    # The first 轮 of the answer says it is the "Epoch" of the training's output.
+    rounds = "轮" if exact else "轮（epoch）"
     lines.append(
-        f"- **博客的 {epochs} 轮训练：** {blogs['n']} 次训练中 {blogs['reached']} 次达到 "
-        f"{BLOG_FIGURE}%（95% 置信上限 {percent(blogs['upper_bound'])}）；在研究固定的 "
-        f"1,000 对测试数据上，最好的一次 MSE 也是博客的 "
-        f"{blogs['best_mse_over_blogs']:.0f} 倍。"
+        f"- **训练 {epochs} {rounds}：** 博客的 LSTM 用不同的随机种子训练了 {blogs['n']} 次，"
+        f"{blogs['reached']} 次在测试中达到 {BLOG_FIGURE}%。按 95% 置信度，一次这样的训练达到它的"
+        f"概率不超过 {percent(blogs['upper_bound'])}。在本研究固定使用的 1,000 对测试数据上，"
+        f"最好的一次 MSE 也是博客的 {blogs['best_mse_over_blogs']:.0f} 倍。"
     )
     if numbers["spread"]:
         lines.append(
-            f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {epochs} 轮训练达到博客 MSE "
-            f"的概率约为 {scientific(numbers['spread']['chance'])}（这是外推，不是测量）。"
+            f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {epochs} 轮的训练达到博客 MSE 的概率"
+            f"约为 {scientific(numbers['spread']['chance'])}。这是外推，不是测量。"
         )
     if numbers["chance"] is not None:
         lines.append(
-            "- **测试样本的运气：** "
+            "- **测试样本的运气：** 像博客那样随机抽 1,000 对做测试，"
             + (
-                "模拟 100,000 次像博客那样的 1,000 对随机测试，对这些网络没有一次显示出该数字。"
+                "我们对每个网络模拟了 100,000 次，没有一次得到博客的数字。"
                 if numbers["chance"] == 0
-                else f"像博客那样随机抽 1,000 对来测试，显示出该数字的概率最多 "
-                f"{percent(numbers['chance'], 3)}。"
+                else f"得到博客数字的概率最多为 {percent(numbers['chance'], 3)}。"
             )
         )
     if numbers["at"]:
-        lines.append(
-            f"- **训练更久：** 在博客的 LSTM 的 {numbers['schedules']} 个长训练中，恰好训练 "
-            + "、".join(f"{row['epoch']:,}" for row in numbers["at"])
-            + " 轮后，一次博客式"
-            "测试显示该数字的平均概率分别为 "
-            + "、".join(
-                percent(row["mean"], 2) + bracket(row, index, "95% 置信区间 ", " 至 ", "（", "）")
-                for index, row in enumerate(numbers["at"])
-            )
-            + within_chinese(numbers["within"])
-            + "（详见 results/STUDY.md）。"
-        )
+        lines.append(longer_chinese(numbers))
+    if numbers["within"]:
+        lines.append(within_chinese(numbers["within"]))
     if numbers["nearest"]:
         lines.append(variants_chinese(numbers))
     return "\n".join(lines)
 
 
+def longer_chinese(numbers):
+    """The chance after exactly E epochs, one clause an epoch count, each with its count of
+    schedules where fewer than all were evaluated there."""
+    clauses = []
+    for row in numbers["at"]:
+        notes = (
+            []
+            if row["low"] is None
+            else [f"95% 置信区间 {percent(row['low'], 2)} 至 {percent(row['high'], 2)}"]
+        )
+        if row["schedules"] < numbers["schedules"]:
+            notes.append(f"{row['schedules']} 次长时间训练")
+        clauses.append(
+            f"训练到第 {row['epoch']:,} 轮时为 {percent(row['mean'], 2)}"
+            + (f"（{'，'.join(notes)}）" if notes else "")
+        )
+    every = f"，每 {numbers['every'][0]} 轮评估一次" if len(numbers["every"]) == 1 else ""
+    return (
+        f"- **训练更久：** 我们把博客的 LSTM 用 {numbers['schedules']} 个随机种子训练得比 "
+        f"{numbers['epochs']} 轮更久（下称长时间训练）{every}。一次博客式测试（随机 1,000 对）"
+        "得到博客数字的平均概率：" + "；".join(clauses) + "。"
+    )
+
+
 def variants_chinese(numbers):
     nearest, epochs = numbers["nearest"], numbers["epochs"]
     shown = (
-        f"一次博客式测试显示该数字的平均概率为 {percent(nearest['mean_chance'], 2)}，"
+        f"一次博客式测试得到博客数字的平均概率为 {percent(nearest['mean_chance'], 2)}，"
         f"{nearest['n']} 次训练中有 {nearest['reached']} 次达到"
     )
     if nearest["mean_chance"] >= STOP_PROBABILITY:
         return (
-            f"- **只改博客脚本的一处：** {nearest['label_zh']}，就能让博客的数字在 {epochs} "
+            f"- **只改博客脚本的一处：** {nearest['label_zh']}，就能让博客的数字在训练 {epochs} "
             f"轮时大概率出现：{shown}。"
         )
     return (
         f"- **只改博客脚本的一处：** 目前试过的 {numbers['variants']} 种单处改动，都不能让博客的"
-        f"数字在 {epochs} 轮时大概率出现；最接近的是{nearest['label_zh']}：{shown}。"
+        f"数字在训练 {epochs} 轮时大概率出现；最接近的是{nearest['label_zh']}：{shown}。"
     )
 
 
@@ -216,14 +242,14 @@ def within_chinese(within):
     if not within:
         return ""
     return (
-        f"；观察满 {within['epoch']:,} 轮（或更早达到）的 {within['watched']} 个长训练中，有 "
-        f"{within['reached']} 个在 {within['epoch']:,} 轮之内至少一次让至少一半的博客式测试"
-        "显示该数字（"
+        f"- **{within['epoch']:,} 轮之内：** 观察满 {within['epoch']:,} 轮（或在此之前已达到）的 "
+        f"{within['watched']} 次长时间训练中，有 {within['reached']} 次在某次评估时，让至少一半的"
+        "博客式测试得到博客的数字（"
         + (
             f"Kaplan-Meier 估计 {percent(within['estimate'])}，95% 置信区间 "
             f"{percent(within['low'])} 至 {percent(within['high'])}"
             if within["reached"]
-            else f"95% 置信上限 {percent(within['high'])}"
+            else f"按 95% 置信度，这个比例不超过 {percent(within['high'])}"
         )
-        + "）"
+        + "）。详见 results/STUDY.md（英文）。"
     )

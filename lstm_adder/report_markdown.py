@@ -4,7 +4,7 @@ comes from the summary; nothing here computes a figure of its own."""
 
 import numpy as np
 
-from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
+from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.data import BINARY_DIM
 from lstm_adder.findings import setback_worth_telling
 from lstm_adder.stop_rule import STOP_PROBABILITY
@@ -12,39 +12,65 @@ from lstm_adder.wording import percent, scientific
 
 
 def study_markdown(found):
-    lines = [
-        "# Reproduction study",
-        "",
-        summary_line(found),
-        "",
-        "## Plain runs at the blog's settings",
-        "",
-        *plain_runs_section(found),
-    ]
+    """STUDY.md: the verdict and a table of contents on the first screen, then each section;
+    every evaluation of every schedule goes to SCHEDULES.md (schedules_markdown)."""
+    sections = [("Plain runs at the blog's settings", plain_runs_section(found))]
     if found.spread:
-        lines += [
-            "",
-            f"## How far a {found.plain_epochs}-epoch run lands from the blog's MSE",
-            "",
-            *spread_section(found.spread),
-        ]
-        if found.compared:
-            lines += ["", settings_sentence(found.compared)]
+        spread = spread_section(found.spread)
+        spread += ["", settings_sentence(found.compared)] if found.compared else []
+        sections.append(
+            (f"How far a {found.plain_epochs}-epoch run lands from the blog's MSE", spread)
+        )
     if found.long_runs:
-        lines += ["", "## Long schedules", "", *long_schedules_table(found)]
-        if found.at_epochs:
-            lines += ["", "### How long it takes", "", *time_section(found)]
-        lines += [
-            "",
-            "### Each schedule",
-            "",
-            *(f"- {schedule_sentence(summary)}." for _, summary in found.summaries),
-        ]
-        lines += long_schedule_evaluations(found.long_runs)
+        sections.append(("Long schedules", long_schedules_section(found)))
     if found.variants:
-        lines += ["", "## One change to the blog's script", "", *variants_section(found)]
-    lines += ["", "## Verdict", "", verdict(found), "", *closing_notes(found)]
-    return "\n".join(lines)
+        sections.append(("One change to the blog's script", variants_section(found)))
+    sections.append(("Notes", closing_notes(found)))
+    lines = ["# Reproduction study", "", summary_line(found), "", "## Verdict", ""]
+    lines += [verdict(found), "", "## Contents", ""]
+    lines += [f"- [{title}](#{anchor(title)})" for title, _ in sections]
+    if found.long_runs:
+        lines.append("- [Every evaluation of every long schedule](SCHEDULES.md)")
+    for title, body in sections:
+        lines += ["", f"## {title}", "", *body]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def anchor(title):
+    """The link GitHub gives a heading: lower case, spaces to hyphens, punctuation dropped."""
+    kept = "".join(c for c in title.lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def long_schedules_section(found):
+    lines = long_schedules_table(found)
+    if found.at_epochs:
+        lines += ["", "### How long it takes", "", *time_section(found)]
+    in_seed_order = sorted(found.summaries, key=lambda pair: seed_order(pair[0]))
+    lines += ["", "### Each schedule", ""]
+    return lines + [f"- {schedule_sentence(summary)}." for _, summary in in_seed_order]
+
+
+def seed_order(run):
+    """The blog's LSTM first, then by seed."""
+    return run["activation"] != BLOGS_ACTIVATION, run["seed"]
+
+
+def schedules_markdown(found):
+    """SCHEDULES.md: every evaluation of every long schedule, in seed order."""
+    runs = sorted(found.long_runs, key=seed_order)
+    return (
+        "\n".join(
+            [
+                "# Every evaluation of every long schedule",
+                "",
+                f"From `study.json`, written with [STUDY.md](STUDY.md) by `{found.command}`: "
+                "each long schedule, the blog's LSTM first, in seed order.",
+                *long_schedule_evaluations(runs),
+            ]
+        )
+        + "\n"
+    )
 
 
 def variants_section(found):
@@ -452,9 +478,10 @@ def closing_notes(found):
         "when it is >= 0.5. The 95% upper bound is exact (Clopper-Pearson, one-sided, "
         "scipy.stats).",
         "",
-        "Single runs do not carry across machines, nor across thread counts: the same seed "
-        "on another processor, or computed by another number of threads, trains a different "
-        "network (float rounding differs, and training amplifies it). "
+        "Single runs do not carry across thread counts, nor across the backend that drew the "
+        "initial weights: the same seed computed by another number of threads, or started "
+        "from another generator's weights, trains a different network (float rounding "
+        "differs, and training amplifies it). "
         + (
             "The MSE section above compares the spread under each setting. "
             if found.compared is not None
@@ -529,7 +556,12 @@ def sample_luck(found):
 def time_answer(found):
     if not found.at_epochs:
         return []
-    steps = [f"{percent(row['mean'], 2)} after {row['epoch']:,}" for row in found.at_epochs]
+    total = len(found.schedules)
+    steps = [
+        f"{percent(row['mean'], 2)} after {row['epoch']:,}"
+        + (f" ({row['schedules']} of them)" if row["schedules"] < total else "")
+        for row in found.at_epochs
+    ]
     last = found.within[-1]
     sentences = [
         f"**Time.** Over the {len(found.schedules)} long schedules of the blog's LSTM, a "
@@ -538,7 +570,7 @@ def time_answer(found):
         + (" and " if len(steps) > 1 else "")
         + steps[-1]
         + " epochs exactly (intervals in the "
-        f"table above). Within {last['epoch']:,} epochs, {last['reached']} of {last['watched']} "
+        f"table below). Within {last['epoch']:,} epochs, {last['reached']} of {last['watched']} "
         "showed it at the stop rule's level at least once ("
         + (
             f"Kaplan-Meier estimate {percent(last['estimate'])}, 95% interval "

@@ -5,12 +5,13 @@ epochs) is findings.py's business.
 """
 
 import warnings
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.stats
 
 
-def summarise(values):
+def summarise(values: Iterable[float]) -> dict:
     values = [float(v) for v in values]
     return {
         "n": len(values),
@@ -21,14 +22,14 @@ def summarise(values):
     }
 
 
-def binomial_upper_bound(successes, trials, confidence=0.95):
+def binomial_upper_bound(successes: int, trials: int, confidence: float = 0.95) -> float:
     """The exact (Clopper-Pearson) one-sided upper bound on a probability seen `successes` times
     in `trials`: the largest p under which so few successes still have a 5% chance."""
     test = scipy.stats.binomtest(successes, trials, alternative="less")
     return float(test.proportion_ci(confidence_level=confidence, method="exact").high)
 
 
-def binomial_interval(successes, trials, confidence=0.95):
+def binomial_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
     """The exact (Clopper-Pearson) two-sided interval on a probability seen `successes` times
     in `trials`."""
     interval = scipy.stats.binomtest(successes, trials).proportion_ci(
@@ -37,52 +38,54 @@ def binomial_interval(successes, trials, confidence=0.95):
     return float(interval.low), float(interval.high)
 
 
-def normal_tail(values, target, confidence=0.95):
+def normal_tail(values: Sequence[float], target: float, confidence: float = 0.95) -> dict:
     """A normal distribution fitted to `values`, and the chance it gives a value at or below
     `target`: with a Shapiro-Wilk test of the fit and a bootstrap interval on the chance (10,000
     resamples, seeded, so that the report is the same every time it is written)."""
-    values = np.asarray(values, dtype=float)
+    array = np.asarray(values, dtype=float)
 
     def chance(sample, axis=-1):
         mean, std = np.mean(sample, axis=axis), np.std(sample, ddof=1, axis=axis)
         return scipy.stats.norm.cdf((target - mean) / std)
 
     interval = scipy.stats.bootstrap(
-        (values,),
+        (array,),
         chance,
         confidence_level=confidence,
         n_resamples=10_000,
         method="percentile",
         random_state=np.random.default_rng(0),
     ).confidence_interval
-    mean, std = float(np.mean(values)), float(np.std(values, ddof=1))
+    mean, std = float(np.mean(array)), float(np.std(array, ddof=1))
     return {
         "mean": mean,
         "std": std,
         "target_in_stds": (mean - target) / std,
-        "chance": float(chance(values)),
+        "chance": float(chance(array)),
         "chance_low": float(interval.low),
         "chance_high": float(interval.high),
-        "shapiro_p": float(scipy.stats.shapiro(values).pvalue),
+        "shapiro_p": float(scipy.stats.shapiro(array).pvalue),
     }
 
 
-def kruskal_p(groups):
+def kruskal_p(groups: Sequence[Sequence[float]]) -> float:
     """Kruskal-Wallis: the p-value of 'these groups of values come from one distribution'."""
     return float(scipy.stats.kruskal(*groups).pvalue)
 
 
-def mean_interval(values, confidence=0.95):
+def mean_interval(
+    values: Sequence[float], confidence: float = 0.95
+) -> tuple[float, float | None, float | None]:
     """The mean of `values` and a 95% bootstrap interval on it (percentile method, 10,000
     resamples, seeded): (mean, low, high); no interval (None, None) for fewer than 2 values."""
-    values = np.asarray(values, dtype=float)
-    mean = float(np.mean(values))
-    if len(values) < 2:
+    array = np.asarray(values, dtype=float)
+    mean = float(np.mean(array))
+    if len(array) < 2:
         return mean, None, None
-    if np.all(values == values[0]):  # every resample is the same: so is the interval
+    if np.all(array == array[0]):  # every resample is the same: so is the interval
         return mean, mean, mean
     interval = scipy.stats.bootstrap(
-        (values,),
+        (array,),
         np.mean,
         confidence_level=confidence,
         n_resamples=10_000,
@@ -92,7 +95,12 @@ def mean_interval(values, confidence=0.95):
     return mean, float(interval.low), float(interval.high)
 
 
-def kaplan_meier(event_times, censored_times, at, confidence=0.95):
+def kaplan_meier(
+    event_times: Sequence[float],
+    censored_times: Sequence[float],
+    at: Sequence[float],
+    confidence: float = 0.95,
+) -> list[tuple[float, float | None, float | None]]:
     """The Kaplan-Meier estimate of the chance that the event has happened by each time in `at`,
     from times at which it happened and times after which it was not watched any more (right
     censored): a list of (estimate, low, high), the interval by scipy's log-log method (the
@@ -108,7 +116,7 @@ def kaplan_meier(event_times, censored_times, at, confidence=0.95):
         warnings.simplefilter("ignore", RuntimeWarning)
         log_log = result.cdf.confidence_interval(confidence_level=confidence, method="log-log")
         linear = result.cdf.confidence_interval(confidence_level=confidence)
-    rows = []
+    rows: list[tuple[float, float | None, float | None]] = []
     for time in at:
         estimate = float(result.cdf.evaluate(time))
         low, high = float(log_log.low.evaluate(time)), float(log_log.high.evaluate(time))

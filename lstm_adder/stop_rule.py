@@ -9,11 +9,11 @@ figure, estimated at an evaluation from the network's error on every pair
 STOP_PROBABILITY = 0.5
 
 
-def probability(result):
+def probability(result: dict) -> float | None:
     """The share of blog-style random tests that reach the blog's figure, or None if unknown."""
     return result["sampling"]["probability_reaching_blog_figure"] if "sampling" in result else None
 
 
-def reaches_stop(result):
+def reaches_stop(result: dict) -> bool:
     chance = probability(result)
     return chance is not None and chance >= STOP_PROBABILITY

@@ -12,7 +12,7 @@ import os
 from lstm_adder.files import replacing, write_atomically
 from lstm_adder.findings import findings
 from lstm_adder.report_answer import answer
-from lstm_adder.report_markdown import study_markdown
+from lstm_adder.report_markdown import schedules_markdown, study_markdown
 from lstm_adder.report_plot import plot, plot_variants
 
 # Around a README's generated answer, by its language: the lines between them are rewritten.
@@ -28,6 +28,8 @@ def write_report(results, readmes, runs, planned, command, finished):
     Raises files.WriteError, each file then as it was."""
     found = findings(runs, planned, command, finished)
     write_atomically(os.path.join(results, "STUDY.md"), study_markdown(found))
+    if found.long_runs:
+        write_atomically(os.path.join(results, "SCHEDULES.md"), schedules_markdown(found))
     pictures = [(plot, "learning_curves.png")]
     pictures += [(plot_variants, "variants.png")] if found.variants else []
     for draw, name in pictures:

@@ -127,3 +127,56 @@ assert evaluate.main(["--model", output, "--exhaustive"]) == 0
     )
     assert result.returncode == 0, result.stderr
     assert "Saved" in result.stdout and "exact-sum accuracy" in result.stdout
+
+
+def test_plot_says_it_evaluates_every_pair(tiny_model, tmp_path):
+    result = run_script("evaluate.py", "--model", tiny_model, "--plot", tmp_path / "sums.png")
+    assert result.returncode == 0, result.stderr
+    assert "Pairs    all 256 pairs of 4-bit operands (--plot draws every pair)" in result.stdout
+    # Without --plot, --exhaustive says nothing of a picture.
+    result = run_script("evaluate.py", "--model", tiny_model, "--exhaustive")
+    assert "Pairs    all 256 pairs of 4-bit operands\n" in result.stdout
+
+
+def test_the_report_lists_as_many_worst_sums_as_it_says(tiny_model):
+    lines = run_script("evaluate.py", "--model", tiny_model, "--exhaustive").stdout.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("Wrong sums by"))
+    listed = re.search(r"the (\d+) worst of them:$", lines[index])
+    assert listed, lines[index]
+    assert len(lines[index + 1].split("wrong), ")) == int(listed.group(1))
+
+
+def test_json_says_its_units_and_what_was_evaluated(tiny_model):
+    import json
+
+    sampled = json.loads(run_script("evaluate.py", "--model", tiny_model, "--json").stdout)
+    assert (sampled["every_pair"], sampled["seed"]) == (False, 0)
+    every = json.loads(
+        run_script("evaluate.py", "--model", tiny_model, "--exhaustive", "--json").stdout
+    )
+    assert (every["every_pair"], every["seed"]) == (True, None)
+    units = every["units"]
+    assert units["blog_figure"].startswith("percent") and "fraction" in units["exact_sum_accuracy"]
+    # The figures are in the units said: a fraction, and the blog's percentage.
+    assert 0 <= every["exact_sum_accuracy"] <= 1 and 50 < every["blog_figure"] <= 100
+
+
+def test_the_picture_tells_its_two_kinds_of_failure_apart():
+    from matplotlib.colors import to_rgb
+
+    from lstm_adder import plots
+
+    def lightness(colour):
+        return sum(to_rgb(colour)) / 3
+
+    wrong_seen = plots.CLASS_COLOURS[plots.WRONG_SEEN]
+    wrong_never_seen = plots.CLASS_COLOURS[plots.WRONG_NEVER_SEEN]
+    assert abs(lightness(wrong_seen) - lightness(wrong_never_seen)) > 0.2
+    title = plots.picture_title(
+        {"exact_sum_accuracy": 0.5, "pairs": 256, "blog_figure": 90.0}, "m.h5", 99.99
+    )
+    first_line, blogs = title.splitlines()[0], title.splitlines()[-1]
+    assert first_line == "m.h5: 50.00% of all 256 sums exactly right (every output bit)"
+    assert (
+        "(1 - MSE) x 100" in blogs and "the blog reported 99.9900% on 1,000 random pairs" in blogs
+    )
