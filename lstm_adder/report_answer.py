@@ -76,30 +76,35 @@ def english(numbers):
             )
         )
     if numbers["at"]:
-        # The number of schedules behind a figure, where fewer than all were evaluated there.
-        steps = [
-            f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
-            f"after {row['epoch']:,}"
-            + (
-                f" ({row['schedules']} schedule{'s' if row['schedules'] > 1 else ''})"
-                if row["schedules"] < numbers["schedules"]
-                else ""
-            )
-            for index, row in enumerate(numbers["at"])
-        ]
-        lines.append(
-            f"- **Training longer:** over {numbers['schedules']} long schedules of the "
-            "blog's LSTM, a blog-style test shows the figure with a mean chance of "
-            + ", ".join(steps[:-1])
-            + (" and " if len(steps) > 1 else "")
-            + steps[-1]
-            + " epochs exactly"
-            + within_english(numbers["within"])
-            + " (results/STUDY.md)."
-        )
+        lines.append(longer_english(numbers))
     if numbers["nearest"]:
         lines.append(variants_english(numbers))
     return "\n".join(lines)
+
+
+def longer_english(numbers):
+    """The chance after exactly E epochs, each with its count of schedules where fewer than all
+    were evaluated there, and within the last E."""
+    steps = [
+        f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
+        f"after {row['epoch']:,}"
+        + (
+            f" ({row['schedules']} schedule{'s' if row['schedules'] > 1 else ''})"
+            if row["schedules"] < numbers["schedules"]
+            else ""
+        )
+        for index, row in enumerate(numbers["at"])
+    ]
+    return (
+        f"- **Training longer:** over {numbers['schedules']} long schedules of the "
+        "blog's LSTM, a blog-style test shows the figure with a mean chance of "
+        + ", ".join(steps[:-1])
+        + (" and " if len(steps) > 1 else "")
+        + steps[-1]
+        + " epochs exactly"
+        + within_english(numbers["within"])
+        + " (results/STUDY.md)."
+    )
 
 
 def variants_english(numbers):

@@ -169,3 +169,21 @@ def test_the_chinese_readme_covers_the_english_one():
         for kind, items in wanted.items()
     }
     assert not any(missing.values()), missing
+
+
+def test_both_readmes_give_the_powershell_steps_and_the_chinese_one_says_epoch():
+    for path in ("README.md", "README.zh-CN.md"):
+        with open(os.path.join(ROOT, path), encoding="utf-8") as file:
+            text = file.read()
+        block = re.search(r"```powershell\n(.*?)```", text, re.DOTALL)
+        assert block, path
+        # One command a line, Windows paths, nothing PowerShell 5.1 rejects.
+        for line in block.group(1).strip().splitlines():
+            assert "&&" not in line and "python3" not in line, line
+            assert line.startswith(("python -m venv", ".venv\\Scripts\\")), line
+        assert "PIP_INDEX_URL" in text
+    with open(os.path.join(ROOT, "README.zh-CN.md"), encoding="utf-8") as file:
+        chinese = file.read()
+    assert "它的准确率" not in chinese
+    first = chinese.index("轮")
+    assert chinese[first : first + len("轮（epoch）")] == "轮（epoch）"
