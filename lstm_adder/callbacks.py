@@ -8,7 +8,7 @@ import numpy as np
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
     """Keras's model.fit reports each batch: stop at the first loss that is not a number."""
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if not np.isfinite(float((logs or {}).get("loss", 0.0))):
             self.model.stop_training = True
 
@@ -22,8 +22,8 @@ class KeepLossAndCheckpoint(keras.callbacks.Callback):
         super().__init__()
         self.losses, self.every, self.epochs, self.save_state = losses, every, epochs, save_state
 
-    def on_epoch_end(self, epoch, logs=None):
-        self.losses.append(float(logs["loss"]))
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.losses.append(float((logs or {})["loss"]))  # Keras always gives the epoch's loss
         done = epoch + 1
         due = self.every and (
             done % self.every == 0 or done >= self.epochs or self.model.stop_training
@@ -40,6 +40,6 @@ class EachEpoch(keras.callbacks.Callback):
         super().__init__()
         self.hook = hook
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.hook(epoch + 1, logs):
             self.model.stop_training = True

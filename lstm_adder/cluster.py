@@ -15,6 +15,8 @@ module (dask_setup) as they start.
 import os
 import signal
 import subprocess
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from lstm_adder.wording import one_line
 
@@ -32,7 +34,14 @@ class RunDied(Exception):
     line: it goes on from its last saved state when the study starts again."""
 
 
-def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=None, dashboard=None):
+def run_commands(
+    commands: Sequence[tuple[dict, str, list[str]]],
+    finished: Callable[[dict, subprocess.CompletedProcess], None],
+    scheduler: str | None = None,
+    workers: int = 1,
+    worker_cores: list[list[int]] | None = None,
+    dashboard: int | None = None,
+) -> None:
     """Run each (plan, label, command line) of `commands` as one Dask task, in their order of
     priority, on a local cluster of `workers` processes (worker i on worker_cores[i]) or on the
     cluster at `scheduler`; finished(plan, subprocess.CompletedProcess) as each one ends."""
@@ -79,7 +88,7 @@ def run_commands(commands, finished, scheduler=None, workers=1, worker_cores=Non
                 pass
 
 
-def connect(address):
+def connect(address: str) -> Any:
     """A Dask client of the cluster at `address` (SchedulerError if there is none)."""
     import distributed
 
@@ -101,7 +110,7 @@ def connect(address):
         ) from None
 
 
-def local_cluster(workers, worker_cores, dashboard):
+def local_cluster(workers: int, worker_cores: list[list[int]] | None, dashboard: int | None) -> Any:
     """A Dask cluster of `workers` processes on this machine, each on its share of the cores.
     A scheduler runs whatever its clients send it: this one listens on the loopback interface
     only, and serves no dashboard unless asked (its health and metrics pages are on the
@@ -115,7 +124,10 @@ def local_cluster(workers, worker_cores, dashboard):
     import distributed
 
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    settings = {"distributed.nanny.pre-spawn-environ": {}, "lstm-adder.worker-cores": worker_cores}
+    settings: dict = {
+        "distributed.nanny.pre-spawn-environ": {},
+        "lstm-adder.worker-cores": worker_cores,
+    }
     try:
         with dask.config.set(settings):
             return distributed.LocalCluster(
@@ -134,7 +146,7 @@ def local_cluster(workers, worker_cores, dashboard):
         signal.signal(signal.SIGINT, interrupt)
 
 
-def task_result(future, label):
+def task_result(future: Any, label: str) -> subprocess.CompletedProcess:
     """A run's finished process from its Dask task, or the reason it has none, in one line."""
     import distributed
 
@@ -162,7 +174,7 @@ def task_result(future, label):
         ) from None
 
 
-def dask_setup(worker):
+def dask_setup(worker: Any) -> None:
     """Dask's preload hook, run in each worker process of the local cluster as it starts (a
     replacement for a dead one too). The terminal's Ctrl-C reaches the whole process group, and
     it is the study's to stop the cluster, not a worker's to die of with a traceback. And the

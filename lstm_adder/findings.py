@@ -6,7 +6,8 @@ returns and compute nothing of their own, so no two of them can disagree.
 """
 
 import collections
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from lstm_adder.statistics import (
     summarise,
 )
 from lstm_adder.stop_rule import probability, reaches_stop
-from lstm_adder.variants import VARIANTS
+from lstm_adder.variants import VARIANTS, Variant
 
 
 class Findings(NamedTuple):
@@ -32,14 +33,14 @@ class Findings(NamedTuple):
     runs: dict  # run id -> run (study.json's, and unfinished schedules), the variants' apart
     rows: list  # table(): one row per configuration of the plain runs
     plain_epochs: int  # the plain runs' epochs (the blog's 100)
-    blogs: dict  # pooled(): the blog's LSTM at plain_epochs, or None
-    blogs_exact: dict  # exact_sums(): what the blog's LSTM at plain_epochs gets right, or None
-    everything: dict  # pooled(): every plain run at plain_epochs, or None
+    blogs: dict | None  # pooled(): the blog's LSTM at plain_epochs, or None
+    blogs_exact: dict | None  # exact_sums(): what the blog's LSTM at plain_epochs gets right
+    everything: dict | None  # pooled(): every plain run at plain_epochs, or None
     by_engine: dict  # engine -> row of the blog's LSTM at plain_epochs
-    highest_chance: float  # the largest chance of a blog-style test at plain_epochs, or None
+    highest_chance: float | None  # the largest chance of a blog-style test at plain_epochs
     chances_counted: int  # the runs behind it
-    spread: dict  # mse_distribution() at plain_epochs, or None
-    compared: dict  # across_settings() at plain_epochs, or None
+    spread: dict | None  # mse_distribution() at plain_epochs, or None
+    compared: dict | None  # across_settings() at plain_epochs, or None
     long_runs: list  # every long schedule, in the runs' order
     summaries: list  # (run, long_summary(run)) of each long schedule with evaluations
     schedules: list  # the long schedules of the blog's LSTM with evaluations: the time answer's
@@ -48,15 +49,15 @@ class Findings(NamedTuple):
     steadiness: dict  # steadiness(schedules)
     curves: dict  # curves(schedules), for the picture
     stopped_early: list  # stopped_early(schedules): (seed, epoch) the stop rule ended
-    first_shown: int  # the first epoch any of them showed the figure at the stop rule's level
+    first_shown: int | None  # the first epoch any showed the figure at the stop rule's level
     setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
     output_bits: str  # the runs' output bits, "9" or "5/9"
     variants: list  # variant_rows(): the blog's plain runs, then each variant with runs
-    nearest: dict  # the variant row with the highest mean chance, or None
+    nearest: dict | None  # the variant row with the highest mean chance, or None
 
 
-def findings(runs, planned, command, finished=None):
+def findings(runs: dict, planned: list, command: str, finished: int | None = None) -> Findings:
     every_run = runs
     finished = len(every_run) if finished is None else finished
     variant_runs = [run for run in every_run.values() if run.get("variant")]
@@ -119,10 +120,10 @@ def findings(runs, planned, command, finished=None):
 # The plain runs.
 
 
-def table(runs):
+def table(runs: dict) -> list[dict]:
     """Per configuration (activation, engine, epochs) of the plain runs: statistics of each
     figure."""
-    groups = {}
+    groups: dict[tuple, list[dict]] = {}
     for run in runs.values():
         if not run["every"]:
             groups.setdefault((run["activation"], run["engine"], run["epochs"]), []).append(run)
@@ -151,7 +152,7 @@ def table(runs):
     return rows
 
 
-def by_engine(rows, epochs):
+def by_engine(rows: list[dict], epochs: int) -> dict[str, dict]:
     """engine -> the row of the blog's LSTM at `epochs` epochs."""
     return {
         row["engine"]: row
@@ -160,7 +161,7 @@ def by_engine(rows, epochs):
     }
 
 
-def pooled(rows, epochs, activation=None):
+def pooled(rows: list[dict], epochs: int, activation: str | None = None) -> dict | None:
     """The plain runs of `epochs` epochs together (of one recurrent activation, if given):
     reached k of n, the bound, the best MSE."""
     members = [
@@ -180,7 +181,7 @@ def pooled(rows, epochs, activation=None):
     }
 
 
-def blogs_plain_runs(runs, epochs):
+def blogs_plain_runs(runs: dict, epochs: int) -> list[dict]:
     """The plain runs of the blog's LSTM (default engine) at `epochs` with an MSE over every
     pair: the runs whose spread mse_distribution fits."""
     return [
@@ -194,7 +195,7 @@ def blogs_plain_runs(runs, epochs):
     ]
 
 
-def exact_sums(runs, epochs):
+def exact_sums(runs: dict, epochs: int) -> dict | None:
     """The median share of sums the blog's LSTM (default engine) gets exactly right over every
     pair after `epochs` epochs, over its runs, and how many pairs that is: None without runs."""
     members = [
@@ -209,7 +210,7 @@ def exact_sums(runs, epochs):
     }
 
 
-def mse_distribution(runs, epochs):
+def mse_distribution(runs: dict, epochs: int) -> dict | None:
     """How the MSE over every pair spreads across plain runs of the blog's LSTM (default engine)
     at `epochs`, and, from a normal distribution fitted to log10(MSE), the chance that such a
     run reaches the blog's MSE: an extrapolation when every run is far from it
@@ -234,13 +235,13 @@ def mse_distribution(runs, epochs):
     }
 
 
-def across_settings(runs, epochs, least=5):
+def across_settings(runs: dict, epochs: int, least: int = 5) -> dict | None:
     """mse_distribution's runs by how they were computed (run_setting: a seed trains another
     network on another processor, with another thread count or other initial weights, so each
     setting's runs are a sample of their own): each setting's number of runs and median MSE,
     and a Kruskal-Wallis test of whether their MSE spreads alike, the check that pooling them
     into one fit is fair. None unless two settings have `least` runs or more."""
-    log10_mses = {}
+    log10_mses: dict[str, list[float]] = {}
     for run in blogs_plain_runs(runs, epochs):
         if run.get("machine", {}).get("processor"):
             log10_mses.setdefault(run_setting(run), []).append(
@@ -260,14 +261,14 @@ def across_settings(runs, epochs, least=5):
     }
 
 
-def run_settings(runs):
+def run_settings(runs: dict) -> str:
     """Where and how the runs were computed (run_setting), with how many runs each."""
     # A long schedule under way has no "versions": it is counted once finished.
     counts = collections.Counter(run_setting(run) for run in runs.values() if "versions" in run)
     return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
 
 
-def run_setting(run):
+def run_setting(run: dict) -> str:
     """Processor, the cores a run had, and the backend whose generator drew the initial
     weights: what makes one seed train one network."""
     processor = run.get("machine", {}).get("processor") or "processor not recorded"
@@ -284,7 +285,7 @@ def run_setting(run):
 # One change to the blog's script: the variants.
 
 
-def variant_rows(variant_runs, blogs_runs):
+def variant_rows(variant_runs: list[dict], blogs_runs: list[dict]) -> list[dict]:
     """The blog's own plain runs (no change), then each variant with finished runs, in
     variants.VARIANTS' order: variant_row() of each; empty without variant runs."""
     groups = [
@@ -297,7 +298,7 @@ def variant_rows(variant_runs, blogs_runs):
     return rows
 
 
-def variant_row(variant, members):
+def variant_row(variant: Variant | None, members: list[dict]) -> dict:
     """What `members`, the runs of one variant (None: the blog's script unchanged), show: how
     many reached the figure, with the exact (Clopper-Pearson) 95% interval; the mean chance that
     a blog-style test shows it; medians of exact sums and MSE over every pair; the minutes a run
@@ -334,7 +335,7 @@ def variant_row(variant, members):
     }
 
 
-def nearest_variant(rows):
+def nearest_variant(rows: Iterable[dict]) -> dict | None:
     """The variant that came nearest the figure: the highest mean chance that a blog-style test
     shows it, then the lowest median MSE over every pair; None without variant runs."""
     known = [row for row in rows if row["mean_chance"] is not None]
@@ -345,7 +346,7 @@ def nearest_variant(rows):
 # The long schedules.
 
 
-def long_summary(run):
+def long_summary(run: dict) -> dict:
     """What one long schedule says about time: when the figure came, if it did, and where it
     stood at the end."""
     evaluations = run["evaluations"]
@@ -355,7 +356,7 @@ def long_summary(run):
 
     best = max(evaluations, key=lambda e: e["blog_figure"])
     with_chance = [e for e in evaluations if "sampling" in e]
-    best_chance = max(with_chance, key=lambda e: probability(e)) if with_chance else None
+    best_chance = max(with_chance, key=lambda e: probability(e) or 0.0) if with_chance else None
     tail = with_chance[-min(8, len(with_chance)) :]
     return {
         "activation": run["activation"],
@@ -387,9 +388,9 @@ def long_summary(run):
     }
 
 
-def setback_worth_telling(setback):
+def setback_worth_telling(setback: "Setback | None") -> bool:
     """A setback worth a reader's attention: the typical test's error at least tripled."""
-    return bool(setback) and 100 - setback.later >= 3 * (100 - setback.best)
+    return setback is not None and 100 - setback.later >= 3 * (100 - setback.best)
 
 
 class Setback(NamedTuple):
@@ -401,7 +402,7 @@ class Setback(NamedTuple):
     later: float
 
 
-def largest_setback(evaluations):
+def largest_setback(evaluations: list[dict]) -> "Setback | None":
     """The largest fall of the typical 1,000-pair test figure from its best so far (a Setback),
     or None if it never fell."""
     worst, best = None, None
@@ -420,7 +421,7 @@ def largest_setback(evaluations):
 AT_EPOCHS = (100, 250, 500, 750, 1000, 1250, 1500)
 
 
-def evaluated_at(schedules, epoch):
+def evaluated_at(schedules: list[dict], epoch: int) -> list[tuple[dict, dict]]:
     """(run, its evaluation) of each schedule evaluated at `epoch` with its chance known."""
     return [
         (run, evaluation)
@@ -430,7 +431,12 @@ def evaluated_at(schedules, epoch):
     ]
 
 
-def at_epochs(schedules, epochs=AT_EPOCHS):
+def chance_of(evaluation: dict) -> float:
+    """The chance of a blog-style test in an evaluation evaluated_at found: it has one."""
+    return cast(float, probability(evaluation))
+
+
+def at_epochs(schedules: list[dict], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
     """At exactly each of `epochs`, over the schedules evaluated there: the mean chance that a
     blog-style 1,000-pair test shows the blog's figure (the chance of a reader who trains that
     long and tests the blog's way), its bootstrap interval over schedules, and the medians of
@@ -440,7 +446,7 @@ def at_epochs(schedules, epochs=AT_EPOCHS):
         found = evaluated_at(schedules, epoch)
         if not found:
             continue
-        mean, low, high = mean_interval([probability(evaluation) for _, evaluation in found])
+        mean, low, high = mean_interval([chance_of(evaluation) for _, evaluation in found])
         observed = [e for _, e in found if "unseen_mse" in e]  # those that record it
         rows.append(
             {
@@ -460,7 +466,7 @@ def at_epochs(schedules, epochs=AT_EPOCHS):
     return rows
 
 
-def observed_medians(evaluations):
+def observed_medians(evaluations: list[dict]) -> dict:
     """Over the evaluations that recorded the MSE on never-seen pairs: its median, and the
     medians of the MSE over the pairs seen in training and over all pairs of the same
     evaluations (None for each if there are none)."""
@@ -481,7 +487,7 @@ def observed_medians(evaluations):
 SUMMARY_SHARE = 0.5
 
 
-def curves(schedules):
+def curves(schedules: list[dict]) -> dict:
     """The picture's lines, at every evaluated epoch over the schedules evaluated there: how
     many, and, where that is at least SUMMARY_SHARE of them, the mean chance and its bootstrap
     interval, the median MSE over all pairs, and observed_medians (None elsewhere, and where no
@@ -508,7 +514,7 @@ def curves(schedules):
                 lines[key].append(None)
             continue
         for key, value in zip(
-            ("mean", "low", "high"), mean_interval([probability(e) for e in found])
+            ("mean", "low", "high"), mean_interval([chance_of(e) for e in found])
         ):
             lines[key].append(value)
         lines["median_mse"].append(float(np.median([e["exhaustive_mse"] for e in found])))
@@ -517,7 +523,7 @@ def curves(schedules):
     return lines
 
 
-def stopped_early(schedules):
+def stopped_early(schedules: list[dict]) -> list[tuple[int, int]]:
     """(seed, epoch) of each schedule the stop rule ended, in seed order: it showed the figure
     there and is not evaluated after, so a summary over later epochs leaves it out."""
     return sorted(
@@ -527,7 +533,7 @@ def stopped_early(schedules):
     )
 
 
-def first_shown(run):
+def first_shown(run: dict) -> tuple[int | None, int]:
     """The first evaluated epoch at which at least half of blog-style tests show the figure
     (the stop rule's level), or None; and the last epoch the schedule was evaluated."""
     evaluations = [e for e in run["evaluations"] if "sampling" in e]
@@ -535,7 +541,7 @@ def first_shown(run):
     return first, evaluations[-1]["epoch"] if evaluations else 0
 
 
-def within_epochs(schedules, epochs=AT_EPOCHS):
+def within_epochs(schedules: list[dict], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
     """Within each of `epochs`: how many schedules had shown the figure at the stop rule's level
     at some evaluation, of how many were watched that long (or showed it sooner), and the
     Kaplan-Meier estimate of that chance with its interval, each schedule that never showed it
@@ -574,7 +580,7 @@ def within_epochs(schedules, epochs=AT_EPOCHS):
     return rows
 
 
-def steadiness(schedules):
+def steadiness(schedules: list[dict]) -> dict:
     """Of the evaluations at which a schedule showed the figure at the stop rule's level and was
     evaluated again, how many were followed by one that still did."""
     shown = kept = 0

@@ -35,14 +35,14 @@ backend.use_jax_compilation_cache()  # the compiled training steps too, with any
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # Keras's Adam defaults (Keras 2.2.4's too)
 
 
-def device():
+def device() -> str:
     """The device the training step runs on, as the run record names it ("cpu (cpu)", or a
     GPU's platform and kind)."""
     first = jax.devices()[0]
     return f"{first.platform} ({first.device_kind})"
 
 
-def keras2_hard_sigmoid(z):
+def keras2_hard_sigmoid(z: jax.Array) -> jax.Array:
     """Keras 2's hard sigmoid, clip(0.2*z + 0.5, 0, 1)."""
     return jnp.clip(0.2 * z + 0.5, 0.0, 1.0)
 
@@ -67,7 +67,7 @@ def _cell(z, c, gate, units):
     return o * tanh_c, c_next, (i, f, g, o, tanh_c)
 
 
-def tree_depth(batch, steps):
+def tree_depth(batch: int, steps: int) -> int:
     """How many steps run on the tree of distinct prefixes rather than on the batch.
 
     After t input bits the LSTM's state is one of at most 2**t values, whatever the batch. So
@@ -199,7 +199,13 @@ def _lstm_backward(recurrent_activation, saved, d_last_h):
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
-def last_hidden_state(kernel, recurrent, bias, X, recurrent_activation):
+def last_hidden_state(
+    kernel: jax.Array,
+    recurrent: jax.Array,
+    bias: jax.Array,
+    X: jax.Array,
+    recurrent_activation: str,
+) -> jax.Array:
     """The LSTM's hidden state after the last step (return_sequences=False), (B, u)."""
     return _lstm_forward(kernel, recurrent, bias, X, recurrent_activation)[0]
 
@@ -207,14 +213,27 @@ def last_hidden_state(kernel, recurrent, bias, X, recurrent_activation):
 last_hidden_state.defvjp(_lstm_forward, _lstm_backward)
 
 
-def predict(weights, X, keep_mask, recurrent_activation, output_activation="relu"):
+def predict(
+    weights: list,
+    X: jax.Array,
+    keep_mask: jax.Array,
+    recurrent_activation: str,
+    output_activation: str = "relu",
+) -> jax.Array:
     """The network's outputs for X (B, T, 1); keep_mask (B, u) is dropout's, already scaled."""
     kernel, recurrent, bias, dense_kernel, dense_bias = weights
     h = last_hidden_state(kernel, recurrent, bias, X, recurrent_activation)
     return OUTPUT_ACTIVATIONS[output_activation]((h * keep_mask) @ dense_kernel + dense_bias)
 
 
-def loss(weights, X, Y, keep_mask, recurrent_activation, output_activation="relu"):
+def loss(
+    weights: list,
+    X: jax.Array,
+    Y: jax.Array,
+    keep_mask: jax.Array,
+    recurrent_activation: str,
+    output_activation: str = "relu",
+) -> jax.Array:
     outputs = predict(weights, X, keep_mask, recurrent_activation, output_activation)
     return jnp.mean((outputs - Y) ** 2)
 
@@ -273,7 +292,7 @@ class Trainer:
         self.keep = 1.0 - dropout
         self.rng = np.random.RandomState(seed)
 
-    def train_epoch(self, X, Y, batch_size):
+    def train_epoch(self, X: np.ndarray, Y: np.ndarray, batch_size: int) -> float:
         """One epoch, shuffled; returns the mean loss, weighted by batch size as Keras reports
         it."""
         order = self.rng.permutation(len(X))
@@ -301,10 +320,10 @@ class Trainer:
             total += float(value) * count
         return total / len(X)
 
-    def numpy_weights(self):
+    def numpy_weights(self) -> list[np.ndarray]:
         return [np.asarray(w) for w in self.weights]
 
-    def state(self):
+    def state(self) -> tuple[dict[str, np.ndarray], dict]:
         """Everything the next epoch depends on: (float arrays by name, the shuffle and dropout
         generator's state as JSON-able values and its key array)."""
         arrays = {"iteration": np.asarray(self.iteration)}
@@ -320,7 +339,7 @@ class Trainer:
         arrays["rng_keys"] = keys
         return arrays, {"rng": [kind, int(position), int(has_gauss), float(cached_gaussian)]}
 
-    def restore(self, arrays, state):
+    def restore(self, arrays: dict[str, np.ndarray], state: dict) -> None:
         """The inverse of `state`; raises KeyError or ValueError if they do not fit."""
 
         def restored(name):

@@ -9,6 +9,7 @@ that you trust (docs/model-files.md).
 """
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ with quiet.tensorflow_startup(verbose="keras" in sys.modules):
 
 
 @keras.saving.register_keras_serializable(package="lstm_adder", name="keras2_hard_sigmoid")
-def keras2_hard_sigmoid(x):
+def keras2_hard_sigmoid(x: Any) -> Any:
     """Keras 2's hard sigmoid, clip(0.2*x + 0.5, 0, 1): the recurrent activation of the blog's LSTM.
 
     Keras 2.2.4's LSTM defaulted to recurrent_activation='hard_sigmoid' (2.3.0 changed it to
@@ -55,12 +56,12 @@ OUTPUT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in OUTPUT_ACTIVATIO
 
 
 def build_model(
-    bits=8,
-    recurrent_activation=BLOGS_ACTIVATION,
-    activation="tanh",
-    output_activation=BLOGS_OUTPUT_ACTIVATION,
-    learning_rate=0.001,
-):
+    bits: int = 8,
+    recurrent_activation: str = BLOGS_ACTIVATION,
+    activation: str = "tanh",
+    output_activation: str = BLOGS_OUTPUT_ACTIVATION,
+    learning_rate: float = 0.001,
+) -> Any:
     """The blog's network for `bits`-bit operands: input (2*bits, 1), output bits+1. The
     activations by their names in KERAS_ACTIVATIONS."""
     model = keras.Sequential(
@@ -83,7 +84,7 @@ def build_model(
     return model
 
 
-def read_model_file(path):
+def read_model_file(path: str) -> tuple[Any, dict]:
     """The Keras network stored in the .h5 or .keras file at `path`, safely: (model, info).
 
     The file is read as arrays by model_file.read (nothing in it runs, whatever it holds), and
@@ -99,7 +100,7 @@ def read_model_file(path):
     return net, info
 
 
-def network_of(net):
+def network_of(net: Any) -> model_file.Network:
     """A Keras adder as the arrays and names evaluate.py computes with (model_file.Network)."""
     lstm, dense = net.layers[0], net.layers[2]
     return model_file.Network(

@@ -43,7 +43,7 @@ class ModelFileError(Exception):
     """A file that is not a readable LSTM adder; the message says what is wrong with it."""
 
 
-def read(path):
+def read(path: str | os.PathLike) -> tuple[Network, dict]:
     """The LSTM adder stored in the .h5 or .keras file at `path`, as arrays: (network, info).
 
     `network` holds the five weight arrays and the three activations' names; `info` describes

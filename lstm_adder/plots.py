@@ -5,9 +5,16 @@ cells come from the same outputs, and the bars are the printed per-bit and carry
 accuracies, so the picture and the text cannot disagree (tests/test_plots.py checks the counts).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from lstm_adder.files import replacing
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # The map's classes, in the order of CLASS_COLOURS: right in green (lighter for the pairs seen in
 # training), wrong in red, or dark purple where the pair was seen in training: the two kinds of
@@ -24,7 +31,13 @@ CLASS_NAMES = (
 SIZE_INCHES, DPI = (14, 8), 100  # 1,400 x 800 pixels: at least 2 pixels a cell for 256 x 256
 
 
-def sum_grid(right, seen, first_operand, second_operand, bits):
+def sum_grid(
+    right: np.ndarray,
+    seen: np.ndarray,
+    first_operand: np.ndarray,
+    second_operand: np.ndarray,
+    bits: int,
+) -> np.ndarray:
     """A (2**bits, 2**bits) array of classes, row = second operand, column = first operand, from
     each pair's `right` and `seen` (from scoring.evaluate; all
     False for `seen` when the training pairs are unknown)."""
@@ -34,7 +47,14 @@ def sum_grid(right, seen, first_operand, second_operand, bits):
     return grid
 
 
-def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
+def draw_evaluation(
+    path: str,
+    grid: np.ndarray,
+    result: dict,
+    model_path: str,
+    split_note: str | None,
+    blog_figure: float,
+) -> None:
     """The map, the per-bit and carry-chain bars and a title, from `result` (evaluate.evaluate's
     dict over every pair), written as a PNG of SIZE_INCHES at DPI."""
     import matplotlib
@@ -63,7 +83,7 @@ def draw_evaluation(path, grid, result, model_path, split_note, blog_figure):
     plt.close(figure)
 
 
-def draw_sum_map(axis, grid, result, split_note):
+def draw_sum_map(axis: Axes, grid: np.ndarray, result: dict, split_note: str | None) -> None:
     """Every sum as a cell, coloured by its class, with a legend that counts each class."""
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -112,7 +132,7 @@ def draw_sum_map(axis, grid, result, split_note):
     )
 
 
-def draw_bit_bars(axis, positions):
+def draw_bit_bars(axis: Axes, positions: list[dict]) -> None:
     """The accuracy of each output bit. Both bar charts run from 0 to 100%, each bar
     labelled: a cut axis would magnify differences of a percentage point into towers."""
     bars = axis.bar(
@@ -128,7 +148,7 @@ def draw_bit_bars(axis, positions):
     )
 
 
-def draw_chain_bars(axis, groups):
+def draw_chain_bars(axis: Axes, groups: list[dict]) -> None:
     """Exact sums by the longest carry chain, each bar with its number of pairs below it."""
     bars = axis.bar(
         [g["longest_carry_chain"] for g in groups],
@@ -149,7 +169,7 @@ def draw_chain_bars(axis, groups):
     )
 
 
-def picture_title(result, model_path, blog_figure):
+def picture_title(result: dict, model_path: str, blog_figure: float) -> str:
     """What the picture shows, in words: the sums that are right, then the blog's figure."""
     lines = [
         f"{model_path}: {100 * result['exact_sum_accuracy']:.2f}% of all "

@@ -22,6 +22,8 @@ the same, 4,096 0.91 s, 8,192 1.10 s.
 
 import numpy as np
 
+from lstm_adder.model_file import Network
+
 CHUNK_PAIRS = 2048
 
 
@@ -57,7 +59,13 @@ NUMPY_ACTIVATIONS = {
 }
 
 
-def outputs(network, first_operand, second_operand, bits, chunk_pairs=CHUNK_PAIRS):
+def outputs(
+    network: Network,
+    first_operand: np.ndarray,
+    second_operand: np.ndarray,
+    bits: int,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> np.ndarray:
     """The raw outputs of `network` (a model_file.Network: its arrays and activations' names)
     for these pairs, (N, bits+1) float64; `chunk_pairs` distinct pairs at a time (the outputs
     do not depend on it)."""

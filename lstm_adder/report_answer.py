@@ -2,20 +2,21 @@
 written into an English and a Chinese template, at most five lines each."""
 
 from lstm_adder.blog import BLOG_FIGURE
+from lstm_adder.findings import Findings
 from lstm_adder.stop_rule import STOP_PROBABILITY
-from lstm_adder.wording import percent, scientific
+from lstm_adder.wording import listed, percent, scientific
 
 README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.md has them all)
 
 
-def answer(found, language="en"):
+def answer(found: Findings, language: str = "en") -> str:
     numbers = answer_numbers(found)
     if numbers is None:
         return "No run has finished yet." if language == "en" else "还没有完成的训练。"
     return (chinese if language == "zh-CN" else english)(numbers)
 
 
-def answer_numbers(found):
+def answer_numbers(found: Findings) -> dict | None:
     """What the answer says, as numbers: None before any plain run of the blog's LSTM."""
     if not found.blogs:
         return None
@@ -37,7 +38,7 @@ def answer_numbers(found):
     }
 
 
-def english(numbers):
+def english(numbers: dict) -> str:
     blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
     lines = []
     if exact:
@@ -82,7 +83,7 @@ def english(numbers):
     return "\n".join(lines)
 
 
-def longer_english(numbers):
+def longer_english(numbers: dict) -> str:
     """The chance after exactly E epochs, each with its count of schedules where fewer than all
     were evaluated there, and within the last E."""
     steps = [
@@ -98,16 +99,14 @@ def longer_english(numbers):
     return (
         f"- **Training longer:** over {numbers['schedules']} long schedules of the "
         "blog's LSTM, a blog-style test shows the figure with a mean chance of "
-        + ", ".join(steps[:-1])
-        + (" and " if len(steps) > 1 else "")
-        + steps[-1]
+        + listed(steps)
         + " epochs exactly"
         + within_english(numbers["within"])
         + " (results/STUDY.md)."
     )
 
 
-def variants_english(numbers):
+def variants_english(numbers: dict) -> str:
     nearest, epochs = numbers["nearest"], numbers["epochs"]
     shown = (
         f"a blog-style test shows the figure with a mean chance of "
@@ -126,7 +125,7 @@ def variants_english(numbers):
     )
 
 
-def chinese(numbers):
+def chinese(numbers: dict) -> str:
     """The answer for a Chinese reader: short sentences, the terms a Chinese ML reader uses
     (轮（epoch）, 随机种子, 完全正确率 defined at its first use), the same numbers."""
     blogs, epochs, exact = numbers["blogs"], numbers["epochs"], numbers["exact"]
@@ -174,7 +173,7 @@ def chinese(numbers):
     return "\n".join(lines)
 
 
-def longer_chinese(numbers):
+def longer_chinese(numbers: dict) -> str:
     """The chance after exactly E epochs, one clause an epoch count, each with its count of
     schedules where fewer than all were evaluated there."""
     clauses = []
@@ -198,7 +197,7 @@ def longer_chinese(numbers):
     )
 
 
-def variants_chinese(numbers):
+def variants_chinese(numbers: dict) -> str:
     nearest, epochs = numbers["nearest"], numbers["epochs"]
     shown = (
         f"一次博客式测试得到博客数字的平均概率为 {percent(nearest['mean_chance'], 2)}，"
@@ -215,7 +214,9 @@ def variants_chinese(numbers):
     )
 
 
-def bracket(row, index, first_label, to, opening=" (", closing=")"):
+def bracket(
+    row: dict, index: int, first_label: str, to: str, opening: str = " (", closing: str = ")"
+) -> str:
     """An at-E row's bootstrap interval in brackets, labelled the first time only (none where a
     single schedule leaves it undefined)."""
     if row["low"] is None:
@@ -226,7 +227,7 @@ def bracket(row, index, first_label, to, opening=" (", closing=")"):
     )
 
 
-def within_english(within):
+def within_english(within: dict | None) -> str:
     if not within:
         return ""
     return (
@@ -243,7 +244,7 @@ def within_english(within):
     )
 
 
-def within_chinese(within):
+def within_chinese(within: dict | None) -> str:
     if not within:
         return ""
     return (

@@ -1,6 +1,15 @@
 """results/learning_curves.png, one function a panel, from findings.Findings: each run's curves
 as recorded, and the fitted spread as the summary holds it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lstm_adder.findings import Findings
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 import textwrap
 
 import numpy as np
@@ -13,7 +22,7 @@ from lstm_adder.wording import percent, scientific
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
 
 
-def plot(found, path):
+def plot(found: Findings, path: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -29,7 +38,7 @@ def plot(found, path):
     plt.close(figure)
 
 
-def plot_variants(found, path):
+def plot_variants(found: Findings, path: str) -> None:
     """results/variants.png: each variant's runs beside the blog's own plain runs, one point per
     run, their MSE over every pair on a log scale, the blog's MSE as a line."""
     import matplotlib
@@ -56,7 +65,7 @@ def plot_variants(found, path):
     plt.close(figure)
 
 
-def training_losses(axis, found):
+def training_losses(axis: Axes, found: Findings) -> None:
     """The long schedules' training loss beside what the blog's test measures: the MSE over all
     pairs and over never-seen pairs, medians over the schedules; the plain runs faint."""
     for run in found.runs.values():
@@ -88,16 +97,16 @@ def training_losses(axis, found):
         if unseen is not None
     ]
     if observed:
-        epochs, unseen, every = zip(*observed)
+        observed_epochs, unseen, every = zip(*observed)
         axis.plot(
-            epochs,
+            observed_epochs,
             unseen,
             color="tab:red",
             linewidth=2,
             label="MSE over never-seen pairs (median of the observed schedules)",
         )
         axis.plot(
-            epochs,
+            observed_epochs,
             every,
             color="tab:red",
             linewidth=1.5,
@@ -118,12 +127,12 @@ def training_losses(axis, found):
     axis.legend(fontsize=7)
 
 
-def gaps(values):
+def gaps(values: list[float | None]) -> np.ndarray:
     """A summary line's values, None (too few schedules there) as gaps."""
     return np.asarray([np.nan if value is None else value for value in values], dtype=float)
 
 
-def while_most(found):
+def while_most(found: Findings) -> str:
     """Where the picture draws a summary over schedules: the legend says it."""
     drawn = [
         epoch
@@ -136,7 +145,7 @@ def while_most(found):
     )
 
 
-def long_schedules(axis, found):
+def long_schedules(axis: Axes, found: Findings) -> None:
     """The chance that a blog-style test shows the figure: each schedule of the blog's LSTM
     faint, their mean at each epoch with its 95% bootstrap interval."""
     for run in found.schedules:
@@ -183,7 +192,7 @@ def long_schedules(axis, found):
     axis.legend(fontsize=7)
 
 
-def plain_runs(axis, runs):
+def plain_runs(axis: Axes, runs: dict) -> None:
     groups = sorted(
         {(run["activation"], run["engine"]) for run in runs.values() if not run["every"]}
     )
@@ -219,7 +228,7 @@ def plain_runs(axis, runs):
     axis.legend(fontsize=8)
 
 
-def mse_spread(axis, spread):
+def mse_spread(axis: Axes, spread: dict | None) -> None:
     """How far the blog's MSE lies from the runs: their log10(MSE) over every pair, the normal
     curve fitted to it, and the blog's value far out in its tail."""
     if not spread:

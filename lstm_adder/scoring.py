@@ -11,6 +11,7 @@ import numpy as np
 
 from lstm_adder import data, prefix_tree
 from lstm_adder.blog import BLOG_FIGURE, BLOG_SAMPLES
+from lstm_adder.model_file import Network
 
 EXHAUSTIVE_MAX_BITS = 8  # 2**16 pairs; 9 bits would already be 262,144
 # How the blog's figure varies from one 1,000-pair test to the next is estimated by repeating
@@ -18,7 +19,13 @@ EXHAUSTIVE_MAX_BITS = 8  # 2**16 pairs; 9 bits would already be 262,144
 SAMPLING_DRAWS, SAMPLING_SEED = 100_000, 0
 
 
-def predict(network, first_operand, second_operand, bits, batch_size=prefix_tree.CHUNK_PAIRS):
+def predict(
+    network: Network,
+    first_operand: np.ndarray,
+    second_operand: np.ndarray,
+    bits: int,
+    batch_size: int = prefix_tree.CHUNK_PAIRS,
+) -> np.ndarray:
     """The raw outputs of `network` (model_file.Network: what a model file holds, or
     model.network_of a Keras network) for these pairs, shape (N, bits+1), float64.
 
@@ -30,13 +37,15 @@ def predict(network, first_operand, second_operand, bits, batch_size=prefix_tree
     return prefix_tree.outputs(network, first_operand, second_operand, bits, batch_size)
 
 
-def score(outputs, first_operand, second_operand, bits):
+def score(
+    outputs: np.ndarray, first_operand: np.ndarray, second_operand: np.ndarray, bits: int
+) -> dict:
     """The blog's figure and the real accuracies of these outputs for these pairs."""
     _, targets = data.encode_pairs(first_operand, second_operand, bits)
     return scored(outputs, targets, data.outputs_to_bits(outputs) == targets)
 
 
-def scored(outputs, targets, bits_right):
+def scored(outputs: np.ndarray, targets: np.ndarray, bits_right: np.ndarray) -> dict:
     """score() from the pairs' target bits and which output bits are right."""
     sums_right = bits_right.all(axis=1)
     # The blog's `model.evaluate` is Keras's mean of the per-sample MSE: the mean over all
@@ -53,7 +62,7 @@ def scored(outputs, targets, bits_right):
     }
 
 
-def per_position(bits_right, bits):
+def per_position(bits_right: np.ndarray, bits: int) -> list[dict]:
     """Accuracy of each output bit, most significant (the final carry) first."""
     return [
         {"place_value": 2 ** (bits - index), "accuracy": float(bits_right[:, index].mean())}
@@ -61,18 +70,22 @@ def per_position(bits_right, bits):
     ]
 
 
-def network_sums(outputs):
+def network_sums(outputs: np.ndarray) -> np.ndarray:
     """The sums the network answers: its outputs read as bits (>= 0.5), decoded."""
     return data.bits_to_ints(data.outputs_to_bits(outputs))
 
 
-def seen_in_training(first_operand, second_operand, bits, seen_codes):
+def seen_in_training(
+    first_operand: np.ndarray, second_operand: np.ndarray, bits: int, seen_codes: set[int]
+) -> np.ndarray:
     """For each pair, whether the run record lists it among the training pairs."""
     codes = data.pair_codes(first_operand, second_operand, bits)
     return np.isin(codes, np.fromiter(seen_codes, dtype=np.int64))
 
 
-def by_carry_chain(right, first_operand, second_operand, bits):
+def by_carry_chain(
+    right: np.ndarray, first_operand: np.ndarray, second_operand: np.ndarray, bits: int
+) -> list[dict]:
     """Exact-sum accuracy grouped by the longest run of carries in each addition (`right`: for
     each pair, whether its sum is right)."""
     chains = data.longest_carry_chain(first_operand, second_operand, bits)
@@ -86,7 +99,9 @@ def by_carry_chain(right, first_operand, second_operand, bits):
     ]
 
 
-def failures_by_sum(right, first_operand, second_operand, worst=20):
+def failures_by_sum(
+    right: np.ndarray, first_operand: np.ndarray, second_operand: np.ndarray, worst: int = 20
+) -> dict:
     """Where the wrong answers fall by the true sum: how many sum values have any, and the share
     of all failures on the `worst` values with most (the map's diagonal stripes)."""
     true_sums = np.asarray(first_operand) + np.asarray(second_operand)
@@ -106,12 +121,18 @@ def failures_by_sum(right, first_operand, second_operand, worst=20):
     }
 
 
-def examples(outputs, right, first_operand, second_operand, count=8):
+def examples(
+    outputs: np.ndarray,
+    right: np.ndarray,
+    first_operand: np.ndarray,
+    second_operand: np.ndarray,
+    count: int = 8,
+) -> list[dict]:
     """A few sums as a reader checks them, failures first, spread over the evaluated pairs."""
     answers = network_sums(outputs)
     wrong_indices = np.flatnonzero(~right)
     right_indices = np.flatnonzero(right)
-    chosen = []
+    chosen: list[int] = []
     for indices, room in ((wrong_indices, count // 2), (right_indices, count)):
         room = min(room, count - len(chosen), len(indices))
         if room > 0:
@@ -129,8 +150,11 @@ def examples(outputs, right, first_operand, second_operand, count=8):
 
 
 def sampling_distribution(
-    squared_errors, samples=BLOG_SAMPLES, draws=SAMPLING_DRAWS, seed=SAMPLING_SEED
-):
+    squared_errors: np.ndarray,
+    samples: int = BLOG_SAMPLES,
+    draws: int = SAMPLING_DRAWS,
+    seed: int = SAMPLING_SEED,
+) -> dict:
     """How the blog's figure varies with the blog's random test pairs, for one network.
 
     `squared_errors` holds every possible pair's squared error averaged over its output bits
@@ -164,14 +188,14 @@ def sampling_distribution(
 
 
 def evaluate(
-    network,
-    bits,
-    first_operand,
-    second_operand,
-    seen_codes,
-    batch_size=prefix_tree.CHUNK_PAIRS,
-    exhaustive=False,
-):
+    network: Network,
+    bits: int,
+    first_operand: np.ndarray,
+    second_operand: np.ndarray,
+    seen_codes: set[int] | None,
+    batch_size: int = prefix_tree.CHUNK_PAIRS,
+    exhaustive: bool = False,
+) -> tuple[dict, np.ndarray, np.ndarray | None]:
     """Every figure for these pairs, as one dict (what --json prints); for each pair, whether
     its sum is right, and whether it was seen in training (None if unknown), for the picture.
     `exhaustive`: the pairs are every pair, so the spread of the blog's figure over its random
@@ -198,7 +222,7 @@ def evaluate(
     return result, right, seen
 
 
-def add_one(network, bits, first, second):
+def add_one(network: Network, bits: int, first: int, second: int) -> dict:
     """How the network adds one pair: its input bits, raw outputs, bits and decoded sum."""
     operands = np.array([first]), np.array([second])
     X, Y = data.encode_pairs(*operands, bits)

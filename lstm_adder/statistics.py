@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.stats
+from numpy.typing import ArrayLike
 
 
 def summarise(values: Iterable[float]) -> dict:
@@ -38,7 +39,7 @@ def binomial_interval(successes: int, trials: int, confidence: float = 0.95) -> 
     return float(interval.low), float(interval.high)
 
 
-def normal_tail(values: Sequence[float], target: float, confidence: float = 0.95) -> dict:
+def normal_tail(values: ArrayLike, target: float, confidence: float = 0.95) -> dict:
     """A normal distribution fitted to `values`, and the chance it gives a value at or below
     `target`: with a Shapiro-Wilk test of the fit and a bootstrap interval on the chance (10,000
     resamples, seeded, so that the report is the same every time it is written)."""
@@ -68,13 +69,13 @@ def normal_tail(values: Sequence[float], target: float, confidence: float = 0.95
     }
 
 
-def kruskal_p(groups: Sequence[Sequence[float]]) -> float:
+def kruskal_p(groups: Iterable[ArrayLike]) -> float:
     """Kruskal-Wallis: the p-value of 'these groups of values come from one distribution'."""
     return float(scipy.stats.kruskal(*groups).pvalue)
 
 
 def mean_interval(
-    values: Sequence[float], confidence: float = 0.95
+    values: ArrayLike, confidence: float = 0.95
 ) -> tuple[float, float | None, float | None]:
     """The mean of `values` and a 95% bootstrap interval on it (percentile method, 10,000
     resamples, seeded): (mean, low, high); no interval (None, None) for fewer than 2 values."""

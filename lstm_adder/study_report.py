@@ -22,7 +22,14 @@ README_MARKERS = {
 }
 
 
-def write_report(results, readmes, runs, planned, command, finished):
+def write_report(
+    results: str,
+    readmes: list[str] | None,
+    runs: dict,
+    planned: list,
+    command: str,
+    finished: int | None,
+) -> None:
     """STUDY.md and the plot in `results`, and the answer in each of `readmes`, in its own
     language, from `runs` (finished runs and, as far as they go, unfinished long schedules).
     Raises files.WriteError, each file then as it was."""
@@ -41,7 +48,7 @@ def write_report(results, readmes, runs, planned, command, finished):
         write_atomically(readme, with_readme_section(text, answer(found, readme_language(text))))
 
 
-def readme_language(text):
+def readme_language(text: str) -> str:
     """The language of the one pair of README_MARKERS lines in `text` (ValueError if none, or
     not exactly one pair in order)."""
     lines = text.split("\n")
@@ -62,7 +69,7 @@ def readme_language(text):
     raise ValueError(f"it needs one pair of lines {pairs} around the study's answer")
 
 
-def with_readme_section(text, section):
+def with_readme_section(text: str, section: str) -> str:
     """`text` with its answer, the lines between its README_MARKERS lines, replaced by
     `section` (a marker quoted inside a line is not a marker)."""
     start, end = README_MARKERS[readme_language(text)]
@@ -75,7 +82,7 @@ class ReadmeError(Exception):
     """A --readme whose answer the study could not rewrite, in one line."""
 
 
-def check_readme(path):
+def check_readme(path: str) -> None:
     """Raise ReadmeError if the study could not rewrite --readme's answer: asked before any
     training."""
     try:

@@ -9,14 +9,17 @@ once backend.choose has picked its backend (prepare): the default engine runs Ke
 import platform
 import sys
 import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from lstm_adder import backend, data, quiet
 from lstm_adder.blog import DROPOUT
+from lstm_adder.config import TrainingConfig
 
 
-def make_seeded(keras, seed):
+def make_seeded(keras: Any, seed: int) -> None:
     """Same seed, same data and identical weights: seed every generator, and on TensorFlow ask
     for deterministic kernels (its CPU reductions may otherwise vary between runs)."""
     if keras.backend.backend() == "tensorflow":
@@ -31,7 +34,7 @@ def make_seeded(keras, seed):
     # seeded as always.
     hidden = "tensorflow" not in sys.modules
     if hidden:
-        sys.modules["tensorflow"] = None
+        sys.modules["tensorflow"] = None  # type: ignore[assignment]
     try:
         keras.utils.set_random_seed(seed)
     finally:
@@ -39,7 +42,7 @@ def make_seeded(keras, seed):
             del sys.modules["tensorflow"]
 
 
-def versions():
+def versions() -> dict[str, str]:
     import h5py
     import keras
 
@@ -59,20 +62,20 @@ def versions():
     return found
 
 
-def keras_state(net):
+def keras_state(net: Any) -> tuple[dict[str, np.ndarray], dict]:
     """model.fit's whole training state, by position (see training_variables), and numpy's
     global generator: Keras on JAX draws each epoch's shuffling order from it as the epoch
     starts (on TensorFlow, tf.data draws it, and that state cannot be saved)."""
     variables = training_variables(net)
     _, keys, position, has_gauss, cached_gaussian = np.random.get_state()
     arrays = {f"variable_{index}": np.asarray(variable) for index, variable in enumerate(variables)}
-    return {**arrays, "numpy_random_keys": keys}, {
+    return {**arrays, "numpy_random_keys": np.asarray(keys)}, {
         "shapes": variable_shapes(variables),
         "numpy_random": [int(position), int(has_gauss), float(cached_gaussian)],
     }
 
 
-def training_variables(net):
+def training_variables(net: Any) -> list:
     """Every variable model.fit changes: the network's (weights, and dropout's seed generator)
     and the optimizer's (Adam's step, moments and velocities), the optimizer built if need be."""
     if not net.optimizer.built:
@@ -80,13 +83,13 @@ def training_variables(net):
     return [*net.variables, *net.optimizer.variables]
 
 
-def variable_shapes(variables):
+def variable_shapes(variables: list) -> list[list]:
     """What identifies the variables across processes (their paths carry per-process counters:
     sequential_3/lstm_3/...): their order, shapes and types."""
     return [[list(variable.shape), str(variable.dtype)] for variable in variables]
 
 
-def restore_keras_state(net, arrays, state):
+def restore_keras_state(net: Any, arrays: dict[str, np.ndarray], state: dict) -> tuple | None:
     """Assign the saved variables; returns numpy's generator state, to be set as the first
     epoch starts: model.fit draws from that generator before it (the same draws each call)."""
     variables = training_variables(net)
@@ -120,14 +123,16 @@ class JaxEngine:
             config.output_activation,
         )
 
-    def state(self):
+    def state(self) -> tuple[dict[str, np.ndarray], dict]:
         return self.trainer.state()
 
-    def restore(self, arrays, state):
+    def restore(self, arrays: dict[str, np.ndarray], state: dict) -> None:
         self.trainer.restore(arrays, state)
         self.net.set_weights(self.trainer.numpy_weights())
 
-    def fit(self, X, Y, callbacks, first_epoch, verbose):
+    def fit(
+        self, X: np.ndarray, Y: np.ndarray, callbacks: list, first_epoch: int, verbose: int
+    ) -> None:
         config = self.config
         for callback in callbacks:
             callback.set_model(self.net)
@@ -158,13 +163,15 @@ class KerasEngine:
     def __init__(self, config, net):
         self.config, self.net, self.numpy_state = config, net, None
 
-    def state(self):
+    def state(self) -> tuple[dict[str, np.ndarray], dict]:
         return keras_state(self.net)
 
-    def restore(self, arrays, state):
+    def restore(self, arrays: dict[str, np.ndarray], state: dict) -> None:
         self.numpy_state = restore_keras_state(self.net, arrays, state)
 
-    def fit(self, X, Y, callbacks, first_epoch, verbose):
+    def fit(
+        self, X: np.ndarray, Y: np.ndarray, callbacks: list, first_epoch: int, verbose: int
+    ) -> None:
         if self.numpy_state:
             import keras
 
@@ -189,10 +196,19 @@ class KerasEngine:
         )
 
 
-ENGINES = {"jax": JaxEngine, "keras": KerasEngine}
+ENGINES: dict[str, type[JaxEngine] | type[KerasEngine]] = {"jax": JaxEngine, "keras": KerasEngine}
 
 
-def train_network(config, net, X, Y, callbacks=(), verbose=0, resume=None, extra=None):
+def train_network(
+    config: TrainingConfig,
+    net: Any,
+    X: np.ndarray,
+    Y: np.ndarray,
+    callbacks: Sequence = (),
+    verbose: int = 0,
+    resume: tuple[dict, dict] | None = None,
+    extra: Callable[[], dict] | None = None,
+) -> tuple[list[float], float]:
     """Train `net` as `config` says; returns every epoch's loss (it stops at a NaN or inf) and
     the seconds of training, those before a resume included.
 
@@ -243,7 +259,7 @@ def train_network(config, net, X, Y, callbacks=(), verbose=0, resume=None, extra
     return losses, seconds_so_far()
 
 
-def training_device(engine):
+def training_device(engine: str) -> str:
     """What computed the training: JAX's device for the default engine (and for model.fit on
     Keras's JAX backend), TensorFlow's for model.fit on TensorFlow (its first GPU, or the CPU)."""
     import keras
@@ -258,7 +274,9 @@ def training_device(engine):
     return f"tensorflow: {gpus[0].name}" if gpus else "tensorflow: cpu"
 
 
-def prepare(config, verbose=False):
+def prepare(
+    config: TrainingConfig, verbose: bool = False
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Seed everything, draw the blog's data and build the network, as `config` says
     (verbose: TensorFlow's start-up messages too)."""
     backend.choose(config.engine)

@@ -14,3 +14,8 @@ def scientific(value: float) -> str:
 def one_line(error: BaseException) -> str:
     """An exception's whole message on one line (Dask's, for one, run over several)."""
     return " ".join(str(error).split()) or repr(error)
+
+
+def listed(items: list[str]) -> str:
+    """Items as a sentence lists them: "a, b and c"."""
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]

@@ -187,3 +187,26 @@ def test_both_readmes_give_the_powershell_steps_and_the_chinese_one_says_epoch()
     assert "它的准确率" not in chinese
     first = chinese.index("轮")
     assert chinese[first : first + len("轮（epoch）")] == "轮（epoch）"
+
+
+def test_study_md_opens_with_the_verdict_and_its_contents_and_lists_schedules_by_seed():
+    with open(os.path.join(ROOT, "results", "STUDY.md"), encoding="utf-8") as file:
+        first_screen = file.read().split("\n")[:40]
+    assert "## Verdict" in first_screen and "## Contents" in first_screen
+    assert any(line.startswith("**Time.**") for line in first_screen)
+    with open(os.path.join(ROOT, "results", "SCHEDULES.md"), encoding="utf-8") as file:
+        headings = re.findall(r"^### (\S+), seed (\d+),", file.read(), re.MULTILINE)
+    blogs = [int(seed) for activation, seed in headings if activation == "keras2_hard_sigmoid"]
+    assert blogs == sorted(blogs) and len(blogs) >= 20
+
+
+def test_the_readmes_say_what_was_measured_about_seeds_and_which_model_evaluate_reads():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
+        text = " ".join(file.read().split())
+    # Measured: the thread count and the initial weights' backend change a run; another
+    # processor has not been seen to.
+    assert "another processor" not in text and "another thread count" in text
+    assert "retrained there byte for byte" in text
+    # The examples that leave out --model say that they read the shipped model.
+    options = text[text.index("## Options") :]
+    assert "Without `--model`, `evaluate.py` evaluates the model the repository ships" in options

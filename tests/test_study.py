@@ -424,11 +424,9 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
     )
 
 
-def test_the_time_answer_at_and_within_each_epoch_count():
-    from scipy import stats
-
-    # One schedule stopped by the stop rule at 125; one observed to 500, showing the figure at
-    # 300 only (the next evaluation no longer does).
+def stopped_and_observed():
+    """One schedule stopped by the stop rule at 125; one observed to 500, showing the figure at
+    300 only (the next evaluation no longer does)."""
     stopped = long_run(
         [evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
         stopped_by="the stop rule",
@@ -437,6 +435,13 @@ def test_the_time_answer_at_and_within_each_epoch_count():
         [evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01) for epoch in range(25, 501, 25)]
     )
     observed.update(epochs=500, seed=2)
+    return stopped, observed
+
+
+def test_the_time_answer_at_and_within_each_epoch_count():
+    from scipy import stats
+
+    stopped, observed = stopped_and_observed()
     at = {row["epoch"]: row for row in findings.at_epochs([stopped, observed])}
     assert set(at) == {100, 250, 500}  # nothing was evaluated at 750 and beyond
     assert at[100]["schedules"] == 2 and at[100]["mean"] == pytest.approx(0.205)
@@ -482,14 +487,7 @@ def test_the_readme_answer_matches_its_golden_file():
     LSTM_ADDER_WRITE_GOLDEN=1 writes it anew after a deliberate change of wording."""
     import os
 
-    stopped = long_run(
-        [evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
-        stopped_by="the stop rule",
-    )
-    observed = long_run(
-        [evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01) for epoch in range(25, 501, 25)]
-    )
-    observed.update(epochs=500, seed=2)
+    stopped, observed = stopped_and_observed()
     runs = {**plain_runs([-2.0, -2.5, -1.5]), "stopped": stopped, "observed": observed}
     text = f"{answer_of(runs)}\n\n{answer_of(runs, 'zh-CN')}\n"
     golden = os.path.join(os.path.dirname(__file__), "golden", "readme_answer.md")
