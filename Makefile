@@ -70,4 +70,4 @@ lock: dev-venv
 	$(LOCK_WITH) requirements.txt requirements-gpu.txt -o requirements-gpu.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache __pycache__ tests/__pycache__
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache __pycache__ tests/__pycache__
