@@ -1,7 +1,7 @@
 """The READMEs' first-screen answer, from findings.Findings: one set of numbers (answer_numbers),
 written into an English and a Chinese template, at most five lines each."""
 
-from lstm_adder.blog import BLOG_FIGURE
+from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
 from lstm_adder.findings import Findings
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import listed, percent, scientific
@@ -108,10 +108,12 @@ def longer_english(numbers: dict) -> str:
 
 def variants_english(numbers: dict) -> str:
     nearest, epochs = numbers["nearest"], numbers["epochs"]
+    exact = "" if nearest["exact"] is None else f"{nearest['exact']:.2f}% of all sums right and "
     shown = (
-        f"a blog-style test shows the figure with a mean chance of "
-        f"{percent(nearest['mean_chance'], 2)}; {nearest['reached']} of its {nearest['n']} runs "
-        "reached it"
+        f"medians of {exact}an MSE over every pair of {nearest['mse']:.3g} (the blog's "
+        f"{BLOG_MSE:.3g}); a blog-style test shows the figure with a mean chance of "
+        f"{percent(nearest['mean_chance'], 2)}, and {nearest['reached']} of its {nearest['n']} "
+        "runs reached it"
     )
     if nearest["mean_chance"] >= STOP_PROBABILITY:
         return (
@@ -199,7 +201,9 @@ def longer_chinese(numbers: dict) -> str:
 
 def variants_chinese(numbers: dict) -> str:
     nearest, epochs = numbers["nearest"], numbers["epochs"]
+    exact = "" if nearest["exact"] is None else f"完全正确率的中位数为 {nearest['exact']:.2f}%，"
     shown = (
+        f"{exact}全部数对上 MSE 的中位数为 {nearest['mse']:.3g}（博客是 {BLOG_MSE:.3g}）；"
         f"一次博客式测试得到博客数字的平均概率为 {percent(nearest['mean_chance'], 2)}，"
         f"{nearest['n']} 次训练中有 {nearest['reached']} 次达到"
     )
