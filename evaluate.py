@@ -397,7 +397,8 @@ JSON_UNITS = {
     "mse": "mean squared error of the outputs",
     "exact_sum_accuracy": "fraction of pairs (0 to 1) with every output bit right",
     "per_bit_accuracy": "fraction of output bits (0 to 1) right",
-    "seen, unseen": "the same figures over the pairs seen and never seen in training",
+    "seen": "the same figures over the pairs seen in training",
+    "unseen": "the same figures over the pairs never seen in training",
     "sampling": "percent (p5, p50, p95) and a fraction (probability_reaching_blog_figure)",
     "predict_seconds": "seconds",
 }

@@ -18,10 +18,10 @@ import subprocess
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from lstm_adder.cli import REPOSITORY
 from lstm_adder.wording import one_line
 
 SCHEDULER_TIMEOUT = "20s"  # how long --scheduler's address may take to answer
-REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class SchedulerError(Exception):
