@@ -2,11 +2,36 @@
 written into an English and a Chinese template, at most five lines each."""
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
-from lstm_adder.findings import Findings
+from lstm_adder.findings import Findings, Pointer, StepsAndPairs
 from lstm_adder.stop_rule import STOP_PROBABILITY
-from lstm_adder.wording import listed, percent, scientific
+from lstm_adder.wording import listed, percent, scientific, with_interval
 
 README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.md has them all)
+
+
+ENGINES_ENGLISH = {"jax": "{n} on the default engine", "keras": "{n} through Keras's model.fit"}
+ENGINES_CHINESE = {"jax": "默认引擎 {n} 次", "keras": "Keras 的 model.fit {n} 次"}
+
+
+def engines(
+    by_engine: dict[str, int], phrases: dict[str, str], opening: str, joint: str, closing: str
+) -> str:
+    """How many of the runs each engine trained, in brackets; nothing where one engine did all."""
+    if len(by_engine) < 2:
+        return ""
+    return (
+        opening
+        + joint.join(
+            phrases.get(engine, engine + " {n}").format(n=n) for engine, n in by_engine.items()
+        )
+        + closing
+    )
+
+
+def peak(at_epochs: list[dict]) -> dict | None:
+    """The at-E row with the highest mean chance: the answer quotes it beside README_EPOCHS so
+    that a fall after it shows."""
+    return max(at_epochs, key=lambda row: row["mean"], default=None)
 
 
 def answer(found: Findings, language: str = "en") -> str:
@@ -29,11 +54,17 @@ def answer_numbers(found: Findings) -> dict | None:
         "schedules": len(found.schedules),
         # The time answer in brief: the chance after exactly these epochs, and within the
         # last epochs evaluated.
-        "at": [row for row in found.at_epochs if row["epoch"] in README_EPOCHS],
+        "at": [
+            row
+            for row in found.at_epochs
+            if row["epoch"] in README_EPOCHS or row is peak(found.at_epochs)
+        ],
         "within": found.within[-1] if found.within else None,
+        "setbacks": found.setbacks,
         # One change to the blog's script: the one that came nearest, of how many tried.
         "nearest": found.nearest,
-        "variants": sum(row["name"] is not None for row in found.variants),
+        "variants": sum(row["name"] is not None and row["n"] > 0 for row in found.variants),
+        "steps_and_pairs": found.steps_and_pairs,
         "every": sorted({run["every"] for run in found.schedules}),
     }
 
@@ -55,7 +86,8 @@ def english(numbers: dict) -> str:
         )
     lines.append(
         f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
-        f"of the blog's LSTM reached {BLOG_FIGURE}% (95% upper bound "
+        f"of the blog's LSTM{engines(blogs['by_engine'], ENGINES_ENGLISH, ' (', ', ', ')')} "
+        f"reached {BLOG_FIGURE}% (95% upper bound "
         f"{percent(blogs['upper_bound'])}); the best MSE on the study's fixed 1,000 "
         f"test pairs was {blogs['best_mse_over_blogs']:.0f} times the blog's."
     )
@@ -90,7 +122,8 @@ def longer_english(numbers: dict) -> str:
         f"{percent(row['mean'], 2)}{bracket(row, index, '95% interval ', ' to ')} "
         f"after {row['epoch']:,}"
         + (
-            f" ({row['schedules']} schedule{'s' if row['schedules'] > 1 else ''})"
+            f" ({row['schedules']} schedule{'s' if row['schedules'] > 1 else ''} evaluated that "
+            "far)"
             if row["schedules"] < numbers["schedules"]
             else ""
         )
@@ -101,30 +134,105 @@ def longer_english(numbers: dict) -> str:
         "blog's LSTM, a blog-style test shows the figure with a mean chance of "
         + listed(steps)
         + " epochs exactly"
-        + within_english(numbers["within"])
+        + within_english(numbers["within"], numbers["setbacks"])
         + " (results/STUDY.md)."
     )
 
 
 def variants_english(numbers: dict) -> str:
-    nearest, epochs = numbers["nearest"], numbers["epochs"]
+    """The nearest single change, likely only where its whole interval says so, then what the
+    2 x 2 of steps against pairs seen points to."""
+    nearest, epochs, tried = numbers["nearest"], numbers["epochs"], numbers["variants"]
     exact = "" if nearest["exact"] is None else f"{nearest['exact']:.2f}% of all sums right and "
     shown = (
         f"medians of {exact}an MSE over every pair of {nearest['mse']:.3g} (the blog's "
         f"{BLOG_MSE:.3g}); a blog-style test shows the figure with a mean chance of "
-        f"{percent(nearest['mean_chance'], 2)}, and {nearest['reached']} of its {nearest['n']} "
-        "runs reached it"
+        f"{row_chance(nearest)}, and {nearest['reached']} of its {nearest['n']} runs reached it"
     )
-    if nearest["mean_chance"] >= STOP_PROBABILITY:
-        return (
-            f"- **One change to the blog's script:** {nearest['label']} makes the figure likely "
-            f"at {epochs} epochs: {shown}."
+    if nearest["likely"]:
+        reading = f"{nearest['label']} makes the figure likely at {epochs} epochs: {shown}."
+    else:
+        none = (
+            "the one single change tried so far does not make"
+            if tried == 1
+            else f"none of the {tried} single changes tried so far makes"
+        )
+        reading = (
+            f"{none} the figure likely at {epochs} epochs (the whole 95% interval on the mean "
+            f"chance above {percent(STOP_PROBABILITY, 0)}); the nearest, {nearest['label']}: "
+            f"{shown}."
         )
     return (
-        f"- **One change to the blog's script:** none of the {numbers['variants']} single "
-        f"changes tried so far makes the figure likely at {epochs} epochs; the nearest, "
-        f"{nearest['label']}: {shown}."
+        f"- **One change to the blog's script:** {reading} "
+        f"{steps_and_pairs_sentence(numbers['steps_and_pairs'])}"
     )
+
+
+def row_chance(row: dict, language: str = "en") -> str:
+    """A variant row's mean chance with its bootstrap interval."""
+    chance = row["mean_chance"], row["chance_low"], row["chance_high"]
+    if language == "zh-CN":
+        return with_interval(*chance, to=" 至 ", opening="（95% 置信区间 ", closing="）")
+    return with_interval(*chance)
+
+
+STEPS_AND_PAIRS_ENGLISH = {
+    Pointer.INCOMPLETE: "Not yet known, since a cell of the table has fewer than 2 finished runs",
+    Pointer.STEPS: "The runs point to the steps, which lifted the mean chance at both shares of "
+    "pairs seen, while more pairs seen did not at both step counts",
+    Pointer.PAIRS: "The runs point to the pairs seen, which lifted the mean chance at both step "
+    "counts, while more steps did not at both shares of pairs seen",
+    Pointer.BOTH: "Both count, each lifting the mean chance at both levels of the other",
+    Pointer.TOGETHER: "Neither alone, since only more steps over more pairs seen stands apart",
+    Pointer.UNCLEAR: "These runs cannot tell, since the intervals on the mean chance overlap",
+}
+STEPS_AND_PAIRS_CHINESE = {
+    Pointer.INCOMPLETE: "还不能判断，因为表中有一格完成的训练少于 2 次",
+    Pointer.STEPS: "这些训练指向每轮的步数，无论见过的数对多少，步数多都让平均概率明显更高，"
+    "而见过的数对多并非在两种步数下都如此",
+    Pointer.PAIRS: "这些训练指向见过的数对，无论步数多少，见过的数对多都让平均概率明显更高，"
+    "而步数多并非在两种数对覆盖率下都如此",
+    Pointer.BOTH: "两者都起作用，步数多、见过的数对多，各自都让平均概率明显更高",
+    Pointer.TOGETHER: "单靠哪一个都不够，只有步数多且见过的数对也多的那一格明显不同",
+    Pointer.UNCLEAR: "这些训练还分不清，因为各格平均概率的置信区间相互重叠",
+}
+
+
+# Each language's question, reading, cell and punctuation for steps_and_pairs_sentence().
+STEPS_AND_PAIRS_WORDS = {
+    "en": (
+        "Steps an epoch or pairs seen? ",
+        STEPS_AND_PAIRS_ENGLISH,
+        "{steps:,.0f} steps an epoch over {share:.0%} of the pairs, a mean chance of {chance} "
+        "and {exact:.2f}% of sums right over {n} runs",
+        (": ", "; ", "."),
+    ),
+    "zh-CN": (
+        "是步数多，还是见过的数对多？",
+        STEPS_AND_PAIRS_CHINESE,
+        "每轮 {steps:,.0f} 步、见过全部数对的 {share:.0%} 时，平均概率 {chance}，"
+        "完全正确率中位数 {exact:.2f}%（{n} 次独立训练）",
+        ("：", "；", "。"),
+    ),
+}
+
+
+def steps_and_pairs_sentence(table: StepsAndPairs, language: str = "en") -> str:
+    """One sentence: what the 2 x 2 of steps against pairs seen points to (decided once, in
+    findings.steps_and_pairs), with each cell's numbers."""
+    question, readings, template, (colon, joint, stop) = STEPS_AND_PAIRS_WORDS[language]
+    cells = [
+        template.format(
+            steps=row["steps"],
+            share=row["seen_share"],
+            chance=row_chance(row, language),
+            exact=row["exact"],
+            n=row["n"],
+        )
+        for row in table.cells.values()
+        if row is not None and row["n"]
+    ]
+    return question + readings[table.pointer] + (colon + joint.join(cells) if cells else "") + stop
 
 
 def chinese(numbers: dict) -> str:
@@ -147,7 +255,8 @@ def chinese(numbers: dict) -> str:
     # The first 轮 of the answer says it is the "Epoch" of the training's output.
     rounds = "轮" if exact else "轮（epoch）"
     lines.append(
-        f"- **训练 {epochs} {rounds}：** 博客的 LSTM 用不同的随机种子训练了 {blogs['n']} 次，"
+        f"- **训练 {epochs} {rounds}：** 博客的 LSTM 独立训练了 {blogs['n']} 次（每次从头训练，"
+        f"各用一个随机种子{engines(blogs['by_engine'], ENGINES_CHINESE, '；其中', '、', '')}），"
         f"{blogs['reached']} 次在测试中达到 {BLOG_FIGURE}%。按 95% 置信度，一次这样的训练达到它的"
         f"概率不超过 {percent(blogs['upper_bound'])}。在本研究固定使用的 1,000 对测试数据上，"
         f"最好的一次 MSE 也是博客的 {blogs['best_mse_over_blogs']:.0f} 倍。"
@@ -161,15 +270,15 @@ def chinese(numbers: dict) -> str:
         lines.append(
             "- **测试样本的运气：** 像博客那样随机抽 1,000 对做测试，"
             + (
-                "我们对每个网络模拟了 100,000 次，没有一次得到博客的数字。"
+                "我们对每个网络模拟了 100,000 次，没有一次达到博客的数字。"
                 if numbers["chance"] == 0
-                else f"得到博客数字的概率最多为 {percent(numbers['chance'], 3)}。"
+                else f"达到博客数字的概率最多为 {percent(numbers['chance'], 3)}。"
             )
         )
     if numbers["at"]:
         lines.append(longer_chinese(numbers))
     if numbers["within"]:
-        lines.append(within_chinese(numbers["within"]))
+        lines.append(within_chinese(numbers["within"], numbers["setbacks"]))
     if numbers["nearest"]:
         lines.append(variants_chinese(numbers))
     return "\n".join(lines)
@@ -186,7 +295,7 @@ def longer_chinese(numbers: dict) -> str:
             else [f"95% 置信区间 {percent(row['low'], 2)} 至 {percent(row['high'], 2)}"]
         )
         if row["schedules"] < numbers["schedules"]:
-            notes.append(f"{row['schedules']} 次长时间训练")
+            notes.append(f"只有 {row['schedules']} 次长时间训练评估到了这一轮")
         clauses.append(
             f"训练到第 {row['epoch']:,} 轮时为 {percent(row['mean'], 2)}"
             + (f"（{'，'.join(notes)}）" if notes else "")
@@ -195,27 +304,36 @@ def longer_chinese(numbers: dict) -> str:
     return (
         f"- **训练更久：** 我们把博客的 LSTM 用 {numbers['schedules']} 个随机种子训练得比 "
         f"{numbers['epochs']} 轮更久（下称长时间训练）{every}。一次博客式测试（随机 1,000 对）"
-        "得到博客数字的平均概率：" + "；".join(clauses) + "。"
+        "达到博客数字的平均概率：" + "；".join(clauses) + "。"
     )
 
 
 def variants_chinese(numbers: dict) -> str:
-    nearest, epochs = numbers["nearest"], numbers["epochs"]
+    nearest, epochs, tried = numbers["nearest"], numbers["epochs"], numbers["variants"]
     exact = "" if nearest["exact"] is None else f"完全正确率的中位数为 {nearest['exact']:.2f}%，"
     shown = (
         f"{exact}全部数对上 MSE 的中位数为 {nearest['mse']:.3g}（博客是 {BLOG_MSE:.3g}）；"
-        f"一次博客式测试得到博客数字的平均概率为 {percent(nearest['mean_chance'], 2)}，"
-        f"{nearest['n']} 次训练中有 {nearest['reached']} 次达到"
+        f"一次博客式测试达到博客数字的平均概率为 {row_chance(nearest, 'zh-CN')}，"
+        f"{nearest['n']} 次独立训练中有 {nearest['reached']} 次达到博客的数字"
     )
-    if nearest["mean_chance"] >= STOP_PROBABILITY:
-        return (
-            f"- **只改博客脚本的一处：** {nearest['label_zh']}，就能让博客的数字在训练 {epochs} "
-            f"轮时大概率出现：{shown}。"
+    rule = f"（平均概率的 95% 置信区间整个高于 {percent(STOP_PROBABILITY, 0)}）"
+    if nearest["likely"]:
+        reading = (
+            f"{nearest['label_zh']}，就能让博客式测试在训练 {epochs} 轮时达到博客数字的可能性"
+            f"超过一半{rule}：{shown}。"
         )
-    return (
-        f"- **只改博客脚本的一处：** 目前试过的 {numbers['variants']} 种单处改动，都不能让博客的"
-        f"数字在训练 {epochs} 轮时大概率出现；最接近的是{nearest['label_zh']}：{shown}。"
-    )
+    else:
+        none = (
+            "目前试过的 1 种单处改动，不"
+            if tried == 1
+            else f"目前试过的 {tried} 种单处改动，没有一种"
+        )
+        reading = (
+            f"{none}能让博客式测试在训练 {epochs} 轮时达到博客数字的可能性确定超过一半{rule}；"
+            f"最接近的是{nearest['label_zh']}：{shown}。"
+        )
+    table = steps_and_pairs_sentence(numbers["steps_and_pairs"], "zh-CN")
+    return f"- **只改博客脚本的一处：** {reading}{table}"
 
 
 def bracket(
@@ -231,7 +349,7 @@ def bracket(
     )
 
 
-def within_english(within: dict | None) -> str:
+def within_english(within: dict | None, setbacks: int) -> str:
     if not within:
         return ""
     return (
@@ -245,21 +363,34 @@ def within_english(within: dict | None) -> str:
             else f"95% upper bound {percent(within['high'])}"
         )
         + ")"
+        + (
+            ", a share of schedules rather than a chance at one epoch count: setbacks after "
+            f"the best came in {setbacks} schedule{'s' if setbacks > 1 else ''}"
+            if setbacks
+            else ""
+        )
     )
 
 
-def within_chinese(within: dict | None) -> str:
+def within_chinese(within: dict | None, setbacks: int) -> str:
     if not within:
         return ""
     return (
-        f"- **{within['epoch']:,} 轮之内：** 观察满 {within['epoch']:,} 轮（或在此之前已达到）的 "
-        f"{within['watched']} 次长时间训练中，有 {within['reached']} 次在某次评估时，让至少一半的"
-        "博客式测试得到博客的数字（"
+        f"- **{within['epoch']:,} 轮之内：** 在观察满 {within['epoch']:,} 轮、或更早就已达到的 "
+        f"{within['watched']} 次长时间训练中，有 {within['reached']} 次至少在某一次评估时达到停止"
+        "规则的水平，即至少一半的博客式测试达到博客的数字（"
         + (
             f"Kaplan-Meier 估计 {percent(within['estimate'])}，95% 置信区间 "
             f"{percent(within['low'])} 至 {percent(within['high'])}"
             if within["reached"]
             else f"按 95% 置信度，这个比例不超过 {percent(within['high'])}"
         )
-        + "）。详见 results/STUDY.md（英文）。"
+        + "）。"
+        + (
+            "这是「某次评估时达到过」的训练所占的比例，不是某一轮时的平均概率：训练并不稳定，"
+            f"有 {setbacks} 次长时间训练在达到最好之后又明显退了回去。"
+            if setbacks
+            else ""
+        )
+        + "详见 results/STUDY.md（英文）。"
     )

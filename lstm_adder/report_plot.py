@@ -17,7 +17,7 @@ import scipy.stats
 
 from lstm_adder.blog import BLOG_MSE
 from lstm_adder.findings import SUMMARY_SHARE
-from lstm_adder.wording import percent, scientific
+from lstm_adder.wording import percent, runs_so_far, scientific
 
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
 
@@ -46,14 +46,18 @@ def plot_variants(found: Findings, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    rows = [row for row in found.variants if row["n"]]  # a variant yet to run has no points
     figure, axis = plt.subplots(figsize=(12, 6))
-    for position, row in enumerate(found.variants):
+    for position, row in enumerate(rows):
         offsets = np.linspace(-0.2, 0.2, len(row["mses"])) if len(row["mses"]) > 1 else [0.0]
         colour = "tab:blue" if row["name"] is None else "tab:green"
         axis.plot(position + np.asarray(offsets), row["mses"], "o", color=colour, alpha=0.6)
     axis.axhline(BLOG_MSE, color="black", linestyle=":", label=f"the blog's MSE {BLOG_MSE:.3g}")
-    labels = [textwrap.fill(f"{row['label']} ({row['n']} runs)", 22) for row in found.variants]
-    axis.set_xticks(range(len(found.variants)), labels, fontsize=8)
+    labels = [
+        textwrap.fill(f"{row['label']} ({runs_so_far(row['n'], row['planned'])} runs)", 22)
+        for row in rows
+    ]
+    axis.set_xticks(range(len(rows)), labels, fontsize=8)
     axis.set(
         yscale="log",
         ylabel="MSE over every pair, log scale",

@@ -466,7 +466,7 @@ def test_the_time_answer_at_and_within_each_epoch_count():
     within_1500 = {"1,500", "2", "100.0%", f"{100 * within[1500]['low']:.1f}%"}
     assert at_500 | within_1500 <= figures_in(answer_of(runs))
     assert at_500 | within_1500 <= figures_in(answer_of(runs, "zh-CN"))
-    assert "after 500 (1 schedule)" in answer_of(runs)
+    assert "after 500 (1 schedule evaluated that far)" in answer_of(runs)
     # With more schedules behind a row, its bootstrap interval, labelled once.
     numbers = report_answer.answer_numbers(findings.findings(runs, [], "study.py"))
     numbers["at"] = [

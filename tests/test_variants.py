@@ -2,13 +2,13 @@
 report's section from made-up runs."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 
 from lstm_adder import data, findings, report_answer, report_markdown, variants
 from lstm_adder.blog import BLOG_FIGURE
-from lstm_adder.statistics import binomial_interval
 
 import study
 from conftest import TINY, run_script, tiny_study
@@ -63,11 +63,12 @@ def test_a_tiny_variant_plan_runs_end_to_end(tmp_path):
     report = (tmp_path / "STUDY.md").read_text()
     assert "## One change to the blog's script" in report
     for name in names:
-        assert f"| {variants.BY_NAME[name].label} | 2 | " in report
+        label = re.escape(variants.BY_NAME[name].label)
+        assert re.search(rf"\| {label} \| [\d,]+ \| \d+% \| 2 \| ", report)  # steps, seen, runs
     assert (tmp_path / "variants.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def made_up_run(figure, chance, exact, minutes, variant=None, seed=1):
+def made_up_run(figure, chance, exact, minutes, variant=None, seed=1, data_size=10_000, batch=None):
     run = {
         "activation": "keras2_hard_sigmoid",
         "engine": "jax",
@@ -75,6 +76,7 @@ def made_up_run(figure, chance, exact, minutes, variant=None, seed=1):
         "epochs": 100,
         "every": 0,
         "bits": 8,
+        "data_size": data_size,
         "train_seconds": 60 * minutes,
         "figures": {
             "blog_figure": figure,
@@ -82,44 +84,154 @@ def made_up_run(figure, chance, exact, minutes, variant=None, seed=1):
             "exhaustive_mse": 1 - figure / 100,
             "exact_sum_accuracy": exact,
             "unseen_exact_sum_accuracy": exact - 0.01,
+            "seen_pairs": round(0.14 * 65_536) if data_size == 10_000 else round(0.63 * 65_536),
             "sampling": {"probability_reaching_blog_figure": chance},
         },
     }
+    if batch:
+        run["config"] = {"batch_size": batch}
     return {**run, "variant": variant} if variant else run
 
 
-def made_up_study(chances):
-    """Four plain runs of the blog's script, and four runs of the learning-rate variant whose
-    chances of a blog-style test are `chances` (the first two reach the figure)."""
+def made_up_study(chances, planned=()):
+    """Four plain runs of the blog's script, and runs of the learning-rate variant whose chances
+    of a blog-style test are `chances` (the first two reach the figure)."""
     runs = {f"plain{seed}": made_up_run(99.0, 0.0, 0.9, 2.0, seed=seed) for seed in range(4)}
     for seed, chance in enumerate(chances):
         figure = BLOG_FIGURE + 0.001 if seed < 2 else 99.9
         runs[f"lr{seed}"] = made_up_run(
             figure, chance, 0.99 - seed / 100, 3.0 + seed, "learning-rate-0.003", seed
         )
-    return findings.findings(runs, [], "study.py --report")
+    return findings.findings(runs, list(planned), "study.py --report")
 
 
-def test_the_variants_section_from_made_up_runs():
+def bootstrap_by_hand(values, resamples=20_000):
+    """A percentile bootstrap of the mean written out with numpy, to check scipy's by."""
+    draws = np.random.default_rng(1).choice(values, size=(resamples, len(values)))
+    return np.percentile(draws.mean(axis=1), [2.5, 97.5])
+
+
+def test_the_variants_figures_are_what_a_computation_by_hand_gives():
     found = made_up_study([0.4, 0.3, 0.1, 0.0])
     blogs, row = found.variants
     assert blogs["name"] is None and blogs["n"] == 4 and blogs["reached"] == 0
     assert row["name"] == "learning-rate-0.003" and (row["n"], row["reached"]) == (4, 2)
-    assert (row["low"], row["high"]) == pytest.approx(binomial_interval(2, 4))
-    assert row["mean_chance"] == pytest.approx(0.2)
-    assert row["exact"] == pytest.approx(100 * np.median([0.99, 0.98, 0.97, 0.96]))
-    assert row["minutes"] == pytest.approx(4.5)
+    # Clopper-Pearson for 2 of 4: the beta quantiles B(0.025; 2, 3) and B(0.975; 3, 2).
+    assert (row["low"], row["high"]) == pytest.approx((0.0676, 0.9324), abs=1e-4)
+    assert row["mean_chance"] == pytest.approx((0.4 + 0.3 + 0.1 + 0.0) / 4)
+    low, high = bootstrap_by_hand([0.4, 0.3, 0.1, 0.0])
+    assert row["chance_low"] == pytest.approx(low, abs=0.02)
+    assert row["chance_high"] == pytest.approx(high, abs=0.02)
+    assert row["exact"] == pytest.approx((98 + 97) / 2)  # median of 99, 98, 97 and 96
+    assert row["unseen_exact"] == pytest.approx((97 + 96) / 2)
+    # MSE = 1 - figure / 100: two runs just above the blog's figure, two at 99.9%.
+    assert row["mse"] == pytest.approx((1 - (BLOG_FIGURE + 0.001) / 100 + 0.001) / 2)
+    assert row["steps"] == 79 and row["seen_share"] == pytest.approx(0.14, abs=1e-4)
+    assert row["minutes"] == pytest.approx(4.5)  # median of 3, 4, 5 and 6
     assert found.nearest is row
     section = "\n".join(report_markdown.variants_section(found))
-    assert f"| {row['label']} | 4 | 2 | " in section and "| 20.00% |" in section
+    interval = f"({100 * row['chance_low']:.2f}% to {100 * row['chance_high']:.2f}%)"
+    assert (
+        f"| {row['label']} | 79 | 14% | 4 | 2 | 6.8% to 93.2% | 20.00% {interval} | 97.50% | "
+        "96.50% | 0.00055 | 4.5 |"
+    ) in section
     assert "No single change here makes the figure likely at 100 epochs" in section
-    answer = report_answer.answer(found)
-    # The README's line: the figures of the nearest variant, in both languages.
     for language in ("en", "zh-CN"):
         line = report_answer.answer(found, language).splitlines()[-1]
-        assert "20.00%" in line and "4" in line and "2" in line
-    assert "none of the 1 single changes" in answer and "learning rate 0.003" in answer
+        assert "20.00%" in line and "97.50%" in line and "0.00055" in line
+    assert "the one single change tried so far does not make" in report_answer.answer(found)
+
+
+def test_near_even_chances_with_a_wide_interval_are_not_called_likely():
+    even = made_up_study([0.9, 0.1, 0.9, 0.1])
+    assert even.nearest["mean_chance"] == pytest.approx(0.5)
+    assert even.nearest["chance_low"] < 0.5 < even.nearest["chance_high"]
+    assert not even.nearest["likely"]
+    english, chinese = report_answer.answer(even), report_answer.answer(even, "zh-CN")
+    assert "makes the figure likely" not in english and "does not make the figure likely" in english
+    assert "不能让" in chinese and "就能让" not in chinese and "大概率" not in chinese
+    assert "No single change here makes" in report_markdown.variants_sentence(even)
     likely = made_up_study([0.9, 0.8, 0.6, 0.5])
-    assert likely.nearest["mean_chance"] == pytest.approx(0.7)
-    assert "makes the figure likely at 100 epochs" in report_answer.answer(likely)
+    assert likely.nearest["chance_low"] > 0.5 and likely.nearest["likely"]
+    assert "learning rate 0.003 makes the figure likely at 100 epochs" in report_answer.answer(
+        likely
+    )
     assert "学习率 0.003，就能让" in report_answer.answer(likely, "zh-CN")
+    assert "**learning rate 0.003** makes the figure likely" in report_markdown.variants_sentence(
+        likely
+    )
+
+
+def test_an_unfinished_variant_shows_its_count_and_has_no_figures():
+    planned = [{"variant": "learning-rate-0.003"}] * 10 + [{"variant": "data-size-100000"}] * 10
+    found = made_up_study([0.4, 0.3, 0.1], planned)
+    names = [row["name"] for row in found.variants]
+    assert names == [None, "learning-rate-0.003", "data-size-100000"]
+    section = "\n".join(report_markdown.variants_section(found))
+    assert "| learning rate 0.003 | 79 | 14% | 3 of 10 so far | 2 | " in section
+    label = variants.BY_NAME["data-size-100000"].label
+    assert f"| {label} | - | - | 0 of 10 so far | - | - | - | - | - | - | - |" in section
+
+
+def cell(name, n, low, high):
+    return {"name": name, "n": n, "chance_low": low, "chance_high": high}
+
+
+@pytest.mark.parametrize(
+    "intervals, pointer",
+    [
+        # blog, more steps, more pairs, both: (low, high) of the mean chance
+        ([(0, 0), (0.6, 0.9), (0, 0.1), (0.7, 0.95)], findings.Pointer.STEPS),
+        ([(0, 0), (0, 0.1), (0.6, 0.9), (0.7, 0.95)], findings.Pointer.PAIRS),
+        ([(0, 0), (0.2, 0.3), (0.2, 0.3), (0.7, 0.95)], findings.Pointer.BOTH),
+        ([(0, 0), (0, 0), (0, 0), (0.36, 0.9)], findings.Pointer.TOGETHER),
+        ([(0, 0.4), (0, 0.5), (0.1, 0.6), (0.3, 0.9)], findings.Pointer.UNCLEAR),
+    ],
+)
+def test_the_two_by_two_points_to_what_its_intervals_separate(intervals, pointer):
+    names = list(variants.STEPS_AND_PAIRS.values())
+    rows = [cell(name, 10, low, high) for name, (low, high) in zip(names, intervals, strict=True)]
+    table = findings.steps_and_pairs(rows)
+    assert table.pointer is pointer
+    assert table.cell(True, True)["name"] == "data-size-65536"
+    rows[2] = cell(names[2], 1, 0, 0)  # one finished run in a cell: too few to say
+    assert findings.steps_and_pairs(rows).pointer is findings.Pointer.INCOMPLETE
+    assert findings.steps_and_pairs(rows[:3]).pointer is findings.Pointer.INCOMPLETE
+
+
+def test_the_two_by_two_table_and_its_sentence_from_made_up_runs():
+    runs = {f"plain{seed}": made_up_run(99.0, 0.0, 0.88, 2.0, seed=seed) for seed in range(3)}
+    cells = {
+        "batch-size-20": dict(chance=0.0, exact=0.99, batch=20),
+        "data-size-65536-batch-size-830": dict(chance=0.0, exact=0.94, data_size=65_536, batch=830),
+        "data-size-65536": dict(chance=0.65, exact=0.9999, data_size=65_536),
+    }
+    for name, made in cells.items():
+        for seed in range(3):
+            chance = made["chance"] + seed / 100
+            figure = BLOG_FIGURE + 0.001 if chance else 99.0
+            runs[f"{name}{seed}"] = made_up_run(
+                figure,
+                chance,
+                made["exact"],
+                10.0,
+                name,
+                seed,
+                made.get("data_size", 10_000),
+                made.get("batch"),
+            )
+    found = findings.findings(runs, [], "study.py --report")
+    table = found.steps_and_pairs
+    assert table.pointer is findings.Pointer.TOGETHER
+    assert [table.cell(*key)["steps"] for key in variants.STEPS_AND_PAIRS] == [79, 500, 79, 512]
+    both = table.cell(True, True)
+    assert both["mean_chance"] == pytest.approx(0.66) and both["reached"] == 3
+    section = "\n".join(report_markdown.steps_and_pairs_section(found))
+    assert "| **more steps an epoch** | **batch size 20" in section
+    assert "mean chance: 66.00% (65.00% to 67.00%)" in section
+    english = report_answer.steps_and_pairs_sentence(table)
+    assert english.startswith("Steps an epoch or pairs seen? Neither alone")
+    assert "512 steps an epoch over 63% of the pairs, a mean chance of 66.00%" in english
+    assert "99.99% of sums right over 3 runs" in english
+    chinese = report_answer.steps_and_pairs_sentence(table, "zh-CN")
+    assert "单靠哪一个都不够" in chinese and "每轮 500 步" in chinese and "99.00%" in chinese
