@@ -42,7 +42,7 @@ from lstm_adder.cli import (
 from lstm_adder.files import WriteError
 from lstm_adder.record import TrainingPairsUnknown, training_pairs
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate
-from lstm_adder.wording import percent
+from lstm_adder.wording import listed, percent
 
 SHIPPED_MODEL = os.path.relpath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "LSTM_Operation.h5")
@@ -326,6 +326,23 @@ def parse_args(argv):
     """The parser and the options, checked against each other (exit 2 with one line)."""
     parser = make_parser()
     args = parser.parse_args(argv)
+    if args.add is not None:
+        ignored = [
+            option
+            for option, given in (
+                ("--plot", args.plot is not None),
+                ("--exhaustive", args.exhaustive),
+                ("--samples", hasattr(args, "samples")),
+                ("--seed", hasattr(args, "seed")),
+            )
+            if given
+        ]
+        if ignored:
+            parser.error(
+                f"--add shows one sum and evaluates no set of pairs, so {listed(ignored)} "
+                f"{'has' if len(ignored) == 1 else 'have'} nothing to do: use --add alone "
+                "(with --model or --json), or drop it"
+            )
     if args.plot is not None:
         if not args.plot.endswith(".png"):
             parser.error(f"--plot {args.plot!r}: the picture's file name must end in .png")

@@ -70,6 +70,8 @@ def parse_args(argv=None):
     # copy of the pairs), rounded up.
     refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
     args.created_folder = writable_output(parser, "--output", args.output)
+    if args.created_folder:
+        print(f"Created the folder {os.path.dirname(args.output)} for --output {args.output}")
     return args
 
 

@@ -25,7 +25,7 @@ with quiet.tensorflow_startup():
     import keras  # noqa: E402,F401
 
 
-def run_script(script, *args, process=False, timeout=300):
+def run_script(script, *args, process=False, timeout=300, env=None):
     """Run one of the project's scripts as a user would from the repo root: its exit status,
     stdout and stderr.
 
@@ -33,7 +33,7 @@ def run_script(script, *args, process=False, timeout=300):
     put back afterwards and SystemExit (argparse's errors) taken as the exit status: the same
     code path without a fresh interpreter's 5-8 s of importing TensorFlow, which would make
     the suite several minutes longer. process=True runs a real subprocess, for what only a
-    process shows (what reaches the terminal's stderr, signals).
+    process shows (what reaches the terminal's stderr, signals); `env`, variables to set in it.
     """
     arguments = [str(argument) for argument in args]
     if process:
@@ -43,7 +43,9 @@ def run_script(script, *args, process=False, timeout=300):
             capture_output=True,
             text=True,
             timeout=timeout,
+            env={**os.environ, **(env or {})},
         )
+    assert env is None, "env= needs process=True"
     module = importlib.import_module(script.removesuffix(".py"))
     handlers = {
         signum: signal.getsignal(signum)

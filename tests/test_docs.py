@@ -3,6 +3,7 @@ show is one its script accepts, and every make target they name is in the Makefi
 
 import glob
 import os
+import platform
 import re
 
 import pytest
@@ -116,22 +117,74 @@ def shown_evaluations():
     return found
 
 
+NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+# What carries across x86-64 processors. numpy's BLAS picks its float32 kernels by instruction
+# set, and the shipped model's figure came out 98.10278570023327% with AVX-512 kernels and
+# 98.10278559128980% with AVX2 ones (OPENBLAS_CORETYPE=Haswell on the same machine, and an
+# AVX2-only AMD EPYC): they differ by 1.1e-9 of the figure, in its ninth significant digit.
+# A printed number is compared to one part in 10^8 (about ten times that), or to one unit of
+# its last printed digit where that is coarser, since a rounding can flip it; a count exactly.
+CARRIES = 1e-8
+
+
+def same_output(printed: str, shown: str) -> bool:
+    """Two lines of output alike: the same words, and numbers that agree as far as they carry."""
+    if NUMBER.sub("#", printed) != NUMBER.sub("#", shown):
+        return False
+    for got, want in zip(NUMBER.findall(printed), NUMBER.findall(shown), strict=True):
+        decimals = len(want.partition(".")[2])
+        a, b = (float(text.replace(",", "")) for text in (got, want))
+        if not decimals:  # a count: sums right, pairs, bits
+            if a != b:
+                return False
+        elif abs(a - b) > max(CARRIES * abs(b), 10.0**-decimals * 1.000001):
+            return False
+    return True
+
+
+def test_a_changed_figure_is_told_from_one_that_differs_as_processors_do():
+    shown = "   this model  98.10278570023327%   (MSE 0.0189721)"
+    assert same_output("   this model  98.10278559128980%   (MSE 0.0189721)", shown)
+    assert same_output("   this model  98.10278570023327%   (MSE 0.0189722)", shown)
+    # A change in the fourth significant digit, or far smaller ones, is a different output.
+    assert not same_output("   this model  98.11278570023327%   (MSE 0.0189721)", shown)
+    assert not same_output("   this model  98.10270000000000%   (MSE 0.0189721)", shown)
+    assert not same_output("   this model  98.10278570023327%   (MSE 0.0189723)", shown)
+    assert not same_output("   this model  98.10278570023327%   (mse 0.0189721)", shown)
+    assert not same_output("   890 of 1,000", "   891 of 1,000")
+
+
+# The documented outputs once with this machine's BLAS kernels, and once with the AVX2 kernels
+# that every x86-64 machine of the last decade runs (numpy's OpenBLAS reads OPENBLAS_CORETYPE).
+KERNELS = [None] + (["Haswell"] if platform.machine().lower() in ("x86_64", "amd64") else [])
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("options,shown", shown_evaluations())
-def test_the_outputs_the_documents_show_are_what_evaluate_prints(options, shown, tmp_path):
+def test_the_outputs_the_documents_show_are_what_evaluate_prints(options, shown, kernel, tmp_path):
     # A picture goes to a temporary folder; the time of the forward pass is the machine's.
     picture = next((options[i + 1] for i, option in enumerate(options) if option == "--plot"), None)
     if picture:
         options = [
             str(tmp_path / "sums.png") if option == picture else option for option in options
         ]
-    result = run_script("evaluate.py", *options)
+    if kernel:
+        result = run_script(
+            "evaluate.py", *options, process=True, env={"OPENBLAS_CORETYPE": kernel}
+        )
+    else:
+        result = run_script("evaluate.py", *options)
     assert result.returncode == 0, result.stderr
     printed = result.stdout.replace(str(tmp_path / "sums.png"), picture or "")
 
     def without_timing(text):
         return [line for line in text.strip("\n").splitlines() if "forward pass:" not in line]
 
-    assert without_timing(printed) == without_timing(shown)
+    printed_lines, shown_lines = without_timing(printed), without_timing(shown)
+    assert len(printed_lines) == len(shown_lines), printed
+    for got, want in zip(printed_lines, shown_lines, strict=True):
+        assert same_output(got, want), f"printed {got!r}, the document shows {want!r}"
 
 
 def test_the_chinese_readme_covers_the_english_one():
@@ -210,3 +263,13 @@ def test_the_readmes_say_what_was_measured_about_seeds_and_which_model_evaluate_
     # The examples that leave out --model say that they read the shipped model.
     options = text[text.index("## Options") :]
     assert "Without `--model`, `evaluate.py` evaluates the model the repository ships" in options
+
+
+def test_the_license_is_a_file_and_pyproject_names_it():
+    import tomllib
+
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as file:
+        project = tomllib.load(file)["project"]
+    assert project["license"] == "Apache-2.0" and project["license-files"] == ["LICENSE"]
+    with open(os.path.join(ROOT, "LICENSE"), encoding="utf-8") as file:
+        assert "Apache License" in file.readline() + file.readline()

@@ -222,6 +222,23 @@ def test_evaluate_bad_options(options, message, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "options,refused",
+    [
+        (["--plot", "x.png"], "--plot has"),
+        (["--exhaustive"], "--exhaustive has"),
+        (["--samples", "5"], "--samples has"),
+        (["--exhaustive", "--samples", "5", "--seed", "2"], "--exhaustive, --samples and --seed"),
+    ],
+)
+def test_evaluate_add_refuses_what_it_would_drop(options, refused, tiny_model, tmp_path):
+    result = run_script("evaluate.py", "--model", tiny_model, "--add", "3", "4", *options)
+    assert result.returncode == 2 and result.stdout == ""
+    error = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(error) == 1 and refused in error[0] and "nothing to do" in error[0]
+    assert not (tmp_path / "x.png").exists() and not os.path.exists("x.png")
+
+
+@pytest.mark.parametrize(
     "operands,message",
     [
         (["16", "1"], "16 does not fit in the model's 4 bits (0..15)"),
@@ -279,6 +296,9 @@ def test_train_creates_missing_output_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert output.exists() and output.with_suffix(".json").exists()
     assert sorted(os.listdir(output.parent)) == ["m.h5", "m.json"]
+    # and says so, in one line, before training
+    assert f"Created the folder {output.parent} for --output {output}\n" in result.stdout
+    assert result.stdout.index("Created the folder") < result.stdout.index("Epoch 1/")
 
 
 def test_nan_loss_stops_and_saves_nothing(tmp_path):
