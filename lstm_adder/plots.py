@@ -16,12 +16,13 @@ from lstm_adder.files import replacing
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-# The map's classes, in the order of CLASS_COLOURS: right in green (lighter for the pairs seen in
-# training), wrong in red, or dark purple where the pair was seen in training: the two kinds of
-# failure differ in lightness as well as hue (red and magenta did not, to a reader's eye), and
-# stay apart from both greens even where cells are 2 pixels wide.
+# The map's classes, in the order of CLASS_COLOURS, from Okabe and Ito's palette for colour-blind
+# readers ("Color Universal Design"): right in blue (lighter for the pairs seen in training),
+# wrong in vermillion, or black where the pair was seen in training. Blue against vermillion
+# stays apart for red-green colour blindness, where green against red does not; the two kinds of
+# failure differ in lightness as well, even where cells are 2 pixels wide.
 RIGHT_NEVER_SEEN, WRONG_NEVER_SEEN, RIGHT_SEEN, WRONG_SEEN = range(4)
-CLASS_COLOURS = ("#1a9850", "#d73027", "#a6d96a", "#40004b")
+CLASS_COLOURS = ("#0072B2", "#D55E00", "#56B4E9", "#000000")
 CLASS_NAMES = (
     "right, never seen",
     "wrong, never seen",
@@ -112,16 +113,6 @@ def draw_sum_map(axis: Axes, grid: np.ndarray, result: dict, split_note: str | N
     handles = [Patch(color=CLASS_COLOURS[k], label=f"{names[k]}: {counts[k]:,}") for k in shown]
     if not known:
         handles.append(Patch(color="white", label=f"seen/never seen unknown: {split_note}"))
-    # Pairs with one sum lie on one diagonal (a + b = s): where a sum is hard, a stripe. Its
-    # swatch is a hatched square leaning the same way as the stripes.
-    handles.append(
-        Patch(
-            facecolor="white",
-            edgecolor="grey",
-            hatch="////",
-            label="diagonal stripes: sums of one value, a + b = s",
-        )
-    )
     axis.legend(
         handles=handles,
         loc="upper center",
@@ -133,19 +124,26 @@ def draw_sum_map(axis: Axes, grid: np.ndarray, result: dict, split_note: str | N
 
 
 def draw_bit_bars(axis: Axes, positions: list[dict]) -> None:
-    """The accuracy of each output bit. Both bar charts run from 0 to 100%, each bar
-    labelled: a cut axis would magnify differences of a percentage point into towers."""
-    bars = axis.bar(
-        range(len(positions)), [100 * p["accuracy"] for p in positions], color="tab:blue"
-    )
+    """The accuracy of each output bit, each bar labelled. The bits of a trained adder lie
+    within a few points of each other near 100%, so the axis starts a little below the worst
+    bit (its label says where) rather than at 0, where they would all look alike."""
+    accuracies = [100 * p["accuracy"] for p in positions]
+    bars = axis.bar(range(len(positions)), accuracies, color="#0072B2")
     axis.bar_label(bars, fmt="%.1f", fontsize=7)
     axis.set_xticks(range(len(positions)), [str(p["place_value"]) for p in positions])
-    axis.set_ylim(0, 110)
+    bottom = bit_axis_bottom(accuracies)
+    axis.set_ylim(bottom, 100 + (100 - bottom) * 0.1)
     axis.set(
         xlabel=f"output bit (place value; {positions[0]['place_value']} is the final carry)",
-        ylabel="right (%)",
+        ylabel=f"right (%), axis from {bottom:.0f}%",
         title="Accuracy of each output bit",
     )
+
+
+def bit_axis_bottom(accuracies: list[float]) -> float:
+    """Where the per-bit axis starts: 5 points below the worst bit, on a multiple of 5, and
+    never below 0."""
+    return max(0.0, 5 * np.floor((min(accuracies) - 5) / 5))
 
 
 def draw_chain_bars(axis: Axes, groups: list[dict]) -> None:
@@ -153,7 +151,7 @@ def draw_chain_bars(axis: Axes, groups: list[dict]) -> None:
     bars = axis.bar(
         [g["longest_carry_chain"] for g in groups],
         [100 * g["exact_sum_accuracy"] for g in groups],
-        color="tab:purple",
+        color="#009E73",
     )
     axis.bar_label(bars, fmt="%.1f", fontsize=7)
     axis.set_ylim(0, 110)

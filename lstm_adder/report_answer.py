@@ -74,7 +74,7 @@ def english(numbers: dict) -> str:
     lines = []
     if exact:
         lines.append(
-            f"- **In short:** the blog's number is (1 − MSE) × 100, not an accuracy; "
+            f"**In short:** the blog's number is (1 − MSE) × 100, not an accuracy; "
             f"trained the blog's way for {epochs} epochs, the network gets "
             f"{percent(exact['median'])} of all {exact['pairs']:,} sums exactly right "
             f"(median of {exact['runs']} runs) and "
@@ -84,6 +84,7 @@ def english(numbers: dict) -> str:
                 else f"reaches the number in {blogs['reached']} of {blogs['n']} runs."
             )
         )
+        lines.append("")  # the verdict a paragraph of its own, the figures a list under it
     lines.append(
         f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
         f"of the blog's LSTM{engines(blogs['by_engine'], ENGINES_ENGLISH, ' (', ', ', ')')} "
@@ -242,16 +243,17 @@ def chinese(numbers: dict) -> str:
     lines = []
     if exact:
         lines.append(
-            f"- **一句话：** 博客的数字是 (1 − MSE) × 100，不是准确率。按博客的方式训练 {epochs} "
+            f"**一句话：** 博客的数字是 (1 − MSE) × 100，不是准确率。按博客的方式训练 {epochs} "
             f"轮（epoch）后，网络的完全正确率（一个加法的 9 位输出全对才算对）只有 "
             f"{percent(exact['median'])}（{exact['runs']} 个随机种子的中位数，全部 "
             f"{exact['pairs']:,} 个加法），"
             + (
                 "没有一次达到博客的数字。"
                 if not blogs["reached"]
-                else f"{blogs['n']} 次训练中有 {blogs['reached']} 次达到博客的数字。"
+                else f"{blogs['n']} 次独立训练中有 {blogs['reached']} 次达到博客的数字。"
             )
         )
+        lines.append("")
     # The first 轮 of the answer says it is the "Epoch" of the training's output.
     rounds = "轮" if exact else "轮（epoch）"
     lines.append(

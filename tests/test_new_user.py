@@ -161,6 +161,64 @@ def test_json_says_its_units_and_what_was_evaluated(tiny_model):
     assert 0 <= every["exact_sum_accuracy"] <= 1 and 50 < every["blog_figure"] <= 100
 
 
+# Machado, Oliveira and Fernandes (2009): how a deuteranope (no green cones, the commonest
+# red-green colour blindness) sees a colour, as a matrix on linear RGB, at full severity.
+DEUTERANOPIA = [
+    [0.367322, 0.860646, -0.227968],
+    [0.280085, 0.672501, 0.047413],
+    [-0.011820, 0.042940, 0.968881],
+]
+
+
+def as_a_deuteranope_sees(colour):
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    srgb = np.array(to_rgb(colour))
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(np.array(DEUTERANOPIA) @ linear, 0, 1)
+    return np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+def test_a_red_green_colour_blind_reader_tells_right_from_wrong_in_the_picture():
+    import itertools
+
+    import numpy as np
+
+    from lstm_adder import plots
+
+    seen = [as_a_deuteranope_sees(colour) for colour in plots.CLASS_COLOURS]
+    # Every two classes stay at least a third of the RGB cube's side apart, as simulated.
+    for a, b in itertools.combinations(range(4), 2):
+        assert np.linalg.norm(seen[a] - seen[b]) > 0.35, (
+            plots.CLASS_NAMES[a],
+            plots.CLASS_NAMES[b],
+        )
+    # The check can fail: green and red, the old palette, do not stay apart.
+    assert (
+        np.linalg.norm(as_a_deuteranope_sees("#1a9850") - as_a_deuteranope_sees("#d73027")) < 0.35
+    )
+
+
+def test_the_per_bit_axis_shows_the_differences_and_the_legend_only_what_is_drawn(tmp_path):
+    from lstm_adder import plots
+
+    assert plots.bit_axis_bottom([99.8, 93.1, 100.0]) == 85
+    assert plots.bit_axis_bottom([3.0, 50.0]) == 0
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure, axis = plt.subplots()
+    grid = np.array([[0, 1], [2, 3]])
+    plots.draw_sum_map(axis, grid, {"seen": {}}, None)
+    labels = [text.get_text() for text in axis.get_legend().get_texts()]
+    plt.close(figure)
+    assert [label.split(":")[0] for label in labels] == list(plots.CLASS_NAMES)
+
+
 def test_the_picture_tells_its_two_kinds_of_failure_apart():
     from matplotlib.colors import to_rgb
 
