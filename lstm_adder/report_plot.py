@@ -128,8 +128,7 @@ def training_losses(axis: Axes, found: Findings) -> None:
         title="Training loss (training pairs, dropout on) against the MSE the blog's test "
         "measures\n(fresh pairs, most never seen in training)",
     )
-    # The curves fall from the upper left to the lower right: the upper right stays clear.
-    axis.legend(fontsize=7, loc="upper right")
+    axis.legend(fontsize=7, loc="upper right")  # the curves fall from upper left to lower right
 
 
 def gaps(values: list[float | None]) -> np.ndarray:

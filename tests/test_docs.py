@@ -249,6 +249,9 @@ def test_study_md_opens_with_the_verdict_and_its_contents_and_lists_schedules_by
         first_screen = file.read().split("\n")[:40]
     assert "## Verdict" in first_screen and "## Contents" in first_screen
     assert any(line.startswith("**Time.**") for line in first_screen)
+    with open(os.path.join(ROOT, "results", "STUDY.md"), encoding="utf-8") as file:
+        rows = re.findall(r"^\| keras2_hard_sigmoid \| (\d+) \| \d+ of \d+ \|", file.read(), re.M)
+    assert [int(seed) for seed in rows] == sorted(int(seed) for seed in rows) and len(rows) >= 20
     with open(os.path.join(ROOT, "results", "SCHEDULES.md"), encoding="utf-8") as file:
         headings = re.findall(r"^### (\S+), seed (\d+),", file.read(), re.MULTILINE)
     blogs = [int(seed) for activation, seed in headings if activation == "keras2_hard_sigmoid"]
