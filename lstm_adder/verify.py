@@ -14,22 +14,13 @@ import sys
 import tempfile
 
 from lstm_adder.cli import REPOSITORY
+from lstm_adder.config import IDENTITY
 from lstm_adder.record import machine, record_path_for, sha256_of, usable_cores
 from lstm_adder.wording import one_line
 
 SHIPPED = os.path.join(REPOSITORY, "models", "LSTM_Operation.h5")
-# The record's options that say how the network was trained; the rest say where it went.
-TRAINING_OPTIONS = (
-    "epochs",
-    "data_size",
-    "bits",
-    "batch_size",
-    "learning_rate",
-    "seed",
-    "recurrent_activation",
-    "output_activation",
-    "engine",
-)
+# The record's options that say how the network was trained: epochs and config.IDENTITY.
+TRAINING_OPTIONS = ("epochs", *IDENTITY)
 
 
 def retrain_command(record: dict, output: str) -> list[str]:
