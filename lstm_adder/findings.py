@@ -313,8 +313,8 @@ def variant_rows(variant_runs: list[dict], blogs_runs: list[dict], planned: list
 def variant_row(variant: Variant | None, members: list[dict], planned: int | None) -> dict:
     """What `members`, the runs of one variant (None: the blog's script unchanged), show: how
     many reached the figure, with the exact (Clopper-Pearson) 95% interval and one-sided upper
-    bound; the mean chance that
-    a blog-style test shows it, with a 95% bootstrap interval over the runs, and whether that
+    bound; the mean chance that a blog-style test shows it, with a 95% bootstrap interval over
+    the runs, and whether that
     makes the figure likely (the whole interval above one half); medians of exact sums and MSE
     over every pair; steps an epoch and the share of all pairs seen in training; the minutes a
     run took here; and each run's MSE over every pair, for the picture. `planned`: how many runs
