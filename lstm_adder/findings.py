@@ -177,11 +177,14 @@ def pooled(rows: list[dict], epochs: int, activation: str | None = None) -> dict
         return None
     reached, trials = sum(r["reached"] for r in members), sum(r["n"] for r in members)
     best = min(r["mse"]["min"] for r in members)
+    runs_by_engine: collections.Counter[str] = collections.Counter()
+    for r in members:
+        runs_by_engine[r["engine"]] += r["n"]
     return {
         "epochs": epochs,
         "reached": reached,
         "n": trials,
-        "by_engine": dict(collections.Counter(r["engine"] for r in members for _ in range(r["n"]))),
+        "runs_by_engine": dict(runs_by_engine),
         "upper_bound": binomial_upper_bound(reached, trials),
         "best_mse": best,
         "best_mse_over_blogs": best / BLOG_MSE,

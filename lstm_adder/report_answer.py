@@ -14,15 +14,15 @@ ENGINES_CHINESE = {"jax": "默认引擎 {n} 次", "keras": "Keras 的 model.fit 
 
 
 def engines(
-    by_engine: dict[str, int], phrases: dict[str, str], opening: str, joint: str, closing: str
+    runs_by_engine: dict[str, int], phrases: dict[str, str], opening: str, joint: str, closing: str
 ) -> str:
     """How many of the runs each engine trained, in brackets; nothing where one engine did all."""
-    if len(by_engine) < 2:
+    if len(runs_by_engine) < 2:
         return ""
     return (
         opening
         + joint.join(
-            phrases.get(engine, engine + " {n}").format(n=n) for engine, n in by_engine.items()
+            phrases.get(engine, engine + " {n}").format(n=n) for engine, n in runs_by_engine.items()
         )
         + closing
     )
@@ -45,6 +45,7 @@ def answer_numbers(found: Findings) -> dict | None:
     """What the answer says, as numbers: None before any plain run of the blog's LSTM."""
     if not found.blogs:
         return None
+    highest = peak(found.at_epochs)
     return {
         "epochs": found.plain_epochs,
         "blogs": found.blogs,
@@ -54,11 +55,7 @@ def answer_numbers(found: Findings) -> dict | None:
         "schedules": len(found.schedules),
         # The time answer in brief: the chance after exactly these epochs, and within the
         # last epochs evaluated.
-        "at": [
-            row
-            for row in found.at_epochs
-            if row["epoch"] in README_EPOCHS or row is peak(found.at_epochs)
-        ],
+        "at": [row for row in found.at_epochs if row["epoch"] in README_EPOCHS or row is highest],
         "within": found.within[-1] if found.within else None,
         "setbacks": found.setbacks,
         # One change to the blog's script: the one that came nearest, of how many tried.
@@ -87,7 +84,7 @@ def english(numbers: dict) -> str:
         lines.append("")  # the verdict a paragraph of its own, the figures a list under it
     lines.append(
         f"- **At the blog's {epochs} epochs:** {blogs['reached']} of {blogs['n']} runs "
-        f"of the blog's LSTM{engines(blogs['by_engine'], ENGINES_ENGLISH, ' (', ', ', ')')} "
+        f"of the blog's LSTM{engines(blogs['runs_by_engine'], ENGINES_ENGLISH, ' (', ', ', ')')} "
         f"reached {BLOG_FIGURE}% (95% upper bound "
         f"{percent(blogs['upper_bound'])}); the best MSE on the study's fixed 1,000 "
         f"test pairs was {blogs['best_mse_over_blogs']:.0f} times the blog's."
@@ -256,9 +253,10 @@ def chinese(numbers: dict) -> str:
         lines.append("")
     # The first 轮 of the answer says it is the "Epoch" of the training's output.
     rounds = "轮" if exact else "轮（epoch）"
+    which = engines(blogs["runs_by_engine"], ENGINES_CHINESE, "；其中", "、", "")
     lines.append(
         f"- **训练 {epochs} {rounds}：** 博客的 LSTM 独立训练了 {blogs['n']} 次（每次从头训练，"
-        f"各用一个随机种子{engines(blogs['by_engine'], ENGINES_CHINESE, '；其中', '、', '')}），"
+        f"各用一个随机种子{which}），"
         f"{blogs['reached']} 次在测试中达到 {BLOG_FIGURE}%。按 95% 置信度，一次这样的训练达到它的"
         f"概率不超过 {percent(blogs['upper_bound'])}。在本研究固定使用的 1,000 对测试数据上，"
         f"最好的一次 MSE 也是博客的 {blogs['best_mse_over_blogs']:.0f} 倍。"

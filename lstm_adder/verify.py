@@ -23,15 +23,15 @@ SHIPPED = os.path.join(REPOSITORY, "models", "LSTM_Operation.h5")
 TRAINING_OPTIONS = ("epochs", *IDENTITY)
 
 
-def retrain_command(record: dict, output: str) -> list[str]:
-    """train_lstm_adder.py with the record's training options, writing to `output` (a record
-    names them `config`; the shipped model's, older, `options`)."""
+def retrain_command(record: dict) -> list[str]:
+    """train_lstm_adder.py with the record's training options, less --output (a record names
+    them `config`; the shipped model's, older, `options`)."""
     options = record.get("config") or record["options"]
     command = [sys.executable, os.path.join(REPOSITORY, "train_lstm_adder.py")]
     for name in TRAINING_OPTIONS:
         if name in options:
             command += [f"--{name.replace('_', '-')}", str(options[name])]
-    return [*command, "--output", output]
+    return command
 
 
 def first_difference(
@@ -72,7 +72,7 @@ def main(model: str = SHIPPED) -> int:
             old = json.load(file)
         old_sha256 = sha256_of(model)
         cpus = int(old["machine"]["cpus"])
-        retrain_command(old, "")  # the record names its training options
+        command = retrain_command(old)
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"verify: cannot use {model} and its record: {one_line(error)}", file=sys.stderr)
         return 2
@@ -85,8 +85,9 @@ def main(model: str = SHIPPED) -> int:
 
     with tempfile.TemporaryDirectory(prefix="lstm-adder-verify-") as folder:
         output = os.path.join(folder, os.path.basename(model))
-        command = retrain_command(old, output)
-        done = subprocess.run(command, preexec_fn=pin if pinned else None, check=False)
+        done = subprocess.run(
+            [*command, "--output", output], preexec_fn=pin if pinned else None, check=False
+        )
         if done.returncode != 0:
             print(f"verify: the retraining failed (exit status {done.returncode})", file=sys.stderr)
             return 1
