@@ -28,11 +28,21 @@ $(VENV)/.runtime-installed: $(LOCK)
 	$(PIP_INSTALL) $(LOCK)
 	touch $@
 
-$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.runtime-installed
+# The blog's own Keras 2.2.4 (train_lstm_adder.py --engine keras2.2.4), in a folder of its own
+# inside the environment and never on its path: Keras 3 stays the `import keras` of every
+# command. Its dependencies are the runtime lock's (--no-deps).
+KERAS_224 := $(VENV)/keras2.2.4
+$(VENV)/.keras224-installed: requirements-keras2.2.4.lock $(VENV)/.runtime-installed
+	rm -rf $(KERAS_224)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		--target $(KERAS_224) -r requirements-keras2.2.4.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.keras224-installed
 	$(PIP_INSTALL) requirements-dev.lock
 	touch $@
 
-venv: $(VENV)/.runtime-installed
+venv: $(VENV)/.keras224-installed
 dev-venv: $(VENV)/.dev-installed
 
 reproduce: venv
@@ -73,6 +83,7 @@ lock: dev-venv
 	$(LOCK_WITH) requirements.txt -o requirements.lock
 	$(LOCK_WITH) requirements.txt requirements-dev.txt -o requirements-dev.lock
 	$(LOCK_WITH) requirements.txt requirements-gpu.txt -o requirements-gpu.lock
+	$(LOCK_WITH) --no-deps requirements-keras2.2.4.txt -o requirements-keras2.2.4.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache __pycache__ tests/__pycache__

@@ -25,10 +25,11 @@ import os
 import shutil
 import signal
 import sys
+from typing import Any
 
 import numpy as np
 
-from lstm_adder import backend, checkpoint, data, training
+from lstm_adder import backend, checkpoint, data, keras224, training
 from lstm_adder.blog import OUTPUT_ACTIVATION_CHOICES, RECURRENT_ACTIVATION_CHOICES
 from lstm_adder.cli import (
     HelpFormatter,
@@ -42,6 +43,7 @@ from lstm_adder.cli import (
 )
 from lstm_adder.config import BLOG, ENGINES, TrainingConfig
 from lstm_adder.files import WriteError, replacing
+from lstm_adder.keras224 import ENGINE as KERAS_224
 from lstm_adder.record import machine, record_json, record_path_for, sha256_of
 
 MODEL_FORMATS = (".h5", ".keras")  # what Keras saves and model.read_model_file reads
@@ -69,6 +71,12 @@ def parse_args(argv=None):
     # Measured here: 320 bytes a pair at 8 bits (data, its bit arrays and the run record's
     # copy of the pairs), rounded up.
     refuse_if_too_big(parser, "--data-size", args.data_size, data.bytes_per_pair(args.bits, 400))
+    if args.engine == KERAS_224 and (args.checkpoint_every or args.resume):
+        parser.error(
+            f"--engine {KERAS_224} cannot save or resume a training state (Keras 2.2.4's fit "
+            "keeps Adam's state and the shuffle's generator to itself): leave out "
+            "--checkpoint-every and --resume"
+        )
     args.created_folder = writable_output(parser, "--output", args.output)
     if args.created_folder:
         print(f"Created the folder {os.path.dirname(args.output)} for --output {args.output}")
@@ -136,10 +144,11 @@ def add_output_options(parser):
         "--engine",
         choices=ENGINES,
         default=BLOG.engine,
-        help="how to run the training (same math either way): jax_lstm.py's "
+        help="how to run the training (same math each way): jax_lstm.py's "
         "compiled step, with Keras on its JAX backend (faster on a CPU: make "
-        "bench), or Keras's model.fit on TensorFlow, the blog's backend; a "
-        "KERAS_BACKEND you set wins",
+        "bench); Keras 3's model.fit on TensorFlow, the blog's backend (a "
+        "KERAS_BACKEND you set wins); or the blog's own Keras 2.2.4, its code "
+        "on TensorFlow's tf.compat.v1 (no --checkpoint-every or --resume)",
     )
     parser.add_argument(
         "--checkpoint-every",
@@ -237,11 +246,9 @@ def load_resume_state(config):
     return config, (meta, arrays)
 
 
-def run_record(
-    config, output, resume, first_operand, second_operand, losses, wall_seconds, backend_chosen_by
-):
+def run_record(config, output, resume, first_operand, second_operand, trained):
     """The JSON record saved beside the model: the run's configuration as it is, its data, the
-    versions and machine, and every epoch's loss."""
+    versions and machine, and every epoch's loss (trained: a Trained)."""
     return {
         "script": "train_lstm_adder.py",
         "config": config.as_dict(),
@@ -254,18 +261,33 @@ def run_record(
             "first_operand": first_operand.tolist(),
             "second_operand": second_operand.tolist(),
         },
-        "versions": training.versions(),
-        "backend_chosen_by": backend_chosen_by,
-        "device": training.training_device(config.engine),
+        "versions": trained.versions,
+        "backend_chosen_by": trained.backend_chosen_by,
+        "device": trained.device,
         "machine": machine(),
         "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "wall_seconds": round(wall_seconds, 3),
-        "loss_per_epoch": [float(loss) for loss in losses],
+        "wall_seconds": round(trained.seconds, 3),
+        "loss_per_epoch": [float(loss) for loss in trained.losses],
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class Trained:
+    """What a finished training hands on to be saved: the network (anything with Keras's
+    `save(path)`), its losses and seconds, and what ran it."""
+
+    net: Any
+    losses: list[float]
+    seconds: float
+    versions: dict
+    device: str
+    backend_chosen_by: str
 
 
 def train(args):
     config = config_of(args)
+    if config.engine == KERAS_224:
+        return train_on_keras224(args, config)
     _, backend_chosen_by = backend.choose(config.engine)
     resume = None
     if args.resume:
@@ -276,6 +298,34 @@ def train(args):
     losses, wall_seconds = training.train_network(
         config, net, X, Y, verbose=1 if sys.stdout.isatty() else 2, resume=resume
     )
+    trained = Trained(
+        net,
+        losses,
+        wall_seconds,
+        training.versions(),
+        training.training_device(config.engine),
+        backend_chosen_by,
+    )
+    return save_run(args, config, resume, first_operand, second_operand, trained)
+
+
+def train_on_keras224(args, config):
+    """--engine keras2.2.4: Keras 2.2.4's own code trains and saves, in a process of its own
+    (keras224.py); the record and the safe save are the same as for the other engines."""
+    first_operand, second_operand = data.draw_pairs(
+        config.data_size, config.bits, np.random.RandomState(config.seed)
+    )
+    progress = 1 if sys.stdout.isatty() else 2
+    with keras224.training(config, args.verbose, progress, summary=True) as run:
+        trained = Trained(
+            run, run.losses, run.seconds, run.versions, "tensorflow: cpu", f"--engine {KERAS_224}"
+        )
+        return save_run(args, config, None, first_operand, second_operand, trained)
+
+
+def save_run(args, config, resume, first_operand, second_operand, trained):
+    """Save a finished run's model and record, safely, and say so; nothing if its loss broke."""
+    losses = trained.losses
     final_loss = losses[-1] if losses else float("nan")
     if not np.all(np.isfinite(losses)):
         print(
@@ -284,21 +334,12 @@ def train(args):
             file=sys.stderr,
         )
         return 1
-    record = run_record(
-        config,
-        args.output,
-        resume,
-        first_operand,
-        second_operand,
-        losses,
-        wall_seconds,
-        backend_chosen_by,
-    )
-    record_path, late_signal = save_atomically(net, record, args.output)
+    record = run_record(config, args.output, resume, first_operand, second_operand, trained)
+    record_path, late_signal = save_atomically(trained.net, record, args.output)
     evaluate_it = command_line("evaluate.py", "--model", args.output)
     print(
         f"Saved {args.output} and {record_path} (final loss {final_loss:.6g}, "
-        f"{wall_seconds:.1f} s of training); evaluate it with: {evaluate_it}"
+        f"{trained.seconds:.1f} s of training); evaluate it with: {evaluate_it}"
     )
     if late_signal:
         print(
@@ -321,6 +362,9 @@ def main(argv=None):
     except checkpoint.CheckpointError as error:
         print(f"train_lstm_adder.py: error: --resume: {error}", file=sys.stderr)
         return 2
+    except keras224.Keras224Error as error:
+        print(f"train_lstm_adder.py: error: --engine {KERAS_224}: {error}", file=sys.stderr)
+        return 1
     except WriteError as error:  # a full disk, a read-only folder: the files are as they were
         print(
             f"train_lstm_adder.py: error: {error}; training stopped and nothing was saved "

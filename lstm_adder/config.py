@@ -17,9 +17,10 @@ from lstm_adder.blog import (
 )
 from lstm_adder.data import BINARY_DIM
 
-# How the same computation is executed: jax_lstm.py's compiled training step, or Keras's own
-# model.fit (the blog's code path). Both start from the Keras model's weights and save it.
-ENGINES = ("jax", "keras")
+# How the same computation is executed: jax_lstm.py's compiled training step, or Keras 3's own
+# model.fit (the blog's code path), both from the Keras 3 model's weights; or the blog's own
+# Keras 2.2.4, which draws its own initial weights (keras224.py).
+ENGINES = ("jax", "keras", "keras2.2.4")
 # The fields that fix the computation: a checkpoint continues only a run with the same ones
 # (epochs is not among them: resuming to more epochs is the point).
 IDENTITY = (
