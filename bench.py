@@ -124,8 +124,6 @@ def child(path, epochs, output, variant=None):
 
         from lstm_adder import model, training
 
-    from lstm_adder import data
-
     callback, times = clock(keras)
     if path == "blog":
         net, X, Y = blog_script()
@@ -136,10 +134,7 @@ def child(path, epochs, output, variant=None):
         config = TrainingConfig(epochs=epochs, engine="keras" if path.endswith("keras") else "jax")
         if variant:
             config = dataclasses.replace(config, **VARIANTS_BY_NAME[variant].change)
-        first, second = data.draw_pairs(
-            config.data_size, config.bits, np.random.RandomState(config.seed)
-        )
-        X, Y = data.encode_pairs(first, second, config.bits)
+        _, _, X, Y = training.draw_data(config)
         training.train_network(config, model.build_model(config.bits), X, Y, callbacks=[callback])
     print(json.dumps({"epoch_seconds": times}))
 

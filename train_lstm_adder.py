@@ -284,6 +284,11 @@ class Trained:
     backend_chosen_by: str
 
 
+def progress_verbosity():
+    """Keras's progress bar on a terminal; one line per epoch in a log file."""
+    return 1 if sys.stdout.isatty() else 2
+
+
 def train(args):
     config = config_of(args)
     if config.engine == KERAS_224:
@@ -294,9 +299,8 @@ def train(args):
         config, resume = load_resume_state(config)
     net, first_operand, second_operand, X, Y = training.prepare(config, args.verbose)
     net.summary()
-    # Keras's progress bar on a terminal; one line per epoch in a log file.
     losses, wall_seconds = training.train_network(
-        config, net, X, Y, verbose=1 if sys.stdout.isatty() else 2, resume=resume
+        config, net, X, Y, verbose=progress_verbosity(), resume=resume
     )
     trained = Trained(
         net,
@@ -312,11 +316,9 @@ def train(args):
 def train_on_keras224(args, config):
     """--engine keras2.2.4: Keras 2.2.4's own code trains and saves, in a process of its own
     (keras224.py); the record and the safe save are the same as for the other engines."""
-    first_operand, second_operand = data.draw_pairs(
-        config.data_size, config.bits, np.random.RandomState(config.seed)
-    )
-    progress = 1 if sys.stdout.isatty() else 2
-    with keras224.training(config, args.verbose, progress, summary=True) as run:
+    # The record keeps the pairs; the training process draws the same ones from the seed.
+    first_operand, second_operand, _, _ = training.draw_data(config)
+    with keras224.training(config, args.verbose, progress_verbosity(), summary=True) as run:
         trained = Trained(
             run, run.losses, run.seconds, run.versions, "tensorflow: cpu", f"--engine {KERAS_224}"
         )

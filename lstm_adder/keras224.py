@@ -34,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from lstm_adder import data, quiet
+from lstm_adder import quiet
 from lstm_adder.blog import DROPOUT, UNITS
 from lstm_adder.config import TrainingConfig
+from lstm_adder.training import draw_data
 
 ENGINE = "keras2.2.4"
 VERSION = "2.2.4"
@@ -46,9 +47,6 @@ HOME = os.path.join(sys.prefix, "keras2.2.4")
 # The project's names for the activations, as Keras 2.2.4 names them: its own 'hard_sigmoid'
 # is the blog's clip(0.2x + 0.5, 0, 1).
 ACTIVATION_NAMES = {"keras2_hard_sigmoid": "hard_sigmoid", "sigmoid": "sigmoid", "relu": "relu"}
-# The options train_lstm_adder.py has that this engine cannot honour: Keras 2.2.4's fit cannot
-# save and restore Adam's state and the shuffle's generator.
-UNSUPPORTED = ("checkpoint_every",)
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -176,10 +174,7 @@ def run(job: dict) -> dict:
     """One run in this process, as `training` describes it: trains and saves the model file."""
     config = TrainingConfig(**job["config"])
     keras, tf = import_keras(verbose=job["verbose"])
-    first, second = data.draw_pairs(
-        config.data_size, config.bits, np.random.RandomState(config.seed)
-    )
-    X, Y = data.encode_pairs(first, second, config.bits)
+    _, _, X, Y = draw_data(config)
     make_deterministic(keras, tf, config.seed)
     net = build_model(
         keras,
@@ -256,9 +251,8 @@ def training(
     Keras224Error. A signal here ends the run's process too, and leaves no file behind."""
     if config.engine != ENGINE:
         raise ValueError(f"engine {config.engine!r} is not {ENGINE}")
-    for name in UNSUPPORTED:
-        if getattr(config, name):
-            raise ValueError(f"--engine {ENGINE} cannot {name}")
+    if config.checkpoint_every:  # Keras 2.2.4's fit keeps Adam's state to itself
+        raise ValueError(f"engine {ENGINE} cannot save checkpoints")
     with tempfile.TemporaryDirectory(prefix="lstm-adder-keras2.2.4-") as folder:
         model_path = os.path.join(folder, "model.h5")
         job = {

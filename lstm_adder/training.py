@@ -274,6 +274,18 @@ def training_device(engine: str) -> str:
     return f"tensorflow: {gpus[0].name}" if gpus else "tensorflow: cpu"
 
 
+def draw_data(config: TrainingConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The blog's data for the run, every engine's: data_size pairs, each n1 then n2 from
+    np.random.randint(0, 2**BINARY_DIM), from the seed's own generator; and their bit arrays."""
+    rng = np.random.RandomState(config.seed)
+    first_operand, second_operand = data.draw_pairs(config.data_size, config.bits, rng)
+    return (
+        first_operand,
+        second_operand,
+        *data.encode_pairs(first_operand, second_operand, config.bits),
+    )
+
+
 def prepare(
     config: TrainingConfig, verbose: bool = False
 ) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -286,10 +298,7 @@ def prepare(
         from lstm_adder import model
 
     make_seeded(keras, config.seed)
-    # The blog's data: data_size pairs, each n1 then n2 from np.random.randint(0, 2**BINARY_DIM).
-    rng = np.random.RandomState(config.seed)
-    first_operand, second_operand = data.draw_pairs(config.data_size, config.bits, rng)
-    X, Y = data.encode_pairs(first_operand, second_operand, config.bits)
+    first_operand, second_operand, X, Y = draw_data(config)
     net = model.build_model(
         config.bits,
         config.recurrent_activation,
