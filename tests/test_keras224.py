@@ -126,18 +126,25 @@ def our_steps(probe, counters):
     return after
 
 
-def difference(ours, theirs, step):
-    return max(off_by(weight, theirs[f"step{step}_{i}"]) for i, weight in enumerate(ours))
+def differences(ours, theirs, step):
+    """Every weight's distance from Keras 2.2.4's after `step` steps, as one flat array."""
+    return np.concatenate(
+        [np.abs(weight - theirs[f"step{step}_{i}"]).ravel() for i, weight in enumerate(ours)]
+    )
 
 
 # Adam's steps are about lr * sign(g) whatever the gradient's size, so where a gradient is
-# within a few tens of Adam's epsilon (1e-7) the step depends on its last float32 digits:
-# measured here, the weights after three steps differ from Keras 2.2.4's by up to 1.3e-6.
-STEP_TOLERANCE = 2e-6
+# within a few tens of Adam's epsilon (1e-7) the step depends on its last float32 digits, and
+# those differ between TensorFlow's kernels and XLA's and from run to run of the suite. Measured
+# in runs of it: all but at most a few of the 265,220 weights agree to 1e-6 after three steps,
+# and the rest to 1.3e-6 and 2.1e-6. A broken engine misses by 1e-4 and more on most weights.
+STEP_TOLERANCE = 1e-6  # nearly every weight
+WORST_TOLERANCE = 1e-5  # every weight: a hundredth of one step of the blog's learning rate
+WORST_SHARE = 1e-3  # of the weights may lie between the two
 
 
 def test_adam_steps_are_keras_224s(probe):
-    """One step and three give our weights (to 2e-6; a broken engine misses by 1e-4 and more).
+    """One step and three give our weights: all to 1e-5 and all but 0.1% to 1e-6.
 
     Keras 2.2.4's Adam reads its step counter t in the same graph run that increments it, with
     nothing to order the two (the race reported for Keras 2 on TensorFlow 1 in
@@ -154,11 +161,11 @@ def test_adam_steps_are_keras_224s(probe):
     fits = []
     for counters in readings:
         after = our_steps(probe, counters)
-        fits.append(
-            (max(difference(after[0], theirs, 1), difference(after[2], theirs, 3)), counters)
-        )
-    best, counters = min(fits)
-    assert best < STEP_TOLERANCE, f"closest reading of t {counters}: {best}"
+        apart = np.concatenate([differences(after[0], theirs, 1), differences(after[2], theirs, 3)])
+        fits.append((float(apart.max()), float(np.mean(apart > STEP_TOLERANCE)), counters))
+    worst, share, counters = min(fits)
+    assert worst < WORST_TOLERANCE, f"closest reading of t {counters}: {worst}"
+    assert share < WORST_SHARE, f"reading {counters}: {share:.2%} of weights beyond 1e-6"
     assert counters[0] == int(theirs["first_step_counter"])
     # The steps are not trivially small: a step is about the learning rate.
     start = probe["weights"]
