@@ -39,7 +39,7 @@ import time
 
 import numpy as np
 
-from lstm_adder import backend, checkpoint, cluster, data, training
+from lstm_adder import backend, checkpoint, cluster, data, keras224, model_file, training
 from lstm_adder.blog import BLOG_SAMPLES, BLOGS_ACTIVATION, RECURRENT_ACTIVATION_CHOICES
 from lstm_adder.cli import (
     HelpFormatter,
@@ -115,6 +115,13 @@ def add_plain_options(parser):
         default=5,
         help="plain runs of the blog's LSTM through Keras's own model.fit "
         "(--engine keras), seeds 1..N",
+    )
+    parser.add_argument(
+        "--keras224-seeds",
+        type=non_negative_int,
+        default=20,
+        help="plain runs of the blog's LSTM by the blog's own Keras 2.2.4 "
+        f"(--engine {keras224.ENGINE}), seeds 1..N",
     )
     parser.add_argument(
         "--epochs",
@@ -275,12 +282,10 @@ def default_workers():
 # One run: train, evaluating along the way when asked, from its last saved state if it has one.
 
 
-def evaluate_network(net, bits, seen_codes):
+def evaluate_network(network, bits, seen_codes):
     """The blog's figure on the study's fixed 1,000 pairs, and, over every pair: exact sums,
-    seen and never seen, and how the blog's figure varies over random 1,000-pair tests."""
-    from lstm_adder import model
-
-    network = model.network_of(net)
+    seen and never seen, and how the blog's figure varies over random 1,000-pair tests
+    (`network`: a model.Network, the weights as evaluate.py reads them)."""
     first, second = data.draw_pairs(BLOG_SAMPLES, bits, np.random.RandomState(EVAL_SEED))
     sampled = score(predict(network, first, second, bits), first, second, bits)
     result = {
@@ -318,7 +323,10 @@ def run_config(study, plan):
         recurrent_activation=plan["activation"],
         engine=plan["engine"],
         checkpoint=os.path.join(study.results, "checkpoints", plan["id"] + ".checkpoint.npz"),
-        checkpoint_every=plan["every"] or SHORT_RUN_CHECKPOINT_EVERY,
+        # Keras 2.2.4's fit keeps Adam's state to itself: its runs start again when stopped.
+        checkpoint_every=0
+        if plan["engine"] == keras224.ENGINE
+        else plan["every"] or SHORT_RUN_CHECKPOINT_EVERY,
     )
     variant = plan.get("variant")
     return dataclasses.replace(config, **VARIANTS_BY_NAME[variant].change) if variant else config
@@ -326,6 +334,10 @@ def run_config(study, plan):
 
 def run_one(config, plan, label, verbose=False):
     """Train one planned run (from its saved state, if any) and return its entry for study.json."""
+    if config.engine == keras224.ENGINE:
+        return run_one_on_keras224(config, plan, label, verbose)
+    from lstm_adder import model
+
     saved = config.checkpoint
     resume = checkpoint.load(saved, config.identity()) if os.path.exists(saved) else None
     os.makedirs(os.path.dirname(saved), exist_ok=True)
@@ -350,21 +362,42 @@ def run_one(config, plan, label, verbose=False):
     if evaluations and evaluations[-1]["epoch"] == len(losses):
         final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
     else:
-        final = evaluate_network(net, config.bits, seen_codes)
+        final = evaluate_network(model.network_of(net), config.bits, seen_codes)
         if plan["every"]:
             evaluations.append({"epoch": len(losses), **final})
-    return run_entry(config, plan, losses, seconds, final, evaluations)
+    return run_entry(config, plan, losses, seconds, final, evaluations, training.versions())
+
+
+def run_one_on_keras224(config, plan, label, verbose):
+    """A plain run trained by Keras 2.2.4 in a process of its own, scored from the file it
+    saved (read as evaluate.py reads a user's file) on the pairs it trained on."""
+    first, second, _, _ = training.draw_data(config)
+    seen_codes = set(data.pair_codes(first, second, config.bits).tolist())
+    print(f"  {label}: training with Keras {keras224.VERSION}", flush=True)
+    # Keras 2.2.4 prints a line an epoch on stdout, and a --job's stdout is its outcome: no lines.
+    with keras224.training(config, verbose, progress=0) as run:
+        if not np.all(np.isfinite(run.losses)):  # TerminateOnNaN ended it; it saved nothing
+            raise keras224.Keras224Error(
+                f"{label}: the loss became {run.losses[-1]} in epoch {len(run.losses)}"
+            )
+        network, _ = model_file.read(run.model_file)
+    final = evaluate_network(network, config.bits, seen_codes)
+    return run_entry(config, plan, run.losses, run.seconds, final, [], run.versions)
 
 
 def progress(config, plan, label, net, seen_codes, evaluations, done_before):
     """What a run does after each epoch: every `every` epochs, evaluate the network into
     `evaluations` (and say whether the stop rule ends the run); now and then, say how far it is."""
+    from lstm_adder import model
+
     epochs, every, started = plan["epochs"], plan["every"], time.time()
 
     def after_epoch(done, logs):
         stop = False
         if every and done % every == 0:
-            evaluations.append({"epoch": done, **evaluate_network(net, config.bits, seen_codes)})
+            evaluations.append(
+                {"epoch": done, **evaluate_network(model.network_of(net), config.bits, seen_codes)}
+            )
             latest = evaluations[-1]
             print(
                 f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on the "
@@ -391,8 +424,8 @@ def progress(config, plan, label, net, seen_codes, evaluations, done_before):
     return after_epoch
 
 
-def run_entry(config, plan, losses, seconds, final, evaluations):
-    """A finished run as study.json keeps it."""
+def run_entry(config, plan, losses, seconds, final, evaluations, versions):
+    """A finished run as study.json keeps it; `versions`: what trained it."""
     stopped = (
         "the stop rule"
         if plan["stop_rule"] and reaches_stop(final)
@@ -409,7 +442,7 @@ def run_entry(config, plan, losses, seconds, final, evaluations):
         "bits": config.bits,
         "data_size": config.data_size,
         "engine": plan["engine"],
-        "versions": training.versions(),
+        "versions": versions,
         "machine": machine(),
         # The weights depend on how many threads computed them: the cores this run had.
         "cores": len(cores) if cores else None,
@@ -433,9 +466,14 @@ def run_entry(config, plan, losses, seconds, final, evaluations):
 
 def run_here_or_apart(study, plan, label):
     """run_one in this process, or in a fresh one where Keras already runs here on another
-    backend than the run's engine needs (Keras cannot switch backends in a running process)."""
+    backend than the run's engine needs (Keras cannot switch backends in a running process).
+    Keras 2.2.4 always trains in a process of its own (keras224.training)."""
     current = backend.imported()
-    if current is None or current == backend.wanted(plan["engine"])[0]:
+    if (
+        plan["engine"] == keras224.ENGINE
+        or current is None
+        or current == backend.wanted(plan["engine"])[0]
+    ):
         return run_one(run_config(study, plan), plan, label, study.verbose)
     return outcome_of(
         subprocess.run(job_command(study, plan, label), stdout=subprocess.PIPE, text=True), label
@@ -466,6 +504,8 @@ def outcome_of(finished, label):
         raise checkpoint.CheckpointError(outcome["checkpoint_error"])
     if "write_error" in outcome:
         raise RunWriteError(outcome["write_error"])
+    if "keras224_error" in outcome:
+        raise keras224.Keras224Error(outcome["keras224_error"])
     return outcome["entry"]
 
 
@@ -505,6 +545,8 @@ def run_job(text):
         outcome = {"checkpoint_error": str(error)}
     except WriteError as error:
         outcome = {"write_error": str(error)}
+    except keras224.Keras224Error as error:
+        outcome = {"keras224_error": str(error)}
     sys.stdout.flush()
     result.write(json.dumps(outcome) + "\n")
     result.close()
@@ -560,6 +602,16 @@ def plain_plans(study):
                 engine="keras",
             )
             for seed in range(1, study.keras_seeds + 1)
+        ]
+        runs += [
+            plan(
+                f"{BLOGS_ACTIVATION}-{keras224.ENGINE}-seed{seed}-{study.epochs}ep",
+                BLOGS_ACTIVATION,
+                seed,
+                study.epochs,
+                engine=keras224.ENGINE,
+            )
+            for seed in range(1, study.keras224_seeds + 1)
         ]
     return runs
 
@@ -760,6 +812,9 @@ def run_study(study, runs, planned, command):
     except (checkpoint.CheckpointError, cluster.SchedulerError) as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 2
+    except keras224.Keras224Error as error:
+        print(f"study.py: error: {error}; {kept()}", file=sys.stderr)
+        return 1
     except cluster.RunDied as error:  # again and again (Dask: KilledWorker)
         print(
             f"study.py: error: {one_line(error)}; {kept()}, and the same "

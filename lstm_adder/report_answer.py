@@ -9,8 +9,16 @@ from lstm_adder.wording import listed, percent, scientific, with_interval
 README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.md has them all)
 
 
-ENGINES_ENGLISH = {"jax": "{n} on the default engine", "keras": "{n} through Keras's model.fit"}
-ENGINES_CHINESE = {"jax": "默认引擎 {n} 次", "keras": "Keras 的 model.fit {n} 次"}
+ENGINES_ENGLISH = {
+    "jax": "{n} on the default engine",
+    "keras": "{n} through Keras's model.fit",
+    "keras2.2.4": "{n} by the blog's own Keras 2.2.4",
+}
+ENGINES_CHINESE = {
+    "jax": "默认引擎 {n} 次",
+    "keras": "Keras 的 model.fit {n} 次",
+    "keras2.2.4": "博客自己的 Keras 2.2.4 {n} 次",
+}
 
 
 def engines(
