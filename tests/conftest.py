@@ -80,6 +80,7 @@ def tiny_study(**counts):
         "seeds": 1,
         "other_seeds": 0,
         "keras_seeds": 0,
+        "keras224_seeds": 0,
         "epochs": 2,
         "bits": 4,
         "data_size": 200,

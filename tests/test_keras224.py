@@ -20,7 +20,7 @@ import pytest
 from lstm_adder import data, jax_lstm, keras224, model
 from lstm_adder.blog import UNITS
 
-from conftest import ROOT, run_script
+from conftest import ROOT, run_script, tiny_study
 
 BITS = 3
 BATCH = 32
@@ -243,3 +243,24 @@ def test_the_engine_trains_and_saves_and_refuses_what_it_cannot(tmp_path):
     assert refused.returncode == 2
     last = refused.stderr.strip().splitlines()[-1]
     assert "error: --engine keras2.2.4 cannot save or resume" in last
+
+
+def test_a_study_runs_and_reports_keras_224s_runs(tmp_path):
+    """study.py --keras224-seeds: a run trained by Keras 2.2.4, scored from its own file, in
+    study.json and in its own row of STUDY.md."""
+    import study
+
+    assert study.main(tiny_study(keras224_seeds=1) + ["--results", str(tmp_path)]) == 0
+    runs = json.loads((tmp_path / "study.json").read_text())["runs"]
+    run = runs["keras2_hard_sigmoid-keras2.2.4-seed1-2ep"]
+    assert run["engine"] == keras224.ENGINE and run["versions"]["keras"] == "2.2.4"
+    assert len(run["loss_per_epoch"]) == 2
+    assert 0 <= run["figures"]["exact_sum_accuracy"] <= 1
+    ours = runs["keras2_hard_sigmoid-seed1-2ep"]["figures"]["seen_pairs"]
+    assert run["figures"]["seen_pairs"] == ours  # the same pairs drawn for the seed
+    rows = [
+        line
+        for line in (tmp_path / "STUDY.md").read_text().splitlines()
+        if "| keras2.2.4 |" in line
+    ]
+    assert rows
