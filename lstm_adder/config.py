@@ -20,7 +20,8 @@ from lstm_adder.data import BINARY_DIM
 # How the same computation is executed: jax_lstm.py's compiled training step, or Keras 3's own
 # model.fit (the blog's code path), both from the Keras 3 model's weights; or the blog's own
 # Keras 2.2.4, which draws its own initial weights (keras224.py).
-ENGINES = ("jax", "keras", "keras2.2.4")
+KERAS_224 = "keras2.2.4"  # the engine's name carries the version a reader should see
+ENGINES = ("jax", "keras", KERAS_224)
 # The fields that fix the computation: a checkpoint continues only a run with the same ones
 # (epochs is not among them: resuming to more epochs is the point).
 IDENTITY = (

@@ -15,12 +15,13 @@ from typing import NamedTuple, cast
 import numpy as np
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
-from lstm_adder.config import BLOG
+from lstm_adder.config import BLOG, KERAS_224
 from lstm_adder.statistics import (
     binomial_interval,
     binomial_upper_bound,
     kaplan_meier,
     kruskal_p,
+    mann_whitney_p,
     mean_interval,
     normal_tail,
     summarise,
@@ -60,6 +61,7 @@ class Findings(NamedTuple):
     variants: list  # variant_rows(): the blog's plain runs, then each variant planned or run
     nearest: dict | None  # the variant row with the highest mean chance, or None
     steps_and_pairs: "StepsAndPairs"  # the 2 x 2 of steps an epoch against pairs seen
+    keras224: "EngineComparison | None"  # keras224_against_ours() at plain_epochs
 
 
 def findings(runs: dict, planned: list, command: str, finished: int | None = None) -> Findings:
@@ -119,6 +121,7 @@ def findings(runs: dict, planned: list, command: str, finished: int | None = Non
         variants=variants,
         nearest=nearest_variant(row for row in variants if row["name"]),
         steps_and_pairs=steps_and_pairs(variants),
+        keras224=keras224_against_ours(runs, plain_epochs),
     )
 
 
@@ -191,18 +194,82 @@ def pooled(rows: list[dict], epochs: int, activation: str | None = None) -> dict
     }
 
 
-def blogs_plain_runs(runs: dict, epochs: int) -> list[dict]:
-    """The plain runs of the blog's LSTM (default engine) at `epochs` with an MSE over every
-    pair: the runs whose spread mse_distribution fits."""
+def blogs_plain_runs(runs: dict, epochs: int, engine: str = "jax") -> list[dict]:
+    """The plain runs of the blog's LSTM on `engine` (the default engine's: the runs whose
+    spread mse_distribution fits) at `epochs` with an MSE over every pair."""
     return [
         run
         for run in runs.values()
         if not run["every"]
         and run["epochs"] == epochs
         and run["activation"] == BLOGS_ACTIVATION
-        and run["engine"] == "jax"
+        and run["engine"] == engine
         and "exhaustive_mse" in run["figures"]
     ]
+
+
+# Below it, a p-value tells two engines' runs apart: the level of each test, stated with it.
+TOLD_APART_BELOW = 0.05
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineRuns:
+    """One engine's plain runs of the blog's LSTM: how many, how many reached the blog's figure
+    on the fixed 1,000 pairs, and the medians over every pair of exact sums and the MSE."""
+
+    engine: str
+    n: int
+    reached: int
+    median_exact: float  # a fraction of 1
+    median_mse: float
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineComparison:
+    """Keras 2.2.4's own runs beside the default engine's, and two-sided Mann-Whitney U tests
+    of 'one distribution': on log10 of the MSE over every pair, and on the exact sums."""
+
+    theirs: EngineRuns
+    ours: EngineRuns
+    mse_p: float
+    exact_p: float
+    told_apart: bool  # either p-value below TOLD_APART_BELOW
+
+
+def engine_runs(engine: str, members: list[dict]) -> EngineRuns:
+    figures = [run["figures"] for run in members]
+    return EngineRuns(
+        engine=engine,
+        n=len(members),
+        reached=sum(figure["blog_figure"] >= BLOG_FIGURE for figure in figures),
+        median_exact=float(np.median([figure["exact_sum_accuracy"] for figure in figures])),
+        median_mse=float(np.median([figure["exhaustive_mse"] for figure in figures])),
+    )
+
+
+def keras224_against_ours(runs: dict, epochs: int) -> EngineComparison | None:
+    """The blog's own Keras 2.2.4 against the default engine at `epochs`: do its runs of the
+    blog's LSTM spread as ours do? None without at least 2 runs of each."""
+    theirs, ours = (blogs_plain_runs(runs, epochs, engine) for engine in (KERAS_224, "jax"))
+    if len(theirs) < 2 or len(ours) < 2:
+        return None
+
+    def values(members, key):
+        return [run["figures"][key] for run in members]
+
+    mse_p = mann_whitney_p(
+        np.log10(values(theirs, "exhaustive_mse")), np.log10(values(ours, "exhaustive_mse"))
+    )
+    exact_p = mann_whitney_p(
+        values(theirs, "exact_sum_accuracy"), values(ours, "exact_sum_accuracy")
+    )
+    return EngineComparison(
+        theirs=engine_runs(KERAS_224, theirs),
+        ours=engine_runs("jax", ours),
+        mse_p=mse_p,
+        exact_p=exact_p,
+        told_apart=min(mse_p, exact_p) < TOLD_APART_BELOW,
+    )
 
 
 def exact_sums(runs: dict, epochs: int) -> dict | None:

@@ -36,14 +36,14 @@ import numpy as np
 
 from lstm_adder import quiet
 from lstm_adder.blog import DROPOUT, UNITS
-from lstm_adder.config import TrainingConfig
+from lstm_adder.config import KERAS_224, TrainingConfig
 from lstm_adder.training import draw_data
 
-ENGINE = "keras2.2.4"
+ENGINE = KERAS_224
 VERSION = "2.2.4"
 # Where make installs it (pip install --target): inside the project's environment, never on its
 # path, so that `import keras` anywhere else is Keras 3.
-HOME = os.path.join(sys.prefix, "keras2.2.4")
+HOME = os.path.join(sys.prefix, KERAS_224)
 # The project's names for the activations, as Keras 2.2.4 names them: its own 'hard_sigmoid'
 # is the blog's clip(0.2x + 0.5, 0, 1).
 ACTIVATION_NAMES = {"keras2_hard_sigmoid": "hard_sigmoid", "sigmoid": "sigmoid", "relu": "relu"}

@@ -2,7 +2,8 @@
 written into an English and a Chinese template, at most five lines each."""
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
-from lstm_adder.findings import Findings, Pointer, StepsAndPairs
+from lstm_adder.config import KERAS_224
+from lstm_adder.findings import EngineComparison, Findings, Pointer, StepsAndPairs
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import listed, percent, scientific, with_interval
 
@@ -12,12 +13,12 @@ README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.m
 ENGINES_ENGLISH = {
     "jax": "{n} on the default engine",
     "keras": "{n} through Keras's model.fit",
-    "keras2.2.4": "{n} by the blog's own Keras 2.2.4",
+    KERAS_224: "{n} by the blog's own Keras 2.2.4",
 }
 ENGINES_CHINESE = {
     "jax": "默认引擎 {n} 次",
     "keras": "Keras 的 model.fit {n} 次",
-    "keras2.2.4": "博客自己的 Keras 2.2.4 {n} 次",
+    KERAS_224: "博客自己的 Keras 2.2.4 {n} 次",
 }
 
 
@@ -71,6 +72,7 @@ def answer_numbers(found: Findings) -> dict | None:
         "variants": sum(row["name"] is not None and row["n"] > 0 for row in found.variants),
         "steps_and_pairs": found.steps_and_pairs,
         "every": sorted({run["every"] for run in found.schedules}),
+        "keras224": found.keras224,
     }
 
 
@@ -97,6 +99,8 @@ def english(numbers: dict) -> str:
         f"{percent(blogs['upper_bound'])}); the best MSE on the study's fixed 1,000 "
         f"test pairs was {blogs['best_mse_over_blogs']:.0f} times the blog's."
     )
+    if numbers["keras224"]:
+        lines.append(keras224_english(numbers["keras224"]))
     if numbers["spread"]:
         lines.append(
             f"- **Extrapolated:** a normal fit to log10(MSE) gives a {epochs}-epoch "
@@ -119,6 +123,30 @@ def english(numbers: dict) -> str:
     if numbers["nearest"]:
         lines.append(variants_english(numbers))
     return "\n".join(lines)
+
+
+def keras224_english(compared: EngineComparison) -> str:
+    theirs, ours = compared.theirs, compared.ours
+    return (
+        f"- **The blog's own Keras 2.2.4:** {theirs.reached} of its {theirs.n} runs reached the "
+        f"figure, with a median of {percent(theirs.median_exact)} of all sums right (over the "
+        f"default engine's {ours.n} runs: {percent(ours.median_exact)}); a Mann-Whitney test "
+        + ("tells its runs from ours" if compared.told_apart else "cannot tell its runs from ours")
+        + f" (p = {compared.mse_p:.2g} on the MSE over every pair, {compared.exact_p:.2g} on "
+        "exact sums)."
+    )
+
+
+def keras224_chinese(compared: EngineComparison) -> str:
+    theirs, ours = compared.theirs, compared.ours
+    return (
+        f"- **博客自己的 Keras 2.2.4：** 它训练的 {theirs.n} 次中有 {theirs.reached} 次达到"
+        f"博客的数字，完全正确率的中位数为 {percent(theirs.median_exact)}"
+        f"（默认引擎的 {ours.n} 次为 {percent(ours.median_exact)}）。Mann-Whitney 检验"
+        + ("能" if compared.told_apart else "不能")
+        + f"把它的训练与我们的区分开（所有数对上的 MSE：p = {compared.mse_p:.2g}；完全正确率："
+        f"p = {compared.exact_p:.2g}）。"
+    )
 
 
 def longer_english(numbers: dict) -> str:
@@ -269,6 +297,8 @@ def chinese(numbers: dict) -> str:
         f"概率不超过 {percent(blogs['upper_bound'])}。在本研究固定使用的 1,000 对测试数据上，"
         f"最好的一次 MSE 也是博客的 {blogs['best_mse_over_blogs']:.0f} 倍。"
     )
+    if numbers["keras224"]:
+        lines.append(keras224_chinese(numbers["keras224"]))
     if numbers["spread"]:
         lines.append(
             f"- **外推：** 对 log10(MSE) 拟合正态分布，一次 {epochs} 轮的训练达到博客 MSE 的概率"

@@ -6,7 +6,7 @@ import numpy as np
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.data import BINARY_DIM
-from lstm_adder.findings import Findings, setback_worth_telling
+from lstm_adder.findings import TOLD_APART_BELOW, EngineComparison, Findings, setback_worth_telling
 from lstm_adder.report_answer import row_chance, steps_and_pairs_sentence
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import listed, percent, runs_so_far, scientific
@@ -22,6 +22,8 @@ def study_markdown(found: Findings) -> str:
         sections.append(
             (f"How far a {found.plain_epochs}-epoch run lands from the blog's MSE", spread)
         )
+    if found.keras224:
+        sections.append(("The blog's own Keras 2.2.4", keras224_section(found.keras224)))
     if found.long_runs:
         sections.append(("Long schedules", long_schedules_section(found)))
     if found.variants:
@@ -298,7 +300,7 @@ def pooled_sentences(found: Findings) -> list[str]:
         lines += [
             "",
             f"The {blogs['n']} runs of the blog's LSTM at {found.plain_epochs} epochs "
-            f"(both engines) together: {blogs['reached']} of {blogs['n']} reached the "
+            f"(every engine) together: {blogs['reached']} of {blogs['n']} reached the "
             f"blog's figure; 95% upper bound {percent(blogs['upper_bound'])}; best MSE "
             f"on the fixed 1,000 test pairs {blogs['best_mse']:.3g}, "
             f"{blogs['best_mse_over_blogs']:.0f} times the blog's.",
@@ -313,6 +315,40 @@ def pooled_sentences(found: Findings) -> list[str]:
             f"MSE on the fixed 1,000 test pairs {everything['best_mse']:.3g}, "
             f"{everything['best_mse_over_blogs']:.0f} times the blog's.",
         ]
+    return lines
+
+
+def keras224_section(compared: EngineComparison) -> list[str]:
+    """Keras 2.2.4's own runs beside the default engine's, and whether they spread alike."""
+    lines = [
+        "The blog's LSTM trained by Keras 2.2.4's own code (`--engine keras2.2.4`, one thread a "
+        "run), beside the default engine. Its runs start from Keras 2.2.4's own initial weights "
+        "and dropout masks, and its Adam does not always read its step counter in the same "
+        "order ([docs/keras2-vs-keras3.md](../docs/keras2-vs-keras3.md)), so a seed's two runs "
+        "differ: what compares is how each engine's runs spread. Exact sums and the MSE are "
+        "over every pair; reaching the figure is on the fixed 1,000 pairs.",
+        "",
+        f"| engine | runs | reaching {BLOG_FIGURE}% | exact sums: median | "
+        "MSE over every pair: median |",
+        "|---|---|---|---|---|",
+    ]
+    for runs in (compared.theirs, compared.ours):
+        lines.append(
+            f"| {runs.engine} | {runs.n} | {runs.reached} of {runs.n} | "
+            f"{percent(runs.median_exact, 2)} | {runs.median_mse:.3g} |"
+        )
+    level = percent(TOLD_APART_BELOW, 0)
+    lines += [
+        "",
+        "Mann-Whitney U tests, two-sided (`scipy.stats.mannwhitneyu`), of whether the two "
+        f"engines' runs come from one distribution: p = {compared.mse_p:.2g} for log10 of the "
+        f"MSE over every pair, p = {compared.exact_p:.2g} for the exact sums. "
+        + (
+            f"At the {level} level the two engines' runs are told apart."
+            if compared.told_apart
+            else f"At the {level} level neither test tells the two engines' runs apart."
+        ),
+    ]
     return lines
 
 

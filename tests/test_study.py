@@ -592,3 +592,42 @@ def test_within_and_at_epochs_with_schedules_that_leave_early_by_hand():
     at = {row["epoch"]: row for row in findings.at_epochs(schedules, (100, 200, 300, 400))}
     assert [at[epoch]["schedules"] for epoch in (100, 200, 300, 400)] == [4, 3, 2, 1]
     assert at[100]["mean"] == pytest.approx((0.6 + 0.1 * 3) / 4)
+
+
+def test_keras_224s_runs_are_told_from_ours_only_where_they_spread_apart():
+    def runs_of(engine, log10_mses, exact_sums):
+        return {
+            f"{engine}-seed{seed}": {
+                "activation": "keras2_hard_sigmoid",
+                "engine": engine,
+                "seed": seed,
+                "epochs": 100,
+                "every": 0,
+                "bits": 8,
+                "figures": {
+                    "exhaustive_mse": 10**value,
+                    "blog_figure": (1 - 10**value) * 100,
+                    "sampled_mse": 10**value,
+                    "exact_sum_accuracy": exact,
+                },
+            }
+            for seed, (value, exact) in enumerate(zip(log10_mses, exact_sums, strict=True), 1)
+        }
+
+    ours = runs_of("jax", np.linspace(-2.5, -1.5, 20), np.linspace(0.7, 0.9, 20))
+    alike = runs_of("keras2.2.4", np.linspace(-2.45, -1.55, 9), np.linspace(0.71, 0.89, 9))
+    apart = runs_of("keras2.2.4", np.linspace(-1.4, -1.0, 9), np.linspace(0.3, 0.5, 9))
+    same = findings.keras224_against_ours({**ours, **alike}, 100)
+    assert (same.theirs.n, same.ours.n) == (9, 20) and not same.told_apart
+    assert same.mse_p > 0.5 and same.theirs.median_exact == pytest.approx(0.8)
+    assert same.theirs.median_mse == pytest.approx(10**-2)
+    differ = findings.keras224_against_ours({**ours, **apart}, 100)
+    assert differ.told_apart and differ.mse_p < 1e-4 and differ.exact_p < 1e-4
+    assert findings.keras224_against_ours(ours, 100) is None
+    # The decision is made once; each writer only phrases it.
+    assert "neither test tells" in " ".join(report_markdown.keras224_section(same))
+    assert "are told apart" in " ".join(report_markdown.keras224_section(differ))
+    assert "cannot tell its runs from ours" in report_answer.keras224_english(same)
+    assert "tells its runs from ours" in report_answer.keras224_english(differ)
+    assert "检验不能把" in report_answer.keras224_chinese(same)
+    assert "检验能把" in report_answer.keras224_chinese(differ)
