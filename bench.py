@@ -9,7 +9,10 @@ pools, and each with its own peak memory (the child's maximum resident set, from
                           LSTM(256) (so Keras 3's default sigmoid gates), Dropout(0.2),
                           Dense(9, relu), 'adam', MSE, model.fit, batch 128;
   project                 train_lstm_adder.py's default training path (the JAX engine);
-  project --engine keras  the project's network (Keras 2's hard sigmoid) through model.fit.
+  project --engine keras  the project's network (Keras 2's hard sigmoid) through model.fit;
+  project --engine keras2.2.4  the blog's own Keras 2.2.4, which trains on one thread: it is
+                          timed beside the project's engine on one core each (`--keras224`
+                          alone, or as the last part of the whole benchmark).
 Per epoch: `--runs` rounds, the paths alternating, each a warm-up epoch and `--epochs` timed
 ones; the median seconds per epoch, samples per second, achieved GFLOP/s (exact FLOP count
 below) against the machine's float32 GEMM peak (measured in a child too), and the ratio blog /
@@ -45,13 +48,15 @@ import numpy as np
 
 from lstm_adder.blog import UNITS
 from lstm_adder.cli import HelpFormatter, positive_int, writable_output
-from lstm_adder.config import BLOG, TrainingConfig
+from lstm_adder.config import BLOG, KERAS_224, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
+from lstm_adder.keras224 import VERSION
 from lstm_adder.record import machine, usable_cores
 from lstm_adder.variants import BY_NAME as VARIANTS_BY_NAME
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PATHS = ("blog", "project", "project --engine keras")
+KERAS_224_PATHS = ("project", f"project --engine {KERAS_224}")  # one core each
 # evaluate.py as a user runs it, whole commands (on the shipped model).
 EVALUATE_COMMANDS = ((), ("--add", "200", "55"), ("--exhaustive",))
 
@@ -125,7 +130,13 @@ def child(path, epochs, output, variant=None):
         from lstm_adder import model, training
 
     callback, times = clock(keras)
-    if path == "blog":
+    if path == KERAS_224_PATHS[1]:
+        from lstm_adder import keras224
+
+        # Its own process, as train_lstm_adder.py runs it; its epochs timed there.
+        with keras224.training(TrainingConfig(epochs=epochs, engine=KERAS_224), progress=0) as run:
+            times = run.epoch_seconds
+    elif path == "blog":
         net, X, Y = blog_script()
         net.fit(X, Y, epochs=epochs, batch_size=128, callbacks=[callback], verbose=0)
         if output:
@@ -202,8 +213,17 @@ def main(argv=None):
         help="instead, time an epoch of the blog's run and of each of the study's variants, "
         "one process each on one core, as the study runs them (--epochs timed epochs each)",
     )
+    parser.add_argument(
+        "--keras224",
+        action="store_true",
+        help="instead, time an epoch of the blog's own Keras 2.2.4 beside the project's engine, "
+        "alternating, one core each (--runs rounds of --epochs timed epochs); with --json, "
+        "only that file's 'keras224' part is written anew",
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
-    parser.add_argument("--child", choices=PATHS + ("gemm",), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=PATHS + KERAS_224_PATHS[1:] + ("gemm",), help=argparse.SUPPRESS
+    )
     parser.add_argument("--variant", choices=list(VARIANTS_BY_NAME), help=argparse.SUPPRESS)
     parser.add_argument("--save", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -216,6 +236,8 @@ def main(argv=None):
         child(args.child, args.epochs, args.save, args.variant)
         return 0
     try:
+        if args.keras224:
+            return keras224_only(args, argv)
         return (variant_costs if args.variants else compare)(args, argv)
     except ChildFailed as error:
         print(f"bench.py: error: {error}", file=sys.stderr)
@@ -262,6 +284,7 @@ def compare(args, argv):
         "study_epochs": args.study_epochs,
         "study_runs_an_hour": {str(workers): runs for workers, runs in studies.items()},
         "study_two_workers_over_one": paired_ratios(studies[2], studies[1]),
+        "keras224": keras224_epochs(args, argv),
     }
     print_summary(report)
     if args.json:
@@ -296,6 +319,55 @@ def variant_costs(args, argv):
         )
     if args.json:
         write_atomically(args.json, json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+def keras224_epochs(args, argv):
+    """Seconds per epoch of Keras 2.2.4 and of the project's engine, on one core each (Keras
+    2.2.4 trains on one thread): `--runs` rounds, alternating, a warm-up epoch left out."""
+    core = (usable_cores() or [0])[:1]
+    found = {
+        "command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "cores": len(core),
+        "paths": {name: {"epoch_seconds": [], "run_medians": []} for name in KERAS_224_PATHS},
+    }
+    for run in range(args.runs):
+        for name in KERAS_224_PATHS:
+            command = ["bench.py", "--child", name, "--epochs", str(args.epochs + 1)]
+            _, _, stdout = timed_child(command, cores=core)
+            times = json.loads(stdout)["epoch_seconds"][1:]
+            found["paths"][name]["epoch_seconds"] += times
+            found["paths"][name]["run_medians"].append(statistics.median(times))
+            print(
+                f"run {run + 1}/{args.runs}  {name:<27} {statistics.median(times):.3f} s/epoch "
+                f"on one core (median of {len(times)})",
+                flush=True,
+            )
+    for result in found["paths"].values():
+        result["median_epoch_seconds"] = statistics.median(result["epoch_seconds"])
+    theirs, ours = (found["paths"][name]["run_medians"] for name in reversed(KERAS_224_PATHS))
+    found["ratios"] = paired_ratios(theirs, ours)
+    found["keras224_over_project_median"] = statistics.median(found["ratios"])
+    print(
+        f"Keras {VERSION} takes {found['keras224_over_project_median']:.2f} times the "
+        "project's engine an epoch, on one core (median of the rounds' ratios)",
+        flush=True,
+    )
+    return found
+
+
+def keras224_only(args, argv):
+    """bench.py --keras224: keras224_epochs, into the 'keras224' part of --json (the rest of an
+    existing file, the whole benchmark's, stays as it was)."""
+    found = keras224_epochs(args, argv)
+    if args.json:
+        report = {}
+        if os.path.exists(args.json):
+            with open(args.json) as file:
+                report = json.load(file)
+        report["keras224"] = found
+        write_atomically(args.json, json.dumps(report, indent=1))
     return 0
 
 

@@ -185,6 +185,12 @@ def run(job: dict) -> dict:
     )
     if job["summary"]:
         net.summary()
+    epoch_seconds: list[float] = []
+    began: list[float] = []
+    clock = keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: began.append(time.perf_counter()),
+        on_epoch_end=lambda epoch, logs: epoch_seconds.append(time.perf_counter() - began[-1]),
+    )
     started = time.perf_counter()
     history = net.fit(
         X,
@@ -192,13 +198,18 @@ def run(job: dict) -> dict:
         epochs=config.epochs,
         batch_size=config.batch_size,
         verbose=job["progress"],
-        callbacks=[keras.callbacks.TerminateOnNaN()],
+        callbacks=[keras.callbacks.TerminateOnNaN(), clock],
     )
     seconds = time.perf_counter() - started
     losses = [float(loss) for loss in history.history["loss"]]
     if np.all(np.isfinite(losses)):
         net.save(job["model"])
-    return {"losses": losses, "seconds": seconds, "versions": versions(keras, tf)}
+    return {
+        "losses": losses,
+        "seconds": seconds,
+        "epoch_seconds": epoch_seconds,
+        "versions": versions(keras, tf),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,12 +239,13 @@ def main(argv: list[str] | None = None) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Keras224Run:
-    """A finished run: its losses, seconds and versions, and the file Keras 2.2.4 saved (in a
-    temporary folder; `save` copies it to where the command keeps it)."""
+    """A finished run: its losses, seconds (in all, and each epoch's) and versions, and the file
+    Keras 2.2.4 saved (in a temporary folder; `save` copies it to where the command keeps it)."""
 
     model_file: str
     losses: list[float]
     seconds: float
+    epoch_seconds: list[float]
     versions: dict
 
     def save(self, path: str) -> None:
@@ -278,7 +290,13 @@ def training(
                 child.kill()
                 child.wait()
         outcome = _outcome(folder, status)
-        yield Keras224Run(model_path, outcome["losses"], outcome["seconds"], outcome["versions"])
+        yield Keras224Run(
+            model_path,
+            outcome["losses"],
+            outcome["seconds"],
+            outcome["epoch_seconds"],
+            outcome["versions"],
+        )
 
 
 def _outcome(folder: str, status: int) -> dict:
