@@ -51,9 +51,9 @@ from lstm_adder.cli import (
 from lstm_adder.config import BLOG, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.record import machine, record_json, usable_cores
+from lstm_adder.report.write import README_MARKERS, ReadmeError, check_readme, write_report
 from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, evaluate, predict, score
 from lstm_adder.stop_rule import STOP_PROBABILITY, reaches_stop
-from lstm_adder.study_report import README_MARKERS, ReadmeError, check_readme, write_report
 from lstm_adder.variants import BY_NAME as VARIANTS_BY_NAME
 from lstm_adder.variants import VARIANTS
 from lstm_adder.wording import one_line

@@ -6,7 +6,13 @@ import signal
 import numpy as np
 import pytest
 
-from lstm_adder import blog, findings, report_answer, report_markdown, statistics
+from lstm_adder import blog, statistics
+from lstm_adder.report import answer as report_answer
+from lstm_adder.report import answer_en, answer_zh, findings, markdown_schedules
+from lstm_adder.report import markdown as report_markdown
+from lstm_adder.report import plain as report_plain
+from lstm_adder.report import schedules as report_schedules
+from lstm_adder.report import verdict as report_verdict
 
 import study
 from conftest import tiny_study
@@ -79,7 +85,7 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
 
 def test_table_statistics_match_numpy(finished):
     runs = json.loads((finished / "study.json").read_text())["runs"]
-    rows = findings.table(runs)
+    rows = report_plain.table(runs)
     assert len(rows) == 3  # hard sigmoid with each engine, sigmoid with the default one
     for row in rows:
         members = [
@@ -126,7 +132,7 @@ def figures_in(text):
 
 
 def verdict_of(runs):
-    return report_markdown.verdict(findings.findings(runs, [], "study.py"))
+    return report_verdict.verdict(findings.findings(runs, [], "study.py"))
 
 
 def answer_of(runs, language="en"):
@@ -134,7 +140,7 @@ def answer_of(runs, language="en"):
 
 
 def schedule_sentence_of(run):
-    return report_markdown.schedule_sentence(findings.long_summary(run))
+    return markdown_schedules.schedule_sentence(report_schedules.long_summary(run))
 
 
 def evaluation(epoch, figure, chance, exact=0.99):
@@ -346,19 +352,19 @@ def test_the_mse_spread_and_its_extrapolation():
     from scipy import stats
 
     values = np.random.RandomState(0).normal(-2.2, 0.25, 40)
-    spread = findings.mse_distribution(plain_runs(values), 100)
+    spread = report_plain.mse_distribution(plain_runs(values), 100)
     mean, std = values.mean(), values.std(ddof=1)
     assert spread["n"] == 40 and spread["log10_mean"] == pytest.approx(mean)
     assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE) - mean) / std))
     assert spread["chance_low"] <= spread["chance"] <= spread["chance_high"]
     assert spread["shapiro_p"] == pytest.approx(stats.shapiro(values).pvalue)
     assert spread["shapiro_p"] > 0.05  # drawn from a normal distribution
-    assert spread == findings.mse_distribution(plain_runs(values), 100)  # seeded bootstrap
+    assert spread == report_plain.mse_distribution(plain_runs(values), 100)  # seeded bootstrap
     # Two clusters are not normal: the words say the fit is doubtful.
     lumpy = np.concatenate([np.full(20, -2.5), np.full(20, -1.5)]) + np.linspace(0, 0.01, 40)
-    text = report_markdown.spread_sentence(findings.mse_distribution(plain_runs(lumpy), 100))
+    text = report_verdict.spread_sentence(report_plain.mse_distribution(plain_runs(lumpy), 100))
     assert "rejects normality" in text and "an extrapolation" in text
-    assert findings.mse_distribution(plain_runs(values[:7]), 100) is None
+    assert report_plain.mse_distribution(plain_runs(values[:7]), 100) is None
 
 
 def computed_on(runs, processor, backend="jax"):
@@ -379,7 +385,7 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
         **computed_on(plain_runs(draws[:15]), "AMD"),
         **computed_on(plain_runs(draws[15:]), "Intel"),
     }
-    compared = findings.across_settings(alike, 100)
+    compared = report_plain.across_settings(alike, 100)
     assert compared["settings"] == {
         "AMD, 1 core a run, initial weights from jax": {
             "n": 15,
@@ -397,10 +403,10 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
         **computed_on(plain_runs(draws[15:] + 1.0), "Intel"),
     }
     assert "spread differently" in report_markdown.settings_sentence(
-        findings.across_settings(apart, 100)
+        report_plain.across_settings(apart, 100)
     )
     # Other initial weights on the same processor are a group of their own.
-    by_backend = findings.across_settings(
+    by_backend = report_plain.across_settings(
         {
             **computed_on(plain_runs(draws[:15]), "AMD"),
             **computed_on(plain_runs(draws[15:20]), "AMD", "tensorflow"),
@@ -412,7 +418,7 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
     assert "; and 0." in report_markdown.settings_sentence(by_backend)
     # A setting with fewer than 5 runs, or runs that do not say where they ran, are not a group.
     assert (
-        findings.across_settings(
+        report_plain.across_settings(
             {
                 **computed_on(plain_runs(draws[:15]), "AMD"),
                 **computed_on(plain_runs(draws[15:19]), "Intel"),
@@ -442,12 +448,12 @@ def test_the_time_answer_at_and_within_each_epoch_count():
     from scipy import stats
 
     stopped, observed = stopped_and_observed()
-    at = {row["epoch"]: row for row in findings.at_epochs([stopped, observed])}
+    at = {row["epoch"]: row for row in report_schedules.at_epochs([stopped, observed])}
     assert set(at) == {100, 250, 500}  # nothing was evaluated at 750 and beyond
     assert at[100]["schedules"] == 2 and at[100]["mean"] == pytest.approx(0.205)
     assert at[100]["low"] <= 0.205 <= at[100]["high"]
     assert at[250]["schedules"] == 1 and at[250]["mean"] == 0.01 and at[250]["low"] is None
-    within = {row["epoch"]: row for row in findings.within_epochs([stopped, observed])}
+    within = {row["epoch"]: row for row in report_schedules.within_epochs([stopped, observed])}
     assert (within[100]["reached"], within[100]["watched"]) == (0, 2)
     assert within[100]["high"] == pytest.approx(statistics.binomial_upper_bound(0, 2))
     kaplan_meier = stats.ecdf(stats.CensoredData(uncensored=[125, 300])).cdf
@@ -457,7 +463,7 @@ def test_the_time_answer_at_and_within_each_epoch_count():
     assert within[500]["exact"] and (within[500]["low"], within[500]["high"]) == pytest.approx(
         statistics.binomial_interval(2, 2)
     )
-    assert findings.steadiness([stopped, observed]) == {"shown": 1, "kept": 0}
+    assert report_schedules.steadiness([stopped, observed]) == {"shown": 1, "kept": 0}
     # The README's answer: the chance after exactly 500 epochs, and within the last.
     runs = {**plain_runs([-2.0]), "stopped": stopped, "observed": observed}
     # The README's answer in both languages: the chance after exactly 500 epochs (1 schedule of
@@ -476,9 +482,9 @@ def test_the_time_answer_at_and_within_each_epoch_count():
     assert (
         "a mean chance of 2.03% (95% interval 0.37% to 4.25%) after 500 and 32.20% (9.86% "
         "to 57.35%) after 1,000 epochs exactly"
-    ) in report_answer.english(numbers)
+    ) in answer_en.english(numbers)
     assert {"2.03%", "0.37%", "4.25%", "32.20%", "9.86%", "57.35%"} <= figures_in(
-        report_answer.chinese(numbers)
+        answer_zh.chinese(numbers)
     )
 
 
@@ -566,30 +572,30 @@ def schedules_leaving_at_different_epochs():
 
 def test_no_summary_is_drawn_over_fewer_than_half_the_schedules():
     schedules = schedules_leaving_at_different_epochs()
-    lines = findings.curves(schedules)
+    lines = report_schedules.curves(schedules)
     assert lines["schedules"][lines["epoch"].index(100)] == 4
     assert lines["schedules"][lines["epoch"].index(300)] == 2
     assert lines["schedules"][lines["epoch"].index(325)] == 1
     for epoch, count, mean, median in zip(
         lines["epoch"], lines["schedules"], lines["mean"], lines["median_mse"]
     ):
-        drawn = count >= findings.SUMMARY_SHARE * len(schedules)
+        drawn = count >= report_schedules.SUMMARY_SHARE * len(schedules)
         assert (mean is not None) == drawn and (median is not None) == drawn, epoch
     assert max(e for e, m in zip(lines["epoch"], lines["mean"]) if m is not None) == 300
     # The schedule the stop rule ended is named, with its epoch.
-    assert findings.stopped_early(schedules) == [(1, 100)]
+    assert report_schedules.stopped_early(schedules) == [(1, 100)]
 
 
 def test_within_and_at_epochs_with_schedules_that_leave_early_by_hand():
     schedules = schedules_leaving_at_different_epochs()
-    within = {row["epoch"]: row for row in findings.within_epochs(schedules, (100, 300))}
+    within = {row["epoch"]: row for row in report_schedules.within_epochs(schedules, (100, 300))}
     # Kaplan-Meier by hand: at 100 one of 4 at risk shows it (S = 3/4); B leaves unseen at 200;
     # at 250 one of the 2 still at risk (C, D) shows it (S = 3/4 * 1/2 = 3/8).
     assert within[100]["estimate"] == pytest.approx(1 / 4)
     assert within[300]["estimate"] == pytest.approx(1 - 3 / 8)
     # Watched to 300, or showing it sooner: A, C and D, not B.
     assert (within[300]["reached"], within[300]["watched"]) == (2, 3)
-    at = {row["epoch"]: row for row in findings.at_epochs(schedules, (100, 200, 300, 400))}
+    at = {row["epoch"]: row for row in report_schedules.at_epochs(schedules, (100, 200, 300, 400))}
     assert [at[epoch]["schedules"] for epoch in (100, 200, 300, 400)] == [4, 3, 2, 1]
     assert at[100]["mean"] == pytest.approx((0.6 + 0.1 * 3) / 4)
 

@@ -7,8 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from lstm_adder import data, findings, report_answer, report_markdown, variants
+from lstm_adder import data, variants
 from lstm_adder.blog import BLOG_FIGURE
+from lstm_adder.report import answer as report_answer
+from lstm_adder.report import findings, markdown_variants, one_change, phrases
 
 import study
 from conftest import TINY, run_script, tiny_study
@@ -129,7 +131,7 @@ def test_the_variants_figures_are_what_a_computation_by_hand_gives():
     assert row["steps"] == 79 and row["seen_share"] == pytest.approx(0.14, abs=1e-4)
     assert row["minutes"] == pytest.approx(4.5)  # median of 3, 4, 5 and 6
     assert found.nearest is row
-    section = "\n".join(report_markdown.variants_section(found))
+    section = "\n".join(markdown_variants.variants_section(found))
     interval = f"({100 * row['chance_low']:.2f}% to {100 * row['chance_high']:.2f}%)"
     assert (
         f"| {row['label']} | 79 | 14% | 4 | 2 | 6.8% to 93.2% | 20.00% {interval} | 97.50% | "
@@ -150,14 +152,14 @@ def test_near_even_chances_with_a_wide_interval_are_not_called_likely():
     english, chinese = report_answer.answer(even), report_answer.answer(even, "zh-CN")
     assert "makes the figure likely" not in english and "does not make the figure likely" in english
     assert "不能让" in chinese and "就能让" not in chinese and "大概率" not in chinese
-    assert "No single change here makes" in report_markdown.variants_sentence(even)
+    assert "No single change here makes" in markdown_variants.variants_sentence(even)
     likely = made_up_study([0.9, 0.8, 0.6, 0.5])
     assert likely.nearest["chance_low"] > 0.5 and likely.nearest["likely"]
     assert "learning rate 0.003 makes the figure likely at 100 epochs" in report_answer.answer(
         likely
     )
     assert "学习率 0.003，就能让" in report_answer.answer(likely, "zh-CN")
-    assert "**learning rate 0.003** makes the figure likely" in report_markdown.variants_sentence(
+    assert "**learning rate 0.003** makes the figure likely" in markdown_variants.variants_sentence(
         likely
     )
 
@@ -167,7 +169,7 @@ def test_an_unfinished_variant_shows_its_count_and_has_no_figures():
     found = made_up_study([0.4, 0.3, 0.1], planned)
     names = [row["name"] for row in found.variants]
     assert names == [None, "learning-rate-0.003", "data-size-100000"]
-    section = "\n".join(report_markdown.variants_section(found))
+    section = "\n".join(markdown_variants.variants_section(found))
     assert "| learning rate 0.003 | 79 | 14% | 3 of 10 so far | 2 | " in section
     label = variants.BY_NAME["data-size-100000"].label
     assert f"| {label} | - | - | 0 of 10 so far | - | - | - | - | - | - | - |" in section
@@ -181,22 +183,22 @@ def cell(name, n, low, high):
     "intervals, pointer",
     [
         # blog, more steps, more pairs, both: (low, high) of the mean chance
-        ([(0, 0), (0.6, 0.9), (0, 0.1), (0.7, 0.95)], findings.Pointer.STEPS),
-        ([(0, 0), (0, 0.1), (0.6, 0.9), (0.7, 0.95)], findings.Pointer.PAIRS),
-        ([(0, 0), (0.2, 0.3), (0.2, 0.3), (0.7, 0.95)], findings.Pointer.BOTH),
-        ([(0, 0), (0, 0), (0, 0), (0.36, 0.9)], findings.Pointer.TOGETHER),
-        ([(0, 0.4), (0, 0.5), (0.1, 0.6), (0.3, 0.9)], findings.Pointer.UNCLEAR),
+        ([(0, 0), (0.6, 0.9), (0, 0.1), (0.7, 0.95)], one_change.Pointer.STEPS),
+        ([(0, 0), (0, 0.1), (0.6, 0.9), (0.7, 0.95)], one_change.Pointer.PAIRS),
+        ([(0, 0), (0.2, 0.3), (0.2, 0.3), (0.7, 0.95)], one_change.Pointer.BOTH),
+        ([(0, 0), (0, 0), (0, 0), (0.36, 0.9)], one_change.Pointer.TOGETHER),
+        ([(0, 0.4), (0, 0.5), (0.1, 0.6), (0.3, 0.9)], one_change.Pointer.UNCLEAR),
     ],
 )
 def test_the_two_by_two_points_to_what_its_intervals_separate(intervals, pointer):
     names = list(variants.STEPS_AND_PAIRS.values())
     rows = [cell(name, 10, low, high) for name, (low, high) in zip(names, intervals, strict=True)]
-    table = findings.steps_and_pairs(rows)
+    table = one_change.steps_and_pairs(rows)
     assert table.pointer is pointer
     assert table.cell(True, True)["name"] == "data-size-65536"
     rows[2] = cell(names[2], 1, 0, 0)  # one finished run in a cell: too few to say
-    assert findings.steps_and_pairs(rows).pointer is findings.Pointer.INCOMPLETE
-    assert findings.steps_and_pairs(rows[:3]).pointer is findings.Pointer.INCOMPLETE
+    assert one_change.steps_and_pairs(rows).pointer is one_change.Pointer.INCOMPLETE
+    assert one_change.steps_and_pairs(rows[:3]).pointer is one_change.Pointer.INCOMPLETE
 
 
 def test_the_two_by_two_table_and_its_sentence_from_made_up_runs():
@@ -222,16 +224,16 @@ def test_the_two_by_two_table_and_its_sentence_from_made_up_runs():
             )
     found = findings.findings(runs, [], "study.py --report")
     table = found.steps_and_pairs
-    assert table.pointer is findings.Pointer.TOGETHER
+    assert table.pointer is one_change.Pointer.TOGETHER
     assert [table.cell(*key)["steps"] for key in variants.STEPS_AND_PAIRS] == [79, 500, 79, 512]
     both = table.cell(True, True)
     assert both["mean_chance"] == pytest.approx(0.66) and both["reached"] == 3
-    section = "\n".join(report_markdown.steps_and_pairs_section(found))
+    section = "\n".join(markdown_variants.steps_and_pairs_section(found))
     assert "| **more steps an epoch** | **batch size 20" in section
     assert "mean chance: 66.00% (65.00% to 67.00%)" in section
-    english = report_answer.steps_and_pairs_sentence(table)
+    english = phrases.steps_and_pairs_sentence(table)
     assert english.startswith("Steps an epoch or pairs seen? Neither alone")
     assert "512 steps an epoch over 63% of the pairs, a mean chance of 66.00%" in english
     assert "99.99% of sums right over 3 runs" in english
-    chinese = report_answer.steps_and_pairs_sentence(table, "zh-CN")
+    chinese = phrases.steps_and_pairs_sentence(table, "zh-CN")
     assert "单靠哪一个都不够" in chinese and "每轮 500 步" in chinese and "99.00%" in chinese

@@ -2,7 +2,8 @@
 and the READMEs' answer.
 
 study.py plans and runs the runs and hands the runs here after each one finishes. findings()
-computes every figure once; report_markdown.py, report_plot.py and report_answer.py write them.
+computes every figure once; report.markdown (and its siblings), report.plot and report.answer
+write them.
 Nothing here trains or reads a model, so the report can be written anew from study.json alone
 (study.py --report).
 """
@@ -10,10 +11,11 @@ Nothing here trains or reads a model, so the report can be written anew from stu
 import os
 
 from lstm_adder.files import replacing, write_atomically
-from lstm_adder.findings import findings
-from lstm_adder.report_answer import answer
-from lstm_adder.report_markdown import schedules_markdown, study_markdown
-from lstm_adder.report_plot import plot, plot_variants
+from lstm_adder.report.answer import answer
+from lstm_adder.report.findings import findings
+from lstm_adder.report.markdown import study_markdown
+from lstm_adder.report.markdown_schedules import schedules_markdown
+from lstm_adder.report.plot import plot, plot_variants
 
 # Around a README's generated answer, by its language: the lines between them are rewritten.
 README_MARKERS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lstm_adder.findings import Findings
+from lstm_adder.report.findings import Findings
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -16,7 +16,7 @@ import numpy as np
 import scipy.stats
 
 from lstm_adder.blog import BLOG_MSE
-from lstm_adder.findings import SUMMARY_SHARE
+from lstm_adder.report.schedules import SUMMARY_SHARE
 from lstm_adder.wording import percent, runs_so_far, scientific
 
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
