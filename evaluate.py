@@ -39,9 +39,10 @@ from lstm_adder.cli import (
     whole_number,
     writable_output,
 )
+from lstm_adder.config import BLOG
 from lstm_adder.files import WriteError
 from lstm_adder.record import TrainingPairsUnknown, training_pairs
-from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, add_one, evaluate
+from lstm_adder.scoring import EXHAUSTIVE_MAX_BITS, TEST_SEED, add_one, evaluate
 from lstm_adder.wording import listed, percent
 
 SHIPPED_MODEL = os.path.relpath(
@@ -75,7 +76,8 @@ def make_parser():
         "--seed",
         type=whole_number,
         default=argparse.SUPPRESS,
-        help="seed of the fresh pairs (default: 0; training's default seed is 1)",
+        help=f"seed of the fresh pairs (default: {TEST_SEED}; training's default seed is "
+        f"{BLOG.seed})",
     )
     parser.add_argument(
         "--exhaustive",
@@ -355,7 +357,8 @@ def parse_args(argv):
             "--samples and --seed choose random pairs; --exhaustive (and --plot) "
             "evaluates every pair instead: use one or the other"
         )
-    args.samples, args.seed = getattr(args, "samples", BLOG_SAMPLES), getattr(args, "seed", 0)
+    args.samples = getattr(args, "samples", BLOG_SAMPLES)
+    args.seed = getattr(args, "seed", TEST_SEED)
     return parser, args
 
 

@@ -14,7 +14,7 @@ UNITS = 256
 DROPOUT = 0.2
 
 # The names train_lstm_adder.py's --recurrent-activation takes, the blog's first: Keras 2's
-# clip(0.2x + 0.5, 0, 1), then the sigmoid Keras uses since 2.3. model.RECURRENT_ACTIVATIONS
+# clip(0.2x + 0.5, 0, 1), then the sigmoid Keras uses since 2.3. model.KERAS_ACTIVATIONS
 # maps them to functions; kept here so that a bad option is refused before Keras's slow import.
 RECURRENT_ACTIVATION_CHOICES = ("keras2_hard_sigmoid", "sigmoid")
 BLOGS_ACTIVATION = RECURRENT_ACTIVATION_CHOICES[0]

@@ -1,16 +1,9 @@
-"""The Keras callbacks of training: stopping at a loss that is not a number, and keeping every
-epoch's loss with the checkpoints. Imported once Keras runs on its backend (training.py)."""
+"""The Keras callbacks of training: keeping every epoch's loss with the checkpoints, and the
+study's hook after each epoch (keras.callbacks.TerminateOnNaN stops at a loss that is not a
+number). Imported once Keras runs on its backend (training.py)."""
 
 import keras
 import numpy as np
-
-
-class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Keras's model.fit reports each batch: stop at the first loss that is not a number."""
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if not np.isfinite(float((logs or {}).get("loss", 0.0))):
-            self.model.stop_training = True
 
 
 class KeepLossAndCheckpoint(keras.callbacks.Callback):

@@ -57,16 +57,12 @@ def bit_count(text: str) -> int:
     return value
 
 
-def available_memory() -> int | None:
-    """Bytes this machine can still give a process (Linux's MemAvailable), or None if unknown."""
-    try:
-        with open("/proc/meminfo") as file:
-            for line in file:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
+def available_memory() -> int:
+    """Bytes this machine can still give a process (psutil: Linux's MemAvailable, and the like
+    elsewhere)."""
+    import psutil
+
+    return int(psutil.virtual_memory().available)
 
 
 def refuse_if_too_big(
@@ -75,7 +71,7 @@ def refuse_if_too_big(
     """Exit 2 with one line, before any work, if `count` items of `bytes_each` cannot fit in the
     memory that is free now (a typo like --data-size 2000000000 would otherwise fill it)."""
     needed, available = count * bytes_each, available_memory()
-    if available is not None and needed > available:
+    if needed > available:
         parser.error(
             f"{option} {count:,} needs about {needed / 2**30:,.1f} GiB of memory, and "
             f"{available / 2**30:,.1f} GiB is available now: use a smaller value"

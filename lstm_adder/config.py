@@ -1,6 +1,6 @@
 """What one training run is: the blog's settings as a frozen dataclass that every part takes.
 
-train_lstm_adder.py builds it from its options, study.py from its plan, bench.py for its
+train_lstm_adder.py builds it from its options, the study from each plan, bench.py for its
 measurements; training.py trains what it says, checkpoint.py keys a saved state to it, and the
 run record writes it as it is. The defaults are the blog's (`BLOG`).
 """

@@ -238,7 +238,19 @@ def loss(
     return jnp.mean((outputs - Y) ** 2)
 
 
-loss_and_gradients = jax.jit(jax.value_and_grad(loss), static_argnums=(4, 5))
+def loss_and_gradients(
+    weights: list,
+    X: jax.Array,
+    Y: jax.Array,
+    keep_mask: jax.Array,
+    recurrent_activation: str,
+    output_activation: str = "relu",
+) -> tuple[jax.Array, list]:
+    """The loss and its gradient for each weight: what every training step follows, and what
+    tests/test_jax_lstm.py checks against Keras's own."""
+    return jax.value_and_grad(loss)(
+        weights, X, Y, keep_mask, recurrent_activation, output_activation
+    )
 
 
 def _train_step(
@@ -253,7 +265,7 @@ def _train_step(
     recurrent_activation,
     output_activation,
 ):
-    value, gradients = jax.value_and_grad(loss)(
+    value, gradients = loss_and_gradients(
         weights, X, Y, keep_mask, recurrent_activation, output_activation
     )
     iteration = iteration + 1

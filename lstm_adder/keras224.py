@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,8 @@ import numpy as np
 
 from lstm_adder import quiet
 from lstm_adder.blog import DROPOUT, UNITS
+from lstm_adder.child import follow_parent
+from lstm_adder.cli import REPOSITORY
 from lstm_adder.config import KERAS_224, TrainingConfig
 from lstm_adder.training import draw_data
 
@@ -47,7 +48,6 @@ HOME = os.path.join(sys.prefix, KERAS_224)
 # The project's names for the activations, as Keras 2.2.4 names them: its own 'hard_sigmoid'
 # is the blog's clip(0.2x + 0.5, 0, 1).
 ACTIVATION_NAMES = {"keras2_hard_sigmoid": "hard_sigmoid", "sigmoid": "sigmoid", "relu": "relu"}
-PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Keras224Error(Exception):
@@ -216,12 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     """python -m lstm_adder.keras224 FOLDER: the run FOLDER/job.json describes; its outcome
     goes to FOLDER/result.json (Keras prints its progress lines on stdout)."""
     (folder,) = argv if argv is not None else sys.argv[1:]
-    if sys.platform == "linux":  # the run dies with the command that started it
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    # Ctrl-C reaches the whole terminal's group: the command that started this one stops it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    follow_parent()
     with open(os.path.join(folder, "job.json")) as file:
         job = json.load(file)
     try:
@@ -277,7 +272,7 @@ def training(
         with open(os.path.join(folder, "job.json"), "w") as file:
             json.dump(job, file)
         # Its own import path: the project's package, and Keras 2.2.4 once import_keras adds it.
-        environment = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
+        environment = {**os.environ, "PYTHONPATH": REPOSITORY}
         if not verbose:  # TensorFlow's C++ start-up lines, as quiet.py keeps them out
             environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         child = subprocess.Popen(

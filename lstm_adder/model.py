@@ -18,8 +18,6 @@ from lstm_adder.blog import (
     BLOGS_ACTIVATION,
     BLOGS_OUTPUT_ACTIVATION,
     DROPOUT,
-    OUTPUT_ACTIVATION_CHOICES,
-    RECURRENT_ACTIVATION_CHOICES,
     UNITS,
 )
 
@@ -49,10 +47,6 @@ KERAS_ACTIVATIONS = {
     "relu": keras.activations.relu,
     "linear": keras.activations.linear,
 }
-# What `--recurrent-activation` accepts, by the name the project uses for it.
-RECURRENT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in RECURRENT_ACTIVATION_CHOICES}
-# What `--output-activation` accepts.
-OUTPUT_ACTIVATIONS = {name: KERAS_ACTIVATIONS[name] for name in OUTPUT_ACTIVATION_CHOICES}
 
 
 def build_model(

@@ -89,5 +89,11 @@ def training_pairs(model_path: str | os.PathLike) -> set[int]:
 
 
 def usable_cores() -> list[int] | None:
-    """The cores this process may run on, in order; None where the system does not say."""
-    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    """The cores this process may run on, in order (psutil, Linux and Windows); None where the
+    system does not say (macOS)."""
+    import psutil
+
+    try:
+        return sorted(psutil.Process().cpu_affinity())
+    except (AttributeError, psutil.Error):  # no cpu_affinity on macOS
+        return None

@@ -1,7 +1,7 @@
 """The study's statistics, on plain lists of numbers (scipy.stats does the work).
 
 Each function takes numbers and returns numbers: what they are numbers of (runs, schedules,
-epochs) is findings.py's business.
+epochs) is the report's business (lstm_adder/report/).
 """
 
 import warnings
@@ -10,6 +10,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import scipy.stats
 from numpy.typing import ArrayLike
+
+# Every bootstrap interval of the report: its resamples, and a fixed seed, so that the same runs
+# give the same interval.
+BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 10_000, 0
 
 
 def summarise(values: Iterable[float]) -> dict:
@@ -53,9 +57,9 @@ def normal_tail(values: ArrayLike, target: float, confidence: float = 0.95) -> d
         (array,),
         chance,
         confidence_level=confidence,
-        n_resamples=10_000,
+        n_resamples=BOOTSTRAP_RESAMPLES,
         method="percentile",
-        random_state=np.random.default_rng(0),
+        random_state=np.random.default_rng(BOOTSTRAP_SEED),
     ).confidence_interval
     mean, std = float(np.mean(array)), float(np.std(array, ddof=1))
     return {
@@ -95,9 +99,9 @@ def mean_interval(
         (array,),
         np.mean,
         confidence_level=confidence,
-        n_resamples=10_000,
+        n_resamples=BOOTSTRAP_RESAMPLES,
         method="percentile",
-        random_state=np.random.default_rng(0),
+        random_state=np.random.default_rng(BOOTSTRAP_SEED),
     ).confidence_interval
     return mean, float(interval.low), float(interval.high)
 

@@ -1,7 +1,7 @@
 """Training the blog's network, the blog's way: seeding, the data, the network, and the loop of
 either engine with its checkpoints.
 
-train_lstm_adder.py runs it for a user, study.py for each of its runs. Keras is imported only
+train_lstm_adder.py runs it for a user, the study for each of its runs. Keras is imported only
 once backend.choose has picked its backend (prepare): the default engine runs Keras on JAX,
 `--engine keras` runs model.fit on TensorFlow, the blog's backend.
 """
@@ -219,8 +219,10 @@ def train_network(
     K epochs and at the end, with `extra()` (a JSON-able dict of the caller's, such as the
     study's evaluations).
     """
+    import keras
+
     from lstm_adder import checkpoint
-    from lstm_adder.callbacks import KeepLossAndCheckpoint, StopOnNonFiniteLoss
+    from lstm_adder.callbacks import KeepLossAndCheckpoint
 
     started = time.perf_counter()
     losses = list(resume[0]["losses"]) if resume else []
@@ -251,7 +253,7 @@ def train_network(
         )
 
     callbacks = [
-        StopOnNonFiniteLoss(),
+        keras.callbacks.TerminateOnNaN(),
         *callbacks,
         KeepLossAndCheckpoint(losses, config.checkpoint_every, config.epochs, save_state),
     ]

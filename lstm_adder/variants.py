@@ -2,8 +2,8 @@
 
 Each variant is the blog's run with one setting changed, trained for the blog's 100 epochs.
 They ask what, in a script like the post's, would have made 100 epochs enough for the blog's
-figure; docs/study.md says why each is a candidate. study.py plans and trains them;
-findings.py and the report writers describe them from here.
+figure; docs/study.md says why each is a candidate. The study plans and trains them
+(lstm_adder/study/), and the report describes them from here (lstm_adder/report/).
 """
 
 from typing import NamedTuple

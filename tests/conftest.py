@@ -72,6 +72,9 @@ def run_script(script, *args, process=False, timeout=300, env=None):
 TINY = ("--bits", 4, "--epochs", 2, "--data-size", 300, "--batch-size", 64)
 
 
+TINY_DRAWS = 1000
+
+
 def tiny_study(**counts):
     """study.py's options for a tiny study: one plain 2-epoch run of the blog's LSTM on 4-bit
     operands and 200 pairs, one at a time in this process, and nothing else (no long, observed
@@ -89,6 +92,8 @@ def tiny_study(**counts):
         "observed_epochs": 0,
         "every": 2,
         "variant_seeds": 0,
+        # Few random blog-style tests an evaluation: test_evaluate.py checks the 100,000.
+        "draws": TINY_DRAWS,
         "activations": "keras2_hard_sigmoid",
         "workers": 0,
         **counts,

@@ -34,8 +34,17 @@ def test_bench_json_holds_what_was_measured(tmp_path, monkeypatch, capsys):
     per_epoch = {"blog": [4.0, 8.0], "project": [2.0, 1.0], "project --engine keras": [5.0, 5.0]}
     rounds = {name: 0 for name in per_epoch}
     studies = []
+    # On one core, Keras 2.2.4 beside the project's engine.
+    one_core = {"project": [2.0, 2.0], "project --engine keras2.2.4": [6.0, 5.0]}
+    one_core_rounds = {name: 0 for name in one_core}
 
-    def fake_child(arguments):
+    def fake_child(arguments, cores=None):
+        if cores is not None:
+            assert len(cores) == 1 and arguments[:2] == ["bench.py", "--child"]
+            name = arguments[2]
+            seconds = one_core[name][one_core_rounds[name]]
+            one_core_rounds[name] += 1
+            return 0.0, 0, json.dumps({"epoch_seconds": [99.0] + [seconds] * 2})
         if arguments[:2] == ["bench.py", "--child"] and arguments[2] in per_epoch:
             if "--save" in arguments:  # the blog's whole script: 3 epochs of 2 s
                 return 10.0, 0, json.dumps({"epoch_seconds": [2.0, 2.0, 2.0]})
@@ -104,7 +113,29 @@ def test_bench_json_holds_what_was_measured(tmp_path, monkeypatch, capsys):
     assert studies == [1, 2, 1, 2]  # alternating
     assert report["study_runs_an_hour"] == {"1": [200.0, 200.0], "2": [400.0, 400.0]}
     assert report["study_two_workers_over_one"] == [2.0, 2.0]
+    keras224 = report["keras224"]
+    assert keras224.keys() == shipped["keras224"].keys() and keras224["cores"] == 1
+    assert (
+        keras224["paths"]["project --engine keras2.2.4"]["epoch_seconds"] == [6.0] * 2 + [5.0] * 2
+    )
+    assert keras224["ratios"] == [3.0, 2.5] and keras224["keras224_over_project_median"] == 2.75
     # The summary printed is read from the same figures.
     printed = capsys.readouterr().out
     assert "per epoch, blog / project: 5.00x (median of per-run ratios 2.00, 8.00)" in printed
     assert "| project | 1.500 | 6,667 | 168.5 |" in printed
+
+
+def test_bench_keras224_alone_rewrites_only_its_part_of_the_json(tmp_path, monkeypatch):
+    def fake_child(arguments, cores=None):
+        seconds = 4.0 if arguments[2].endswith("keras2.2.4") else 2.0
+        return 0.0, 0, json.dumps({"epoch_seconds": [99.0, seconds, seconds]})
+
+    monkeypatch.setattr(bench, "timed_child", fake_child)
+    written = tmp_path / "bench.json"
+    written.write_text(json.dumps({"paths": "the whole benchmark's", "keras224": "old"}))
+    options = ["--keras224", "--runs", "1", "--epochs", "2", "--json", str(written)]
+    assert bench.main(options) == 0
+    report = json.loads(written.read_text())
+    assert report["paths"] == "the whole benchmark's"
+    assert report["keras224"]["keras224_over_project_median"] == 2.0
+    assert report["keras224"]["command"] == "bench.py " + " ".join(options)

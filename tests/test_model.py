@@ -38,8 +38,10 @@ def test_cli_choices_match_the_model():
     # the JAX engine's own functions); they must agree.
     from lstm_adder import jax_lstm
 
-    assert set(blog.RECURRENT_ACTIVATION_CHOICES) == set(model.RECURRENT_ACTIVATIONS)
-    assert set(jax_lstm.RECURRENT_ACTIVATIONS) == set(model.RECURRENT_ACTIVATIONS)
+    assert set(blog.RECURRENT_ACTIVATION_CHOICES) <= set(model.KERAS_ACTIVATIONS)
+    assert set(jax_lstm.RECURRENT_ACTIVATIONS) == set(blog.RECURRENT_ACTIVATION_CHOICES)
+    assert set(blog.OUTPUT_ACTIVATION_CHOICES) <= set(model.KERAS_ACTIVATIONS)
+    assert set(jax_lstm.OUTPUT_ACTIVATIONS) == set(blog.OUTPUT_ACTIVATION_CHOICES)
     # And what a model file may name: the reader, the Keras network and the numpy evaluation.
     from lstm_adder import model_file, prefix_tree
 

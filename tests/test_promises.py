@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from lstm_adder import blog, data, files, record, scoring
+from lstm_adder.study import run as one_run
+from lstm_adder.study.plan import planned_runs, run_config
 
 import study
 from conftest import TINY, run_script, tiny_study
@@ -119,10 +121,10 @@ def test_one_worker_per_core_as_memory_allows(monkeypatch):
 
 
 def test_the_stop_rule_stops_a_long_schedule_and_not_an_observed_one(tmp_path, monkeypatch):
-    real_figures = study.evaluate_network
+    real_figures = one_run.evaluate_network
 
-    def shows_the_figure_from_epoch_4(net, bits, seen_codes):
-        result = real_figures(net, bits, seen_codes)
+    def shows_the_figure_from_epoch_4(*args):
+        result = real_figures(*args)
         if len(calls) >= 1:  # each schedule's second evaluation on
             result["sampling"]["probability_reaching_blog_figure"] = 0.6
         calls.append(1)
@@ -136,12 +138,12 @@ def test_the_stop_rule_stops_a_long_schedule_and_not_an_observed_one(tmp_path, m
         "keras2_hard_sigmoid-observed-8ep-every2-seed2",
     ):
         calls = []
-        monkeypatch.setattr(study, "evaluate_network", shows_the_figure_from_epoch_4)
-        settings = study.parse_args(options)
-        plan = next(p for p in study.planned_runs(settings) if p["id"] == run_id)
-        entry = study.run_one(study.run_config(settings, plan), plan, run_id)
+        monkeypatch.setattr(one_run, "evaluate_network", shows_the_figure_from_epoch_4)
+        settings, _ = study.parse_args(options)
+        plan = next(p for p in planned_runs(settings) if p.id == run_id)
+        entry = one_run.run_one(run_config(settings, plan), plan, run_id)
         epochs = [evaluation["epoch"] for evaluation in entry["evaluations"]]
-        if plan["stop_rule"]:
+        if plan.stop_rule:
             assert epochs == [2, 4] and entry["stopped_by"] == "the stop rule"
         else:
             assert epochs == [2, 4, 6, 8] and entry["stopped_by"] == "the cap"

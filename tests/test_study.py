@@ -13,9 +13,11 @@ from lstm_adder.report import markdown as report_markdown
 from lstm_adder.report import plain as report_plain
 from lstm_adder.report import schedules as report_schedules
 from lstm_adder.report import verdict as report_verdict
+from lstm_adder.study import job
+from lstm_adder.study import run as one_run
 
 import study
-from conftest import tiny_study
+from conftest import TINY_DRAWS, tiny_study
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
 # so that its tiny study (a module fixture) is trained once.
@@ -51,7 +53,7 @@ def test_every_planned_run_is_recorded(finished):
         assert 0 <= run["figures"]["exact_sum_accuracy"] <= 1
         assert "blog_figure" in run["figures"]
         sampling = run["figures"]["sampling"]
-        assert sampling["draws"] == 100_000 and sampling["samples"] == 1000
+        assert sampling["draws"] == TINY_DRAWS and sampling["samples"] == 1000
         assert sampling["p5"] <= sampling["p50"] <= sampling["p95"]
         assert run["machine"]["processor"]
     assert not list((finished / "checkpoints").iterdir())  # finished runs keep no state
@@ -67,9 +69,9 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
     leftover.parent.mkdir()
     leftover.write_bytes(b"state of a finished run")
     trained = []
-    real_run_one = study.run_one
+    real_run_one = job.run_one
     monkeypatch.setattr(
-        study, "run_one", lambda *args: trained.append(args[2]) or real_run_one(*args)
+        job, "run_one", lambda *args: trained.append(args[2]) or real_run_one(*args)
     )
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert study.main(TINY_STUDY + ["--results", str(tmp_path)]) == 0
@@ -262,7 +264,7 @@ def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
 def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypatch, capsys):
     options = tiny_study(long_epochs=6)
     assert study.main(options + ["--results", str(tmp_path / "whole")]) == 0
-    real_figures = study.evaluate_network
+    real_figures = one_run.evaluate_network
     calls = []
 
     def stop_at_the_second_evaluation(*args):
@@ -271,9 +273,9 @@ def test_a_stopped_study_continues_a_run_from_its_saved_state(tmp_path, monkeypa
             raise KeyboardInterrupt
         return real_figures(*args)
 
-    monkeypatch.setattr(study, "evaluate_network", stop_at_the_second_evaluation)
+    monkeypatch.setattr(one_run, "evaluate_network", stop_at_the_second_evaluation)
     assert study.main(options + ["--results", str(tmp_path / "stopped")]) == 130
-    monkeypatch.setattr(study, "evaluate_network", real_figures)
+    monkeypatch.setattr(one_run, "evaluate_network", real_figures)
     # The report shows the unfinished schedule as far as its saved state goes.
     assert study.main(options + ["--results", str(tmp_path / "stopped"), "--report"]) == 0
     report = (tmp_path / "stopped" / "STUDY.md").read_text()
@@ -520,7 +522,7 @@ def test_a_readme_without_its_markers_is_refused_before_any_training(
     readme = tmp_path / "README.md"
     if content is not None:
         readme.write_text(content)
-    monkeypatch.setattr(study, "run_one", lambda *args: pytest.fail("trained"))
+    monkeypatch.setattr(job, "run_one", lambda *args: pytest.fail("trained"))
     assert study.main(TINY_STUDY + ["--results", str(tmp_path / "r"), "--readme", str(readme)]) == 2
     error = capsys.readouterr().err
     assert error.startswith("study.py: error: cannot use --readme") and error.count("\n") == 1
@@ -633,7 +635,7 @@ def test_keras_224s_runs_are_told_from_ours_only_where_they_spread_apart():
     # The decision is made once; each writer only phrases it.
     assert "neither test tells" in " ".join(report_markdown.keras224_section(same))
     assert "are told apart" in " ".join(report_markdown.keras224_section(differ))
-    assert "cannot tell its runs from ours" in report_answer.keras224_english(same)
-    assert "tells its runs from ours" in report_answer.keras224_english(differ)
-    assert "检验不能把" in report_answer.keras224_chinese(same)
-    assert "检验能把" in report_answer.keras224_chinese(differ)
+    assert "cannot tell its runs from ours" in answer_en.keras224_english(same)
+    assert "tells its runs from ours" in answer_en.keras224_english(differ)
+    assert "检验不能把" in answer_zh.keras224_chinese(same)
+    assert "检验能把" in answer_zh.keras224_chinese(differ)

@@ -15,7 +15,7 @@ import time
 import psutil
 import pytest
 
-from lstm_adder import cluster
+from lstm_adder.study import cluster, job
 
 import study
 from conftest import ROOT, tiny_study
@@ -41,13 +41,15 @@ def computed(results):
 
 
 def run_processes(root):
-    """The run processes (study.py --job JSON) under `root`, with the plan each runs."""
+    """The run processes (python -m lstm_adder.study.job JSON) under `root`, with the plan each
+    runs."""
     found = {}
     for process in root.children(recursive=True):
         try:
             arguments = process.cmdline()
-            if "--job" in arguments:
-                found[process] = json.loads(arguments[arguments.index("--job") + 1])["plan"]["id"]
+            if job.MODULE in arguments:
+                given = arguments[arguments.index(job.MODULE) + 1]
+                found[process] = json.loads(given)["plan"]["id"]
         except (psutil.Error, ValueError, IndexError, KeyError):  # ending, or ended
             continue
     return found
@@ -319,7 +321,7 @@ DASHBOARD = """
 import json, sys
 import psutil
 sys.path.insert(0, {root!r})
-from lstm_adder import cluster
+from lstm_adder.study import cluster, job
 this = psutil.Process()
 with cluster.local_cluster(1, None, dashboard=0) as local:
     listening = [connection.laddr.ip for process in [this, *this.children(recursive=True)]

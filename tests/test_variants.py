@@ -11,6 +11,7 @@ from lstm_adder import data, variants
 from lstm_adder.blog import BLOG_FIGURE
 from lstm_adder.report import answer as report_answer
 from lstm_adder.report import findings, markdown_variants, one_change, phrases
+from lstm_adder.study.plan import Kind, Plan
 
 import study
 from conftest import TINY, run_script, tiny_study
@@ -165,7 +166,11 @@ def test_near_even_chances_with_a_wide_interval_are_not_called_likely():
 
 
 def test_an_unfinished_variant_shows_its_count_and_has_no_figures():
-    planned = [{"variant": "learning-rate-0.003"}] * 10 + [{"variant": "data-size-100000"}] * 10
+    planned = [
+        Plan(f"{name}-{seed}", Kind.VARIANT, "keras2_hard_sigmoid", seed, 100, variant=name)
+        for name in ("learning-rate-0.003", "data-size-100000")
+        for seed in range(1, 11)
+    ]
     found = made_up_study([0.4, 0.3, 0.1], planned)
     names = [row["name"] for row in found.variants]
     assert names == [None, "learning-rate-0.003", "data-size-100000"]

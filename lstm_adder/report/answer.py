@@ -32,6 +32,7 @@ def answer_numbers(found: Findings) -> dict | None:
         "exact": found.blogs_exact,
         "spread": found.spread,
         "chance": found.highest_chance,
+        "draws": found.draws,
         "schedules": len(found.schedules),
         # The time answer in brief: the chance after exactly these epochs, and within the
         # last epochs evaluated.

@@ -49,8 +49,8 @@ def english(numbers: dict) -> str:
         lines.append(
             "- **A lucky test sample:** "
             + (
-                "not one of 100,000 simulated 1,000-pair tests like the blog's showed the figure, "
-                "for any of these networks."
+                f"not one of {numbers['draws']:,} simulated 1,000-pair tests like the blog's "
+                "showed the figure, for any of these networks."
                 if numbers["chance"] == 0
                 else f"a random 1,000-pair test like the blog's shows the figure at most "
                 f"{percent(numbers['chance'], 3)} of the time for these networks."
@@ -67,8 +67,8 @@ def keras224_english(compared: EngineComparison) -> str:
     theirs, ours = compared.theirs, compared.ours
     return (
         f"- **The blog's own Keras 2.2.4:** {theirs.reached} of its {theirs.n} runs reached the "
-        f"figure, with a median of {percent(theirs.median_exact)} of all sums right (over the "
-        f"default engine's {ours.n} runs: {percent(ours.median_exact)}); a Mann-Whitney test "
+        f"figure, with a median of {percent(theirs.median_exact, 2)} of all sums right (over the "
+        f"default engine's {ours.n} runs: {percent(ours.median_exact, 2)}); a Mann-Whitney test "
         + ("tells its runs from ours" if compared.told_apart else "cannot tell its runs from ours")
         + f" (p = {compared.mse_p:.2g} on the MSE over every pair, {compared.exact_p:.2g} on "
         "exact sums)."

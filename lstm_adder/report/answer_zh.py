@@ -54,7 +54,7 @@ def chinese(numbers: dict) -> str:
         lines.append(
             "- **测试样本的运气：** 像博客那样随机抽 1,000 对做测试，"
             + (
-                "我们对每个网络模拟了 100,000 次，没有一次达到博客的数字。"
+                f"我们对每个网络模拟了 {numbers['draws']:,} 次，没有一次达到博客的数字。"
                 if numbers["chance"] == 0
                 else f"达到博客数字的概率最多为 {percent(numbers['chance'], 3)}。"
             )
@@ -72,8 +72,8 @@ def keras224_chinese(compared: EngineComparison) -> str:
     theirs, ours = compared.theirs, compared.ours
     return (
         f"- **博客自己的 Keras 2.2.4：** 它训练的 {theirs.n} 次中有 {theirs.reached} 次达到"
-        f"博客的数字，完全正确率的中位数为 {percent(theirs.median_exact)}"
-        f"（默认引擎的 {ours.n} 次为 {percent(ours.median_exact)}）。Mann-Whitney 检验"
+        f"博客的数字，完全正确率的中位数为 {percent(theirs.median_exact, 2)}"
+        f"（默认引擎的 {ours.n} 次为 {percent(ours.median_exact, 2)}）。Mann-Whitney 检验"
         + ("能" if compared.told_apart else "不能")
         + f"把它的训练与我们的区分开（所有数对上的 MSE：p = {compared.mse_p:.2g}；完全正确率："
         f"p = {compared.exact_p:.2g}）。"

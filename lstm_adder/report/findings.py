@@ -5,6 +5,7 @@ siblings), the picture (report.plot) and each README's answer (report.answer) ar
 what it returns, so no two of them can disagree. The figures themselves are computed in
 report.plain, report.schedules and report.one_change."""
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from lstm_adder.blog import BLOGS_ACTIVATION
@@ -36,6 +37,8 @@ from lstm_adder.report.schedules import (
     stopped_early,
     within_epochs,
 )
+from lstm_adder.scoring import SAMPLING_DRAWS
+from lstm_adder.study.plan import Plan
 
 
 class Findings(NamedTuple):
@@ -70,9 +73,12 @@ class Findings(NamedTuple):
     nearest: dict | None  # the variant row with the highest mean chance, or None
     steps_and_pairs: "StepsAndPairs"  # the 2 x 2 of steps an epoch against pairs seen
     keras224: "EngineComparison | None"  # keras224_against_ours() at plain_epochs
+    draws: int  # the random blog-style tests behind each evaluation's chance (Monte Carlo)
 
 
-def findings(runs: dict, planned: list, command: str, finished: int | None = None) -> Findings:
+def findings(
+    runs: dict, planned: Sequence[Plan], command: str, finished: int | None = None
+) -> Findings:
     every_run = runs
     finished = len(every_run) if finished is None else finished
     variant_runs = [run for run in every_run.values() if run.get("variant")]
@@ -130,4 +136,12 @@ def findings(runs: dict, planned: list, command: str, finished: int | None = Non
         nearest=nearest_variant(row for row in variants if row["name"]),
         steps_and_pairs=steps_and_pairs(variants),
         keras224=keras224_against_ours(runs, plain_epochs),
+        draws=max(
+            (
+                run["figures"]["sampling"].get("draws", SAMPLING_DRAWS)
+                for run in every_run.values()
+                if "sampling" in run.get("figures", {})
+            ),
+            default=SAMPLING_DRAWS,
+        ),
     )

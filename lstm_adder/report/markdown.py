@@ -11,6 +11,8 @@ from lstm_adder.report.markdown_schedules import long_schedules_section
 from lstm_adder.report.markdown_variants import steps_and_pairs_section, variants_section
 from lstm_adder.report.plain import TOLD_APART_BELOW, EngineComparison
 from lstm_adder.report.verdict import spread_sentence, verdict
+from lstm_adder.scoring import TEST_SEED
+from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
 from lstm_adder.wording import percent
 
 
@@ -59,25 +61,30 @@ def summary_line(found: Findings) -> str:
             if under_way
             else ""
         )
-        + "). The blog reports one run: **99.98892793562263%**, its `(1 - MSE) * 100` on "
+        + f"). The blog reports one run: **{BLOG_FIGURE}%**, its `(1 - MSE) * 100` on "
         f"1,000 fresh pairs, an MSE of {BLOG_MSE:.6g}."
     )
 
 
 def plain_runs_section(found: Findings) -> list[str]:
-    return [*reach_table(found.rows), "", *figures_table(found.rows), *pooled_sentences(found)]
+    return [
+        *reach_table(found.rows, found.draws),
+        "",
+        *figures_table(found.rows),
+        *pooled_sentences(found),
+    ]
 
 
-def reach_table(rows: list[dict]) -> list[str]:
+def reach_table(rows: list[dict], draws: int) -> list[str]:
     """How many plain runs of each configuration reached the figure, and how close they came."""
     some_unknown = any(row["probability_known"] < row["n"] for row in rows)
     lines = [
         "The blog's figure and the MSE are on the study's fixed 1,000 pairs (evaluate.py's seed "
-        "0). 'Chance' is the largest, over the runs, share of random 1,000-pair tests that show "
-        "the blog's figure (Monte Carlo, 100,000 draws"
+        f"{TEST_SEED}). 'Chance' is the largest, over the runs, share of random 1,000-pair tests "
+        f"that show the blog's figure (Monte Carlo, {draws:,} draws"
         + ("; '-' for runs trained before the study kept it)." if some_unknown else ")."),
         "",
-        "| recurrent activation | engine | epochs | runs | reaching 99.98892793562263% "
+        f"| recurrent activation | engine | epochs | runs | reaching {BLOG_FIGURE}% "
         "| 95% upper bound | chance | best MSE (fixed 1,000 pairs) | best / blog's MSE |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -206,7 +213,8 @@ def spread_section(spread: dict) -> list[str]:
         f"| best run | {np.log10(spread['best']):.3f} | {spread['best']:.3g} |",
         f"| the blog's | {np.log10(BLOG_MSE):.3f} | {BLOG_MSE:.3g} |",
         "",
-        spread_sentence(spread) + " The interval comes from 10,000 bootstrap resamples of "
+        spread_sentence(spread)
+        + f" The interval comes from {BOOTSTRAP_RESAMPLES:,} bootstrap resamples of "
         "the runs (percentile method); the fit and the test are scipy.stats' "
         "(`norm`, `shapiro`, `bootstrap`).",
     ]

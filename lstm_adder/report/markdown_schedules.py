@@ -3,6 +3,7 @@
 from lstm_adder.blog import BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.report.findings import Findings
 from lstm_adder.report.schedules import setback_worth_telling
+from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import percent
 
@@ -46,7 +47,8 @@ def long_schedules_table(found: Findings) -> list[str]:
         "whatever it shows.",
         "",
         "| recurrent activation | seed | epochs run | stopped by | fixed sample first "
-        "shows the figure | chance >= 50% from | best chance | all sums right first |",
+        f"shows the figure | chance >= {percent(STOP_PROBABILITY, 0)} from | best chance | "
+        "all sums right first |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for run, summary in sorted(found.summaries, key=lambda pair: seed_order(pair[0])):
@@ -88,10 +90,10 @@ def at_epochs_table(found: Findings) -> list[str]:
         "**After exactly E epochs**: the mean chance over the schedules evaluated at E "
         "(what a reader who trains exactly E epochs and tests the blog's way can expect), "
         "with a 95% bootstrap interval over schedules (`scipy.stats.bootstrap`, percentile "
-        "method, 10,000 resamples); beside it, medians over the same schedules of the "
-        "training loss of epoch E and of the MSE over all pairs, and, over the observed "
-        "schedules that record them, of the MSE over the pairs never seen in training, "
-        "over the pairs seen in training and over all pairs.",
+        f"method, {BOOTSTRAP_RESAMPLES:,} resamples); beside it, medians over the same "
+        "schedules of the training loss of epoch E and of the MSE over all pairs, and, over "
+        "the observed schedules that record them, of the MSE over the pairs never seen in "
+        "training, over the pairs seen in training and over all pairs.",
         "",
         "| epochs | schedules | chance: mean | 95% interval | training loss: median "
         "| MSE, all pairs: median | observed schedules: MSE, never-seen pairs (seen, all) |",

@@ -5,7 +5,7 @@ import collections
 import dataclasses
 import enum
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 import numpy as np
@@ -18,17 +18,20 @@ from lstm_adder.statistics import (
     mean_interval,
 )
 from lstm_adder.stop_rule import STOP_PROBABILITY, probability
+from lstm_adder.study.plan import Plan
 from lstm_adder.variants import STEPS_AND_PAIRS, VARIANTS, Variant
 
 
-def variant_rows(variant_runs: list[dict], blogs_runs: list[dict], planned: list) -> list[dict]:
+def variant_rows(
+    variant_runs: list[dict], blogs_runs: list[dict], planned: Sequence[Plan]
+) -> list[dict]:
     """The blog's own plain runs (no change), then each variant that is planned or has finished
     runs, in variants.VARIANTS' order: variant_row() of each; empty without variant runs."""
     groups = [
         (variant, [run for run in variant_runs if run["variant"] == variant.name])
         for variant in VARIANTS
     ]
-    counts = collections.Counter(plan.get("variant") for plan in planned)
+    counts = collections.Counter(plan.variant for plan in planned)
     rows = [
         variant_row(variant, members, counts[variant.name] or None)
         for variant, members in groups

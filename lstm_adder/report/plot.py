@@ -15,7 +15,7 @@ import textwrap
 import numpy as np
 import scipy.stats
 
-from lstm_adder.blog import BLOG_MSE
+from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
 from lstm_adder.report.schedules import SUMMARY_SHARE
 from lstm_adder.wording import percent, runs_so_far, scientific
 
@@ -191,7 +191,7 @@ def long_schedules(axis: Axes, found: Findings) -> None:
         ylabel="chance that a blog-style test shows the figure (%)",
         ylim=(0, 100),
         title="Long schedules of the blog's LSTM: the chance that a "
-        "1,000-pair test\nshows the blog's 99.98892793562263%",
+        f"1,000-pair test\nshows the blog's {BLOG_FIGURE}%",
     )
     axis.legend(fontsize=7)
 

@@ -1,7 +1,7 @@
 """The study's report, written from study.json: results/STUDY.md, results/learning_curves.png
 and the READMEs' answer.
 
-study.py plans and runs the runs and hands the runs here after each one finishes. findings()
+The study (lstm_adder/study/) hands the runs here after each one finishes. findings()
 computes every figure once; report.markdown (and its siblings), report.plot and report.answer
 write them.
 Nothing here trains or reads a model, so the report can be written anew from study.json alone
@@ -9,6 +9,7 @@ Nothing here trains or reads a model, so the report can be written anew from stu
 """
 
 import os
+from collections.abc import Sequence
 
 from lstm_adder.files import replacing, write_atomically
 from lstm_adder.report.answer import answer
@@ -16,6 +17,7 @@ from lstm_adder.report.findings import findings
 from lstm_adder.report.markdown import study_markdown
 from lstm_adder.report.markdown_schedules import schedules_markdown
 from lstm_adder.report.plot import plot, plot_variants
+from lstm_adder.study.plan import Plan
 
 # Around a README's generated answer, by its language: the lines between them are rewritten.
 README_MARKERS = {
@@ -26,9 +28,9 @@ README_MARKERS = {
 
 def write_report(
     results: str,
-    readmes: list[str] | None,
+    readmes: Sequence[str] | None,
     runs: dict,
-    planned: list,
+    planned: Sequence[Plan],
     command: str,
     finished: int | None,
 ) -> None:

@@ -1,11 +1,12 @@
 """Running the study's runs on Dask: a local cluster of worker processes on this machine, or
 an existing cluster at an address.
 
-A run is a command line (study.py's `--job`), and its Dask task is Python's own subprocess.run
-of that command: a function and arguments any Dask scheduler unpickles (it unpickles every task
-it is sent) without this project's code, for workers that run in the repository's .venv. A
-worker that dies mid-run is replaced, and Dask gives its task to a worker again (up to
-distributed.scheduler.allowed-failures times): the run goes on from its last saved state. Every
+A run is a command line (`python -m lstm_adder.study.job`, study/job.py), and its Dask task is
+Python's own subprocess.run of that command: a function and arguments any Dask scheduler
+unpickles (it unpickles every task it is sent) without this project's code, for workers that
+run in the repository's .venv. A worker that dies mid-run is replaced, and Dask gives its task
+to a worker again (up to distributed.scheduler.allowed-failures times): the run goes on from its
+last saved state. Every
 error from Dask reaches the user as one line (SchedulerError, RunDied).
 
 Only the standard library is imported here at first: the local cluster's workers import this
@@ -35,11 +36,11 @@ class RunDied(Exception):
 
 
 def run_commands(
-    commands: Sequence[tuple[dict, str, list[str]]],
-    finished: Callable[[dict, subprocess.CompletedProcess], None],
+    commands: Sequence[tuple[Any, str, list[str]]],
+    finished: Callable[[Any, subprocess.CompletedProcess], None],
     scheduler: str | None = None,
     workers: int = 1,
-    worker_cores: list[list[int]] | None = None,
+    worker_cores: Sequence[Sequence[int]] | None = None,
     dashboard: int | None = None,
 ) -> None:
     """Run each (plan, label, command line) of `commands` as one Dask task, in their order of
@@ -67,7 +68,8 @@ def run_commands(
                 stdout=subprocess.PIPE,
                 text=True,
                 check=True,
-                key=f"run-{plan['id']}",
+                cwd=REPOSITORY,  # a run is `python -m` of the package (study.job)
+                key=f"run-{plan.id}",
                 pure=False,
                 priority=-number,
                 retries=2,
@@ -110,13 +112,15 @@ def connect(address: str) -> Any:
         ) from None
 
 
-def local_cluster(workers: int, worker_cores: list[list[int]] | None, dashboard: int | None) -> Any:
+def local_cluster(
+    workers: int, worker_cores: Sequence[Sequence[int]] | None, dashboard: int | None
+) -> Any:
     """A Dask cluster of `workers` processes on this machine, each on its share of the cores.
     A scheduler runs whatever its clients send it: this one listens on the loopback interface
     only, and serves no dashboard unless asked (its health and metrics pages are on the
     loopback interface too, on a free port). The workers only start runs, each in a process of
     its own: they keep the user's environment rather than Dask's settings for workers that
-    compute themselves (study.py's run_job). Its processes start with SIGINT ignored, and a
+    compute themselves (study/job.py). Its processes start with SIGINT ignored, and a
     worker that replaces a dead one ignores it through dask_setup: Ctrl-C is the study's."""
     import logging
 

@@ -1,0 +1,70 @@
+"""What the study has done: study.json holds the finished runs, and the saved states under
+results/checkpoints/ the runs under way. After every finished run study.json and the report are
+written anew from them."""
+
+import json
+import os
+
+from lstm_adder import checkpoint
+from lstm_adder.files import write_atomically
+from lstm_adder.record import machine, record_json
+from lstm_adder.report.write import write_report
+from lstm_adder.study.plan import Plan, run_config, state_path
+from lstm_adder.study.settings import StudySettings
+
+
+def load_done(path: str) -> dict:
+    """The finished runs in study.json at `path`, by id (none if there is no file yet)."""
+    if not os.path.exists(path):
+        return {}
+    with open(path) as file:
+        return json.load(file)["runs"]
+
+
+def unfinished_runs(settings: StudySettings, runs: dict, planned: list[Plan]) -> dict:
+    """The long schedules still under way, as far as their saved states go: their evaluations
+    so far, for the report (not for study.json, which holds finished runs only)."""
+    found = {}
+    for plan in planned:
+        saved = state_path(settings, plan)
+        if plan.id in runs or not plan.every or not os.path.exists(saved):
+            continue
+        meta, _ = checkpoint.load(saved, run_config(settings, plan).identity())
+        found[plan.id] = {
+            "activation": plan.activation,
+            "seed": plan.seed,
+            "epochs": plan.epochs,
+            "every": plan.every,
+            "engine": plan.engine,
+            "stopped_by": None,
+            "bits": settings.bits,
+            "loss_per_epoch": meta["losses"],
+            "evaluations": meta["extra"].get("evaluations", []),
+            "machine": machine(),
+        }
+    return found
+
+
+def remove_state(settings: StudySettings, plan: Plan) -> None:
+    """A run's saved state, once the run is in study.json: nothing reads it any more."""
+    saved = state_path(settings, plan)
+    if os.path.exists(saved):
+        os.remove(saved)
+
+
+def remove_finished_states(settings: StudySettings, runs: dict, planned: list[Plan]) -> None:
+    """The saved states of runs already in study.json: a study stopped between recording a run
+    and removing its state leaves one."""
+    for plan in planned:
+        if plan.id in runs:
+            remove_state(settings, plan)
+
+
+def write_outputs(settings: StudySettings, runs: dict, planned: list[Plan], command: str) -> None:
+    """study.json from the finished runs, then the report from them and the unfinished ones."""
+    write_atomically(
+        os.path.join(settings.results, "study.json"),
+        record_json({"command": command, "runs": runs}),
+    )
+    shown = {**runs, **unfinished_runs(settings, runs, planned)}
+    write_report(settings.results, settings.readme, shown, planned, command, finished=len(runs))
