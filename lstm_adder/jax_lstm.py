@@ -238,19 +238,9 @@ def loss(
     return jnp.mean((outputs - Y) ** 2)
 
 
-def loss_and_gradients(
-    weights: list,
-    X: jax.Array,
-    Y: jax.Array,
-    keep_mask: jax.Array,
-    recurrent_activation: str,
-    output_activation: str = "relu",
-) -> tuple[jax.Array, list]:
-    """The loss and its gradient for each weight: what every training step follows, and what
-    tests/test_jax_lstm.py checks against Keras's own."""
-    return jax.value_and_grad(loss)(
-        weights, X, Y, keep_mask, recurrent_activation, output_activation
-    )
+# The loss and its gradient for each weight: what every training step follows (_train_step),
+# and what tests/test_jax_lstm.py checks against Keras's own.
+loss_and_gradients = jax.value_and_grad(loss)
 
 
 def _train_step(

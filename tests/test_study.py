@@ -5,6 +5,7 @@ import signal
 
 import numpy as np
 import pytest
+from fakes import figures_of, made_up_run
 
 from lstm_adder import blog, statistics
 from lstm_adder.report import answer as report_answer
@@ -234,19 +235,8 @@ def test_verdict_names_the_largest_setback_of_a_long_schedule():
 
 def test_verdict_on_plain_runs_gives_the_bound_and_both_engines():
     def plain(engine, seed, mse):
-        return {
-            "activation": "keras2_hard_sigmoid",
-            "engine": engine,
-            "seed": seed,
-            "epochs": 100,
-            "every": 0,
-            "bits": 8,
-            "figures": {
-                "blog_figure": (1 - mse) * 100,
-                "sampled_mse": mse,
-                "sampling": {"probability_reaching_blog_figure": 0.0},
-            },
-        }
+        sampling = {"probability_reaching_blog_figure": 0.0}
+        return made_up_run(seed, engine, figures=figures_of(mse, sampling=sampling))
 
     runs = {
         f"{engine}{seed}": plain(engine, seed, 0.01 * seed)
@@ -333,19 +323,9 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
 
 def plain_runs(log10_mses, epochs=100):
     return {
-        f"seed{seed}": {
-            "activation": "keras2_hard_sigmoid",
-            "engine": "jax",
-            "seed": seed,
-            "epochs": epochs,
-            "every": 0,
-            "bits": 8,
-            "figures": {
-                "exhaustive_mse": 10**value,
-                "blog_figure": (1 - 10**value) * 100,
-                "sampled_mse": 10**value,
-            },
-        }
+        f"seed{seed}": made_up_run(
+            seed, epochs=epochs, figures=figures_of(10**value, exhaustive_mse=10**value)
+        )
         for seed, value in enumerate(log10_mses, 1)
     }
 
@@ -605,20 +585,11 @@ def test_within_and_at_epochs_with_schedules_that_leave_early_by_hand():
 def test_keras_224s_runs_are_told_from_ours_only_where_they_spread_apart():
     def runs_of(engine, log10_mses, exact_sums):
         return {
-            f"{engine}-seed{seed}": {
-                "activation": "keras2_hard_sigmoid",
-                "engine": engine,
-                "seed": seed,
-                "epochs": 100,
-                "every": 0,
-                "bits": 8,
-                "figures": {
-                    "exhaustive_mse": 10**value,
-                    "blog_figure": (1 - 10**value) * 100,
-                    "sampled_mse": 10**value,
-                    "exact_sum_accuracy": exact,
-                },
-            }
+            f"{engine}-seed{seed}": made_up_run(
+                seed,
+                engine,
+                figures=figures_of(10**value, exhaustive_mse=10**value, exact_sum_accuracy=exact),
+            )
             for seed, (value, exact) in enumerate(zip(log10_mses, exact_sums, strict=True), 1)
         }
 

@@ -4,8 +4,10 @@ report's section from made-up runs."""
 import json
 import re
 
+import fakes
 import numpy as np
 import pytest
+from fakes import figures_of
 
 from lstm_adder import data, variants
 from lstm_adder.blog import BLOG_FIGURE
@@ -72,25 +74,16 @@ def test_a_tiny_variant_plan_runs_end_to_end(tmp_path):
 
 
 def made_up_run(figure, chance, exact, minutes, variant=None, seed=1, data_size=10_000, batch=None):
-    run = {
-        "activation": "keras2_hard_sigmoid",
-        "engine": "jax",
-        "seed": seed,
-        "epochs": 100,
-        "every": 0,
-        "bits": 8,
-        "data_size": data_size,
-        "train_seconds": 60 * minutes,
-        "figures": {
-            "blog_figure": figure,
-            "sampled_mse": 1 - figure / 100,
-            "exhaustive_mse": 1 - figure / 100,
-            "exact_sum_accuracy": exact,
-            "unseen_exact_sum_accuracy": exact - 0.01,
-            "seen_pairs": round(0.14 * 65_536) if data_size == 10_000 else round(0.63 * 65_536),
-            "sampling": {"probability_reaching_blog_figure": chance},
-        },
-    }
+    figures = figures_of(
+        1 - figure / 100,
+        exhaustive_mse=1 - figure / 100,
+        exact_sum_accuracy=exact,
+        unseen_exact_sum_accuracy=exact - 0.01,
+        seen_pairs=round(0.14 * 65_536) if data_size == 10_000 else round(0.63 * 65_536),
+        sampling={"probability_reaching_blog_figure": chance},
+    )
+    run = fakes.made_up_run(seed, figures=figures, data_size=data_size, train_seconds=60 * minutes)
+    run["figures"]["blog_figure"] = figure  # as given, not from the MSE's rounding
     if batch:
         run["config"] = {"batch_size": batch}
     return {**run, "variant": variant} if variant else run
