@@ -178,7 +178,7 @@ def gemm_child(size=2048, repeats=5):
 # The parent: runs the children and reports.
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n")[0], formatter_class=HelpFormatter
     )
@@ -229,6 +229,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.json:
         writable_output(parser, "--json", args.json)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     if args.child == "gemm":
         gemm_child()
         return 0

@@ -28,7 +28,8 @@ STEPS = 3
 LEARNING_RATE = 0.001
 ACTIVATIONS = ("keras2_hard_sigmoid", "sigmoid")
 
-pytestmark = pytest.mark.xdist_group("keras224")  # the probes' processes, one after the other
+# The probes' processes, one after the other; each starts TensorFlow 1's graph mode anew.
+pytestmark = [pytest.mark.xdist_group("keras224"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module", params=ACTIVATIONS)

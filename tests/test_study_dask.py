@@ -22,7 +22,7 @@ from conftest import ROOT, tiny_study
 
 # make test runs the suite on several processes (pytest-xdist): this module's tests stay on one,
 # so that its tiny study (a module fixture) is trained once.
-pytestmark = pytest.mark.xdist_group("study-dask")
+pytestmark = [pytest.mark.xdist_group("study-dask"), pytest.mark.slow]
 
 # A long schedule (8 epochs, evaluated every 2) and two plain runs, each run on one core.
 TINY = tiny_study(seeds=2, long_epochs=8, cores_per_run=1, workers=None)

@@ -4,12 +4,15 @@ run is told apart in one line, with the epoch where the two part."""
 import json
 import shutil
 
+import pytest
+
 from lstm_adder import verify
 from lstm_adder.record import record_path_for
 
 from conftest import TINY, run_script
 
 
+@pytest.mark.slow
 def test_a_model_retrained_as_its_record_says_is_the_same_file(tmp_path, capsys):
     path = tmp_path / "m.h5"
     # A fresh process, as verify's retraining is: this one has run other tests' networks.
@@ -20,6 +23,7 @@ def test_a_model_retrained_as_its_record_says_is_the_same_file(tmp_path, capsys)
     assert line.startswith("same: the retrained model is the original byte for byte")
 
 
+@pytest.mark.slow
 def test_another_network_is_told_apart_with_the_epoch_where_it_parts(tmp_path, capsys):
     path = tmp_path / "m.h5"
     assert run_script("train_lstm_adder.py", *TINY, "--output", path).returncode == 0

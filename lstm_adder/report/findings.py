@@ -123,11 +123,7 @@ def findings(
         first_shown=min(
             (first for first, _ in map(first_shown, schedules) if first is not None), default=None
         ),
-        setbacks=sum(
-            setback_worth_telling(summary["setback"])
-            for run, summary in summaries
-            if run["activation"] == BLOGS_ACTIVATION
-        ),
+        setbacks=setbacks_of(summaries),
         settings=run_settings(every_run),
         output_bits="/".join(
             str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()})
@@ -136,12 +132,26 @@ def findings(
         nearest=nearest_variant(row for row in variants if row["name"]),
         steps_and_pairs=steps_and_pairs(variants),
         keras224=keras224_against_ours(runs, plain_epochs),
-        draws=max(
-            (
-                run["figures"]["sampling"].get("draws", SAMPLING_DRAWS)
-                for run in every_run.values()
-                if "sampling" in run.get("figures", {})
-            ),
-            default=SAMPLING_DRAWS,
+        draws=draws_of(every_run),
+    )
+
+
+def setbacks_of(summaries: list) -> int:
+    """How many long schedules of the blog's LSTM had a setback worth telling."""
+    return sum(
+        setback_worth_telling(summary["setback"])
+        for run, summary in summaries
+        if run["activation"] == BLOGS_ACTIVATION
+    )
+
+
+def draws_of(runs: dict) -> int:
+    """The random blog-style tests behind the runs' chances (the most any run drew)."""
+    return max(
+        (
+            run["figures"]["sampling"].get("draws", SAMPLING_DRAWS)
+            for run in runs.values()
+            if "sampling" in run.get("figures", {})
         ),
+        default=SAMPLING_DRAWS,
     )
