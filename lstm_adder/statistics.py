@@ -6,6 +6,7 @@ epochs) is the report's business (lstm_adder/report/).
 
 import warnings
 from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 import numpy as np
 import scipy.stats
@@ -16,7 +17,15 @@ from numpy.typing import ArrayLike
 BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 10_000, 0
 
 
-def summarise(values: Iterable[float]) -> dict:
+class Summary(TypedDict):
+    n: int
+    mean: float
+    std: float  # the sample standard deviation (n - 1); 0 for one value
+    min: float
+    max: float
+
+
+def summarise(values: Iterable[float]) -> Summary:
     values = [float(v) for v in values]
     return {
         "n": len(values),

@@ -11,12 +11,14 @@ from typing import NamedTuple
 from lstm_adder.blog import BLOGS_ACTIVATION
 from lstm_adder.report.one_change import (
     StepsAndPairs,
+    VariantRow,
     nearest_variant,
     steps_and_pairs,
     variant_rows,
 )
 from lstm_adder.report.plain import (
     EngineComparison,
+    PlainRow,
     across_settings,
     blogs_plain_runs,
     by_engine,
@@ -47,12 +49,12 @@ class Findings(NamedTuple):
     finished: int  # runs finished
     under_way: int  # long schedules under way, shown as far as their saved states go
     runs: dict  # run id -> run (study.json's, and unfinished schedules), the variants' apart
-    rows: list  # table(): one row per configuration of the plain runs
+    rows: list[PlainRow]  # table(): one row per configuration of the plain runs
     plain_epochs: int  # the plain runs' epochs (the blog's 100)
     blogs: dict | None  # pooled(): the blog's LSTM at plain_epochs, or None
     blogs_exact: dict | None  # exact_sums(): what the blog's LSTM at plain_epochs gets right
     everything: dict | None  # pooled(): every plain run at plain_epochs, or None
-    by_engine: dict  # engine -> row of the blog's LSTM at plain_epochs
+    by_engine: dict[str, PlainRow]  # engine -> row of the blog's LSTM at plain_epochs
     highest_chance: float | None  # the largest chance of a blog-style test at plain_epochs
     chances_counted: int  # the runs behind it
     spread: dict | None  # mse_distribution() at plain_epochs, or None
@@ -69,8 +71,8 @@ class Findings(NamedTuple):
     setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
     output_bits: str  # the runs' output bits, "9" or "5/9"
-    variants: list  # variant_rows(): the blog's plain runs, then each variant planned or run
-    nearest: dict | None  # the variant row with the highest mean chance, or None
+    variants: list[VariantRow]  # the blog's plain runs, then each variant planned or run
+    nearest: VariantRow | None  # the variant row with the highest mean chance, or None
     steps_and_pairs: "StepsAndPairs"  # the 2 x 2 of steps an epoch against pairs seen
     keras224: "EngineComparison | None"  # keras224_against_ours() at plain_epochs
     draws: int  # the random blog-style tests behind each evaluation's chance (Monte Carlo)

@@ -9,7 +9,7 @@ from lstm_adder.data import BINARY_DIM
 from lstm_adder.report.findings import Findings
 from lstm_adder.report.markdown_schedules import long_schedules_section
 from lstm_adder.report.markdown_variants import steps_and_pairs_section, variants_section
-from lstm_adder.report.plain import TOLD_APART_BELOW, EngineComparison
+from lstm_adder.report.plain import TOLD_APART_BELOW, EngineComparison, PlainRow
 from lstm_adder.report.verdict import spread_sentence, verdict
 from lstm_adder.scoring import TEST_SEED
 from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
@@ -75,7 +75,7 @@ def plain_runs_section(found: Findings) -> list[str]:
     ]
 
 
-def reach_table(rows: list[dict], draws: int) -> list[str]:
+def reach_table(rows: list[PlainRow], draws: int) -> list[str]:
     """How many plain runs of each configuration reached the figure, and how close they came."""
     some_unknown = any(row["probability_known"] < row["n"] for row in rows)
     lines = [
@@ -102,7 +102,7 @@ def reach_table(rows: list[dict], draws: int) -> list[str]:
     return lines
 
 
-def figures_table(rows: list[dict]) -> list[str]:
+def figures_table(rows: list[PlainRow]) -> list[str]:
     """The plain runs' figures, spread out: the blog's figure and exact sums."""
     lines = [
         "The same runs' figures: mean and sample standard deviation (in percentage "

@@ -3,6 +3,7 @@ against pairs seen."""
 
 from lstm_adder.blog import BLOG_MSE
 from lstm_adder.report.findings import Findings
+from lstm_adder.report.one_change import VariantRow
 from lstm_adder.report.phrases import row_chance, steps_and_pairs_sentence
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import percent, runs_so_far
@@ -35,7 +36,7 @@ def variants_section(found: Findings) -> list[str]:
             + (
                 "- | - | - | - | - | - | - |"
                 if not row["n"]
-                else f"{row['reached']} | {percent(row['low'])} to {percent(row['high'])} | "
+                else f"{row['reached']} | {share(row['low'])} to {share(row['high'])} | "
                 f"{row_chance(row)} | {optional(row['exact'], '.2f', '%')} | "
                 f"{optional(row['unseen_exact'], '.2f', '%')} | {optional(row['mse'], '.3g')} | "
                 f"{row['minutes']:.1f} |"
@@ -44,14 +45,18 @@ def variants_section(found: Findings) -> list[str]:
     return [*lines, "", variants_sentence(found), "", "![The variants' MSE](variants.png)"]
 
 
-def two_sided_note(row: dict) -> str:
+def share(fraction: float | None) -> str:
+    return percent(fraction) if fraction is not None else "-"
+
+
+def two_sided_note(row: VariantRow) -> str:
     """Why the blog's runs get a higher upper end here than their bound in the plain-runs table."""
     if row["name"] is not None:
         return ""
     return (
         f" The interval is two-sided, so for the blog's {row['n']} plain runs its upper end, "
-        f"{percent(row['high'])}, lies above their one-sided 95% upper bound, "
-        f"{percent(row['upper_bound'])}: the one-sided bound puts all 5% it may miss by on one "
+        f"{share(row['high'])}, lies above their one-sided 95% upper bound, "
+        f"{share(row['upper_bound'])}: the one-sided bound puts all 5% it may miss by on one "
         "side, the interval 2.5% on each."
     )
 
@@ -116,7 +121,7 @@ def steps_and_pairs_section(found: Findings) -> list[str]:
         ]
         if row["n"]:
             facts += [
-                f"reached: {row['reached']} ({percent(row['low'])} to {percent(row['high'])})",
+                f"reached: {row['reached']} ({share(row['low'])} to {share(row['high'])})",
                 f"mean chance: {row_chance(row)}",
                 f"exact sums: {optional(row['exact'], '.2f', '%')}",
                 f"MSE, every pair: {optional(row['mse'], '.3g')}",

@@ -6,7 +6,7 @@ import dataclasses
 import enum
 import math
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import TypedDict, cast
 
 import numpy as np
 
@@ -22,9 +22,35 @@ from lstm_adder.study.plan import Plan
 from lstm_adder.variants import STEPS_AND_PAIRS, VARIANTS, Variant
 
 
+class VariantRow(TypedDict):
+    """What the runs of one variant (or of the blog's script unchanged, name None) show; the
+    figures are None while none has finished."""
+
+    name: str | None
+    label: str
+    label_zh: str
+    n: int
+    planned: int | None  # the runs the study plans for it (None: not known)
+    reached: int
+    low: float | None  # exact 95% interval on the share that reached the figure
+    high: float | None
+    upper_bound: float | None
+    mean_chance: float | None  # that a blog-style test shows the figure, with its interval
+    chance_low: float | None
+    chance_high: float | None
+    likely: bool  # the whole interval on the mean chance above STOP_PROBABILITY
+    exact: float | None  # medians: exact sums in percent, over every pair and never seen
+    unseen_exact: float | None
+    mse: float | None  # median MSE over every pair
+    steps: float | None  # median steps an epoch
+    seen_share: float | None  # median share of all pairs seen in training
+    minutes: float | None
+    mses: list[float]  # each run's MSE over every pair, for the picture
+
+
 def variant_rows(
     variant_runs: list[dict], blogs_runs: list[dict], planned: Sequence[Plan]
-) -> list[dict]:
+) -> list[VariantRow]:
     """The blog's own plain runs (no change), then each variant that is planned or has finished
     runs, in variants.VARIANTS' order: variant_row() of each; empty without variant runs."""
     groups = [
@@ -42,7 +68,7 @@ def variant_rows(
     return rows if variant_runs else []
 
 
-def variant_row(variant: Variant | None, members: list[dict], planned: int | None) -> dict:
+def variant_row(variant: Variant | None, members: list[dict], planned: int | None) -> VariantRow:
     """What `members`, the runs of one variant (None: the blog's script unchanged), show: how
     many reached the figure, with the exact (Clopper-Pearson) 95% interval and one-sided upper
     bound; the mean chance that a blog-style test shows it, with a 95% bootstrap interval over
@@ -65,7 +91,7 @@ def variant_row(variant: Variant | None, members: list[dict], planned: int | Non
     def figure(key, scale=1.0):
         return median(scale * run["figures"][key] for run in members if key in run["figures"])
 
-    return {
+    return {  # a VariantRow
         "name": variant.name if variant else None,
         "label": variant.label if variant else "none: the blog's script",
         "label_zh": variant.label_zh if variant else "不改：博客的脚本",
@@ -121,14 +147,14 @@ class StepsAndPairs:
     """The 2 x 2 table: cells[(many_steps, many_pairs)] is the variant row of that cell (None
     where its variant has no row), and what its numbers point to."""
 
-    cells: dict[tuple[bool, bool], dict | None]
+    cells: dict[tuple[bool, bool], VariantRow | None]
     pointer: Pointer
 
-    def cell(self, many_steps: bool, many_pairs: bool) -> dict | None:
+    def cell(self, many_steps: bool, many_pairs: bool) -> VariantRow | None:
         return self.cells[(many_steps, many_pairs)]
 
 
-def steps_and_pairs(rows: list[dict]) -> StepsAndPairs:
+def steps_and_pairs(rows: list[VariantRow]) -> StepsAndPairs:
     """The blog's run, data-size-65536 and the two variants that change one of its two effects
     (variants.STEPS_AND_PAIRS), and what they point to. One factor counts only where its cells
     stand apart at both levels of the other: the 95% bootstrap interval of the mean chance with
@@ -137,10 +163,11 @@ def steps_and_pairs(rows: list[dict]) -> StepsAndPairs:
     cells = {key: by_name.get(name) for key, name in STEPS_AND_PAIRS.items()}
     if any(row is None or row["n"] < 2 for row in cells.values()):
         return StepsAndPairs(cells, Pointer.INCOMPLETE)
-    known = cast(dict[tuple[bool, bool], dict], cells)
+    known = cast(dict[tuple[bool, bool], VariantRow], cells)
 
     def above(more: tuple[bool, bool], less: tuple[bool, bool]) -> bool:
-        return known[more]["chance_low"] > known[less]["chance_high"]
+        low, high = known[more]["chance_low"], known[less]["chance_high"]
+        return low is not None and high is not None and low > high
 
     steps = above((True, False), (False, False)) and above((True, True), (False, True))
     pairs = above((False, True), (False, False)) and above((True, True), (True, False))
@@ -159,7 +186,7 @@ def steps_and_pairs(rows: list[dict]) -> StepsAndPairs:
     return StepsAndPairs(cells, pointer)
 
 
-def nearest_variant(rows: Iterable[dict]) -> dict | None:
+def nearest_variant(rows: Iterable[VariantRow]) -> VariantRow | None:
     """The variant that came nearest the figure: the highest mean chance that a blog-style test
     shows it, then the lowest median MSE over every pair; None without variant runs."""
     known = [row for row in rows if row["mean_chance"] is not None]

@@ -1,7 +1,7 @@
 """Phrasings the READMEs' answers and STUDY.md share: which engines trained the runs, a chance
 with its interval, and the 2 x 2 of steps against pairs seen in each language."""
 
-from lstm_adder.report.one_change import Pointer, StepsAndPairs
+from lstm_adder.report.one_change import Pointer, StepsAndPairs, VariantRow
 from lstm_adder.wording import percent, with_interval
 
 
@@ -20,7 +20,7 @@ def engines(
     )
 
 
-def row_chance(row: dict, language: str = "en") -> str:
+def row_chance(row: VariantRow, language: str = "en") -> str:
     """A variant row's mean chance with its bootstrap interval."""
     chance = row["mean_chance"], row["chance_low"], row["chance_high"]
     if language == "zh-CN":

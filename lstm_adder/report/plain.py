@@ -3,12 +3,14 @@ spread of the MSE over every pair, and Keras 2.2.4's own runs against the defaul
 
 import collections
 import dataclasses
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.config import KERAS_224
 from lstm_adder.statistics import (
+    Summary,
     binomial_upper_bound,
     kruskal_p,
     mann_whitney_p,
@@ -18,7 +20,25 @@ from lstm_adder.statistics import (
 from lstm_adder.stop_rule import probability
 
 
-def table(runs: dict) -> list[dict]:
+class PlainRow(TypedDict):
+    """One configuration (activation, engine, epochs) of the plain runs, summarised."""
+
+    activation: str
+    engine: str
+    epochs: int
+    n: int
+    reached: int  # runs whose blog's figure on the fixed 1,000 pairs reached the blog's
+    upper_bound: float  # exact one-sided 95% bound on the chance a run reaches it
+    blog_figure: Summary
+    mse: Summary  # on the fixed 1,000 pairs
+    best_mse_over_blogs: float
+    exact_sum_accuracy: NotRequired[Summary]  # in percent, over every pair
+    unseen_exact_sum_accuracy: NotRequired[Summary]
+    probability_known: int  # runs whose chance of a blog-style test was kept
+    max_probability: float | None
+
+
+def table(runs: dict) -> list[PlainRow]:
     """Per configuration (activation, engine, epochs) of the plain runs: statistics of each
     figure."""
     groups: dict[tuple, list[dict]] = {}
@@ -28,29 +48,35 @@ def table(runs: dict) -> list[dict]:
     rows = []
     for (activation, engine, epochs), members in sorted(groups.items()):
         reached = sum(m["figures"]["blog_figure"] >= BLOG_FIGURE for m in members)
-        row = {
-            "activation": activation,
-            "engine": engine,
-            "epochs": epochs,
-            "n": len(members),
-            "reached": reached,
-            "upper_bound": binomial_upper_bound(reached, len(members)),
-            "blog_figure": summarise(m["figures"]["blog_figure"] for m in members),
-            "mse": summarise(m["figures"]["sampled_mse"] for m in members),
-        }
-        row["best_mse_over_blogs"] = row["mse"]["min"] / BLOG_MSE
-        for key in ("exact_sum_accuracy", "unseen_exact_sum_accuracy"):
-            if all(key in m["figures"] for m in members):
-                row[key] = summarise(100 * m["figures"][key] for m in members)
+        mse = summarise(m["figures"]["sampled_mse"] for m in members)
         chances = [probability(m["figures"]) for m in members]
         known = [chance for chance in chances if chance is not None]
-        row["probability_known"] = len(known)
-        row["max_probability"] = max(known) if known else None
+        row = PlainRow(
+            activation=activation,
+            engine=engine,
+            epochs=epochs,
+            n=len(members),
+            reached=reached,
+            upper_bound=binomial_upper_bound(reached, len(members)),
+            blog_figure=summarise(m["figures"]["blog_figure"] for m in members),
+            mse=mse,
+            best_mse_over_blogs=mse["min"] / BLOG_MSE,
+            probability_known=len(known),
+            max_probability=max(known) if known else None,
+        )
+        if all("exact_sum_accuracy" in m["figures"] for m in members):
+            row["exact_sum_accuracy"] = summarise(
+                100 * m["figures"]["exact_sum_accuracy"] for m in members
+            )
+        if all("unseen_exact_sum_accuracy" in m["figures"] for m in members):
+            row["unseen_exact_sum_accuracy"] = summarise(
+                100 * m["figures"]["unseen_exact_sum_accuracy"] for m in members
+            )
         rows.append(row)
     return rows
 
 
-def by_engine(rows: list[dict], epochs: int) -> dict[str, dict]:
+def by_engine(rows: list[PlainRow], epochs: int) -> dict[str, PlainRow]:
     """engine -> the row of the blog's LSTM at `epochs` epochs."""
     return {
         row["engine"]: row
@@ -59,7 +85,7 @@ def by_engine(rows: list[dict], epochs: int) -> dict[str, dict]:
     }
 
 
-def pooled(rows: list[dict], epochs: int, activation: str | None = None) -> dict | None:
+def pooled(rows: list[PlainRow], epochs: int, activation: str | None = None) -> dict | None:
     """The plain runs of `epochs` epochs together (of one recurrent activation, if given):
     reached k of n, how many of n each engine trained, the bound, the best MSE."""
     members = [
