@@ -133,13 +133,15 @@ class JaxEngine:
     def fit(
         self, X: np.ndarray, Y: np.ndarray, callbacks: list, first_epoch: int, verbose: int
     ) -> None:
+        import keras
+
         config = self.config
-        for callback in callbacks:
-            callback.set_model(self.net)
+        # Keras's own dispatch, as model.fit's; the progress lines are ours (below).
+        events = keras.callbacks.CallbackList(callbacks, model=self.net)
+        events.on_train_begin()
         batches = -(-len(X) // config.batch_size)
         for epoch in range(first_epoch, config.epochs):
-            for callback in callbacks:
-                callback.on_epoch_begin(epoch)
+            events.on_epoch_begin(epoch)
             epoch_started = time.perf_counter()
             loss = self.trainer.train_epoch(X, Y, config.batch_size)
             seconds = time.perf_counter() - epoch_started
@@ -151,10 +153,10 @@ class JaxEngine:
                 )
             # The callbacks may evaluate the network: give it this epoch's weights.
             self.net.set_weights(self.trainer.numpy_weights())
-            for callback in callbacks:
-                callback.on_epoch_end(epoch, {"loss": loss})
+            events.on_epoch_end(epoch, {"loss": loss})
             if not np.isfinite(loss) or self.net.stop_training:
                 break
+        events.on_train_end()
 
 
 class KerasEngine:
