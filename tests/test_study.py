@@ -610,3 +610,14 @@ def test_keras_224s_runs_are_told_from_ours_only_where_they_spread_apart():
     assert "tells its runs from ours" in answer_en.keras224_english(differ)
     assert "检验不能把" in answer_zh.keras224_chinese(same)
     assert "检验能把" in answer_zh.keras224_chinese(differ)
+
+
+def test_a_markdown_table_has_its_rule_and_writes_an_empty_cell_as_gfm_does():
+    from lstm_adder.report.table import markdown_table
+
+    assert markdown_table(("", "MSE"), [("best", 0.5), ("blog's", "")]) == [
+        "| | MSE |",
+        "|---|---|",
+        "| best | 0.5 |",
+        "| blog's | |",
+    ]

@@ -10,6 +10,7 @@ from lstm_adder.report.findings import Findings
 from lstm_adder.report.markdown_schedules import long_schedules_section
 from lstm_adder.report.markdown_variants import steps_and_pairs_section, variants_section
 from lstm_adder.report.plain import TOLD_APART_BELOW, EngineComparison, PlainRow
+from lstm_adder.report.table import markdown_table
 from lstm_adder.report.verdict import spread_sentence, verdict
 from lstm_adder.scoring import TEST_SEED
 from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
@@ -84,22 +85,41 @@ def reach_table(rows: list[PlainRow], draws: int) -> list[str]:
         f"that show the blog's figure (Monte Carlo, {draws:,} draws"
         + ("; '-' for runs trained before the study kept it)." if some_unknown else ")."),
         "",
-        f"| recurrent activation | engine | epochs | runs | reaching {BLOG_FIGURE}% "
-        "| 95% upper bound | chance | best MSE (fixed 1,000 pairs) | best / blog's MSE |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in rows:
-        chance = (
-            f"{percent(row['max_probability'], 3)} ({row['probability_known']} runs)"
-            if row["max_probability"] is not None
-            else "-"
-        )
-        lines.append(
-            f"| {row['activation']} | {row['engine']} | {row['epochs']} | {row['n']} | "
-            f"{row['reached']} of {row['n']} | {percent(row['upper_bound'])} | {chance} | "
-            f"{row['mse']['min']:.3g} | {row['best_mse_over_blogs']:.0f}x |"
-        )
-    return lines
+
+    def chance(row):
+        if row["max_probability"] is None:
+            return "-"
+        return f"{percent(row['max_probability'], 3)} ({row['probability_known']} runs)"
+
+    header = (
+        "recurrent activation",
+        "engine",
+        "epochs",
+        "runs",
+        f"reaching {BLOG_FIGURE}%",
+        "95% upper bound",
+        "chance",
+        "best MSE (fixed 1,000 pairs)",
+        "best / blog's MSE",
+    )
+    return lines + markdown_table(
+        header,
+        (
+            (
+                row["activation"],
+                row["engine"],
+                row["epochs"],
+                row["n"],
+                f"{row['reached']} of {row['n']}",
+                percent(row["upper_bound"]),
+                chance(row),
+                f"{row['mse']['min']:.3g}",
+                f"{row['best_mse_over_blogs']:.0f}x",
+            )
+            for row in rows
+        ),
+    )
 
 
 def figures_table(rows: list[PlainRow]) -> list[str]:
@@ -109,27 +129,45 @@ def figures_table(rows: list[PlainRow]) -> list[str]:
         "points), lowest and highest. Exact sums: all output bits right, over every "
         "pair.",
         "",
-        "| recurrent activation | engine | blog's figure: mean | std (pp) | lowest "
-        "| highest | exact sums: mean | std (pp) | lowest | highest | never-seen pairs: "
-        "mean |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in rows:
+    header = (
+        "recurrent activation",
+        "engine",
+        "blog's figure: mean",
+        "std (pp)",
+        "lowest",
+        "highest",
+        "exact sums: mean",
+        "std (pp)",
+        "lowest",
+        "highest",
+        "never-seen pairs: mean",
+    )
+
+    def cells(row):
         figure = row["blog_figure"]
+        spread = (
+            f"{figure['mean']:.4f}%",
+            f"{figure['std']:.4f}",
+            f"{figure['min']:.4f}%",
+            f"{figure['max']:.4f}%",
+        )
         exact = row.get("exact_sum_accuracy")
+        sums = (
+            (
+                f"{exact['mean']:.2f}%",
+                f"{exact['std']:.2f}",
+                f"{exact['min']:.2f}%",
+                f"{exact['max']:.2f}%",
+            )
+            if exact
+            else ("-",) * 4
+        )
         unseen = row.get("unseen_exact_sum_accuracy")
         unseen_cell = f"{unseen['mean']:.2f}%" if unseen else "-"
-        exact_cells = (
-            f"{exact['mean']:.2f}% | {exact['std']:.2f} | {exact['min']:.2f}% | {exact['max']:.2f}%"
-            if exact
-            else "- | - | - | -"
-        )
-        lines.append(
-            f"| {row['activation']} | {row['engine']} | {figure['mean']:.4f}% | "
-            f"{figure['std']:.4f} | {figure['min']:.4f}% | {figure['max']:.4f}% | "
-            f"{exact_cells} | {unseen_cell} |"
-        )
-    return lines
+        return (row["activation"], row["engine"], *spread, *sums, unseen_cell)
+
+    return lines + markdown_table(header, map(cells, rows))
 
 
 def pooled_sentences(found: Findings) -> list[str]:
@@ -175,15 +213,26 @@ def keras224_section(compared: EngineComparison) -> list[str]:
         "differ: what compares is how each engine's runs spread. Exact sums and the MSE are "
         "over every pair; reaching the figure is on the fixed 1,000 pairs.",
         "",
-        f"| engine | runs | reaching {BLOG_FIGURE}% | exact sums: median | "
-        "MSE over every pair: median |",
-        "|---|---|---|---|---|",
+        *markdown_table(
+            (
+                "engine",
+                "runs",
+                f"reaching {BLOG_FIGURE}%",
+                "exact sums: median",
+                "MSE over every pair: median",
+            ),
+            (
+                (
+                    runs.engine,
+                    runs.n,
+                    f"{runs.reached} of {runs.n}",
+                    percent(runs.median_exact, 2),
+                    f"{runs.median_mse:.3g}",
+                )
+                for runs in (compared.theirs, compared.ours)
+            ),
+        ),
     ]
-    for runs in (compared.theirs, compared.ours):
-        lines.append(
-            f"| {runs.engine} | {runs.n} | {runs.reached} of {runs.n} | "
-            f"{percent(runs.median_exact, 2)} | {runs.median_mse:.3g} |"
-        )
     level = percent(TOLD_APART_BELOW, 0)
     lines += [
         "",
@@ -206,12 +255,19 @@ def spread_section(spread: dict) -> list[str]:
         f"{spread['epochs']} epochs, one per seed; the picture's lower right panel shows "
         "each run and the fitted curve.",
         "",
-        "| | log10(MSE) | MSE |",
-        "|---|---|---|",
-        f"| mean of log10 | {spread['log10_mean']:.3f} | {10 ** spread['log10_mean']:.3g} |",
-        f"| standard deviation of log10 | {spread['log10_std']:.3f} | |",
-        f"| best run | {np.log10(spread['best']):.3f} | {spread['best']:.3g} |",
-        f"| the blog's | {np.log10(BLOG_MSE):.3f} | {BLOG_MSE:.3g} |",
+        *markdown_table(
+            ("", "log10(MSE)", "MSE"),
+            [
+                (
+                    "mean of log10",
+                    f"{spread['log10_mean']:.3f}",
+                    f"{10 ** spread['log10_mean']:.3g}",
+                ),
+                ("standard deviation of log10", f"{spread['log10_std']:.3f}", ""),
+                ("best run", f"{np.log10(spread['best']):.3f}", f"{spread['best']:.3g}"),
+                ("the blog's", f"{np.log10(BLOG_MSE):.3f}", f"{BLOG_MSE:.3g}"),
+            ],
+        ),
         "",
         spread_sentence(spread)
         + f" The interval comes from {BOOTSTRAP_RESAMPLES:,} bootstrap resamples of "

@@ -3,6 +3,7 @@
 from lstm_adder.blog import BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.report.findings import Findings
 from lstm_adder.report.schedules import setback_worth_telling
+from lstm_adder.report.table import markdown_table
 from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import percent
@@ -46,11 +47,18 @@ def long_schedules_table(found: Findings) -> list[str]:
         "figure (the stop rule), or at its cap; an observed schedule runs to its cap "
         "whatever it shows.",
         "",
-        "| recurrent activation | seed | epochs run | stopped by | fixed sample first "
-        f"shows the figure | chance >= {percent(STOP_PROBABILITY, 0)} from | best chance | "
-        "all sums right first |",
-        "|---|---|---|---|---|---|---|---|",
     ]
+    header = (
+        "recurrent activation",
+        "seed",
+        "epochs run",
+        "stopped by",
+        "fixed sample first shows the figure",
+        f"chance >= {percent(STOP_PROBABILITY, 0)} from",
+        "best chance",
+        "all sums right first",
+    )
+    rows = []
     for run, summary in sorted(found.summaries, key=lambda pair: seed_order(pair[0])):
         best = (
             "-"
@@ -59,14 +67,19 @@ def long_schedules_table(found: Findings) -> list[str]:
             if summary["best_probability"] == 0
             else f"{percent(summary['best_probability'], 1)} at {summary['best_probability_epoch']}"
         )
-        lines.append(
-            f"| {run['activation']} | {run['seed']} | {summary['last_epoch']} of {run['epochs']} "
-            f"| {summary['stopped_by'] or 'still running'} | "
-            f"{summary['fixed_sample_first'] or 'never'} | "
-            f"{summary['probability_first'] or 'not within ' + str(summary['last_epoch'])} | "
-            f"{best} | {summary['all_sums_right_first'] or 'never'} |"
+        rows.append(
+            (
+                run["activation"],
+                run["seed"],
+                f"{summary['last_epoch']} of {run['epochs']}",
+                summary["stopped_by"] or "still running",
+                summary["fixed_sample_first"] or "never",
+                summary["probability_first"] or f"not within {summary['last_epoch']}",
+                best,
+                summary["all_sums_right_first"] or "never",
+            )
         )
-    return lines
+    return lines + markdown_table(header, rows)
 
 
 def time_section(found: Findings) -> list[str]:
@@ -95,10 +108,17 @@ def at_epochs_table(found: Findings) -> list[str]:
         "the observed schedules that record them, of the MSE over the pairs never seen in "
         "training, over the pairs seen in training and over all pairs.",
         "",
-        "| epochs | schedules | chance: mean | 95% interval | training loss: median "
-        "| MSE, all pairs: median | observed schedules: MSE, never-seen pairs (seen, all) |",
-        "|---|---|---|---|---|---|---|",
     ]
+    header = (
+        "epochs",
+        "schedules",
+        "chance: mean",
+        "95% interval",
+        "training loss: median",
+        "MSE, all pairs: median",
+        "observed schedules: MSE, never-seen pairs (seen, all)",
+    )
+    rows = []
     for row in found.at_epochs:
         interval = (
             f"{percent(row['low'], 2)} to {percent(row['high'], 2)}"
@@ -111,11 +131,23 @@ def at_epochs_table(found: Findings) -> list[str]:
             if row["median_unseen_mse"] is not None
             else "-"
         )
-        lines.append(
-            f"| {row['epoch']:,} | {row['schedules']} | {percent(row['mean'], 2)} | "
-            f"{interval} | {row['median_loss']:.3g} | {row['median_mse']:.3g} | "
-            f"{unseen} |"
+        rows.append(
+            (
+                f"{row['epoch']:,}",
+                row["schedules"],
+                percent(row["mean"], 2),
+                interval,
+                f"{row['median_loss']:.3g}",
+                f"{row['median_mse']:.3g}",
+                unseen,
+            )
         )
+    return lines + markdown_table(header, rows) + at_epochs_notes(found)
+
+
+def at_epochs_notes(found: Findings) -> list[str]:
+    """Under the at-E table: the schedules the stop rule ended, and losses against MSEs."""
+    lines = []
     if found.stopped_early:
         ended = ", ".join(f"seed {seed} at epoch {epoch:,}" for seed, epoch in found.stopped_early)
         lines += [
@@ -151,21 +183,26 @@ def within_table(found: Findings) -> list[str]:
         "its last evaluation. Where that interval is undefined (none showed it yet, or all "
         "did): the exact binomial one.",
         "",
-        "| epochs | showed it | of schedules | Kaplan-Meier estimate | 95% interval |",
-        "|---|---|---|---|---|",
     ]
-    for row in found.within:
-        interval = (
-            f"0% to {percent(row['high'])} (exact upper bound)"
-            if not row["reached"]
-            else f"{percent(row['low'])} to {percent(row['high'])}"
-            + (" (exact binomial)" if row["exact"] else "")
+
+    def interval(row):
+        if not row["reached"]:
+            return f"0% to {percent(row['high'])} (exact upper bound)"
+        exact = " (exact binomial)" if row["exact"] else ""
+        return f"{percent(row['low'])} to {percent(row['high'])}{exact}"
+
+    header = ("epochs", "showed it", "of schedules", "Kaplan-Meier estimate", "95% interval")
+    rows = [
+        (
+            f"{row['epoch']:,}",
+            row["reached"],
+            row["watched"],
+            percent(row["estimate"]),
+            interval(row),
         )
-        lines.append(
-            f"| {row['epoch']:,} | {row['reached']} | {row['watched']} | "
-            f"{percent(row['estimate'])} | {interval} |"
-        )
-    return lines
+        for row in found.within
+    ]
+    return lines + markdown_table(header, rows)
 
 
 def steadiness_sentence(steadiness: dict) -> str:
@@ -178,6 +215,37 @@ def steadiness_sentence(steadiness: dict) -> str:
     )
 
 
+EVALUATION_COLUMNS = (
+    "epoch",
+    "blog's figure, fixed sample",
+    "random tests: 5th",
+    "50th",
+    "95th percentile",
+    "chance of the blog's figure",
+    "exact sums, all pairs",
+    "never-seen pairs",
+)
+
+
+def evaluation_cells(evaluation: dict) -> tuple:
+    """One evaluation's row: '-' for what an evaluation of fewer bits or an older run lacks."""
+    sampling = evaluation.get("sampling")
+    spread = (
+        (
+            f"{sampling['p5']:.4f}%",
+            f"{sampling['p50']:.4f}%",
+            f"{sampling['p95']:.4f}%",
+            percent(sampling["probability_reaching_blog_figure"], 2),
+        )
+        if sampling
+        else ("-",) * 4
+    )
+    exact = evaluation.get("exact_sum_accuracy")
+    unseen = evaluation.get("unseen_exact_sum_accuracy")
+    sums = tuple(f"{100 * share:.2f}%" if share is not None else "-" for share in (exact, unseen))
+    return (evaluation["epoch"], f"{evaluation['blog_figure']:.4f}%", *spread, *sums)
+
+
 def long_schedule_evaluations(long_runs: list[dict]) -> list[str]:
     lines = []
     for run in long_runs:
@@ -185,31 +253,8 @@ def long_schedule_evaluations(long_runs: list[dict]) -> list[str]:
             "",
             f"### {run['activation']}, seed {run['seed']}, every {run['every']} epochs",
             "",
-            "| epoch | blog's figure, fixed sample | random tests: 5th | 50th | 95th "
-            "percentile | chance of the blog's figure | exact sums, all pairs "
-            "| never-seen pairs |",
-            "|---|---|---|---|---|---|---|---|",
+            *markdown_table(EVALUATION_COLUMNS, map(evaluation_cells, run["evaluations"])),
         ]
-        for evaluation in run["evaluations"]:
-            sampling = evaluation.get("sampling")
-            spread = (
-                f"{sampling['p5']:.4f}% | {sampling['p50']:.4f}% | "
-                f"{sampling['p95']:.4f}% | "
-                f"{percent(sampling['probability_reaching_blog_figure'], 2)}"
-                if sampling
-                else "- | - | - | -"
-            )
-            exact = evaluation.get("exact_sum_accuracy")
-            unseen = evaluation.get("unseen_exact_sum_accuracy")
-            lines.append(
-                f"| {evaluation['epoch']} | {evaluation['blog_figure']:.4f}% | "
-                f"{spread} | "
-                + (
-                    f"{100 * exact:.2f}% | {100 * unseen:.2f}% |"
-                    if exact is not None
-                    else "- | - |"
-                )
-            )
     return lines
 
 

@@ -5,6 +5,7 @@ from lstm_adder.blog import BLOG_MSE
 from lstm_adder.report.findings import Findings
 from lstm_adder.report.one_change import VariantRow
 from lstm_adder.report.phrases import row_chance, steps_and_pairs_sentence
+from lstm_adder.report.table import markdown_table
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.wording import percent, runs_so_far
 
@@ -25,23 +26,42 @@ def variants_section(found: Findings) -> list[str]:
         "time of a run here, one core a run. A variant still running shows how many of its "
         "planned runs have finished." + two_sided_note(found.variants[0]),
         "",
-        "| change | steps | pairs seen | runs | reached | 95% interval | mean chance "
-        "| exact sums | never seen | MSE, every pair | minutes a run |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in found.variants:
-        lines.append(
-            f"| {row['label']} | {optional(row['steps'], ',.0f')} | "
-            f"{optional(row['seen_share'], '.0%')} | {runs_so_far(row['n'], row['planned'])} | "
-            + (
-                "- | - | - | - | - | - | - |"
-                if not row["n"]
-                else f"{row['reached']} | {share(row['low'])} to {share(row['high'])} | "
-                f"{row_chance(row)} | {optional(row['exact'], '.2f', '%')} | "
-                f"{optional(row['unseen_exact'], '.2f', '%')} | {optional(row['mse'], '.3g')} | "
-                f"{row['minutes']:.1f} |"
-            )
+    header = (
+        "change",
+        "steps",
+        "pairs seen",
+        "runs",
+        "reached",
+        "95% interval",
+        "mean chance",
+        "exact sums",
+        "never seen",
+        "MSE, every pair",
+        "minutes a run",
+    )
+
+    def cells(row):
+        planned = (
+            row["label"],
+            optional(row["steps"], ",.0f"),
+            optional(row["seen_share"], ".0%"),
+            runs_so_far(row["n"], row["planned"]),
         )
+        if not row["n"]:
+            return (*planned, *("-",) * 7)
+        return (
+            *planned,
+            row["reached"],
+            f"{share(row['low'])} to {share(row['high'])}",
+            row_chance(row),
+            optional(row["exact"], ".2f", "%"),
+            optional(row["unseen_exact"], ".2f", "%"),
+            optional(row["mse"], ".3g"),
+            f"{row['minutes']:.1f}",
+        )
+
+    lines += markdown_table(header, map(cells, found.variants))
     return [*lines, "", variants_sentence(found), "", "![The variants' MSE](variants.png)"]
 
 
@@ -135,10 +155,13 @@ def steps_and_pairs_section(found: Findings) -> list[str]:
         "intervals 95%). One of the two counts only where more of it lifts the whole interval "
         "on the mean chance above the interval with less, at both levels of the other.",
         "",
-        "| | fewer pairs seen | more pairs seen |",
-        "|---|---|---|",
-        f"| **fewer steps an epoch** | {cell(False, False)} | {cell(False, True)} |",
-        f"| **more steps an epoch** | {cell(True, False)} | {cell(True, True)} |",
+        *markdown_table(
+            ("", "fewer pairs seen", "more pairs seen"),
+            [
+                ("**fewer steps an epoch**", cell(False, False), cell(False, True)),
+                ("**more steps an epoch**", cell(True, False), cell(True, True)),
+            ],
+        ),
         "",
         steps_and_pairs_sentence(table),
     ]
