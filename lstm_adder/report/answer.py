@@ -26,6 +26,7 @@ def answer_numbers(found: Findings) -> dict | None:
     if not found.blogs:
         return None
     highest = peak(found.at_epochs)
+    tried = sum(row["name"] is not None and row["n"] > 0 for row in found.variants)
     return {
         "epochs": found.plain_epochs,
         "blogs": found.blogs,
@@ -33,6 +34,10 @@ def answer_numbers(found: Findings) -> dict | None:
         "spread": found.spread,
         "chance": found.highest_chance,
         "draws": found.draws,
+        # The answer's cases, decided here once: each language only phrases them.
+        "none_reached": found.blogs["reached"] == 0,
+        "no_test_showed": found.highest_chance == 0,
+        "one_tried": tried == 1,
         "schedules": len(found.schedules),
         # The time answer in brief: the chance after exactly these epochs, and within the
         # last epochs evaluated.
@@ -41,7 +46,7 @@ def answer_numbers(found: Findings) -> dict | None:
         "setbacks": found.setbacks,
         # One change to the blog's script: the one that came nearest, of how many tried.
         "nearest": found.nearest,
-        "variants": sum(row["name"] is not None and row["n"] > 0 for row in found.variants),
+        "variants": tried,
         "steps_and_pairs": found.steps_and_pairs,
         "every": sorted({run["every"] for run in found.schedules}),
         "keras224": found.keras224,

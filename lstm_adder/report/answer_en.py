@@ -25,7 +25,7 @@ def english(numbers: dict) -> str:
             f"(median of {exact['runs']} runs) and "
             + (
                 "never reaches the number."
-                if not blogs["reached"]
+                if numbers["none_reached"]
                 else f"reaches the number in {blogs['reached']} of {blogs['n']} runs."
             )
         )
@@ -51,7 +51,7 @@ def english(numbers: dict) -> str:
             + (
                 f"not one of {numbers['draws']:,} simulated 1,000-pair tests like the blog's "
                 "showed the figure, for any of these networks."
-                if numbers["chance"] == 0
+                if numbers["no_test_showed"]
                 else f"a random 1,000-pair test like the blog's shows the figure at most "
                 f"{percent(numbers['chance'], 3)} of the time for these networks."
             )
@@ -114,7 +114,7 @@ def variants_english(numbers: dict) -> str:
     else:
         none = (
             "the one single change tried so far does not make"
-            if tried == 1
+            if numbers["one_tried"]
             else f"none of the {tried} single changes tried so far makes"
         )
         reading = (

@@ -28,7 +28,7 @@ def chinese(numbers: dict) -> str:
             f"{exact['pairs']:,} 个加法），"
             + (
                 "没有一次达到博客的数字。"
-                if not blogs["reached"]
+                if numbers["none_reached"]
                 else f"{blogs['n']} 次独立训练中有 {blogs['reached']} 次达到博客的数字。"
             )
         )
@@ -55,7 +55,7 @@ def chinese(numbers: dict) -> str:
             "- **测试样本的运气：** 像博客那样随机抽 1,000 对做测试，"
             + (
                 f"我们对每个网络模拟了 {numbers['draws']:,} 次，没有一次达到博客的数字。"
-                if numbers["chance"] == 0
+                if numbers["no_test_showed"]
                 else f"达到博客数字的概率最多为 {percent(numbers['chance'], 3)}。"
             )
         )
@@ -121,7 +121,7 @@ def variants_chinese(numbers: dict) -> str:
     else:
         none = (
             "目前试过的 1 种单处改动，不"
-            if tried == 1
+            if numbers["one_tried"]
             else f"目前试过的 {tried} 种单处改动，没有一种"
         )
         reading = (
