@@ -47,14 +47,13 @@ import time
 import numpy as np
 
 from lstm_adder.blog import UNITS
-from lstm_adder.cli import HelpFormatter, positive_int, writable_output
+from lstm_adder.cli import REPOSITORY, HelpFormatter, positive_int, writable_output
 from lstm_adder.config import BLOG, KERAS_224, TrainingConfig
 from lstm_adder.files import WriteError, write_atomically
 from lstm_adder.keras224 import VERSION
 from lstm_adder.record import machine, usable_cores
 from lstm_adder.variants import BY_NAME as VARIANTS_BY_NAME
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
 PATHS = ("blog", "project", "project --engine keras")
 KERAS_224_PATHS = ("project", f"project --engine {KERAS_224}")  # one core each
 # evaluate.py as a user runs it, whole commands (on the shipped model).
@@ -573,7 +572,7 @@ def timed_child(arguments, cores=None):
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(
             [sys.executable, *arguments],
-            cwd=ROOT,
+            cwd=REPOSITORY,
             stdout=out,
             stderr=err,
             text=True,
