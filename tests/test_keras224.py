@@ -80,7 +80,15 @@ def probe(request, tmp_path_factory):
     }
 
 
+# Six recurrent steps of 256 units in float32, summed in each library's own order: measured
+# here, the outputs agree to 1e-6 in most runs of the suite and missed it by 1.9% once
+# (1.019e-6, on a clean clone); 2e-6 is still under 20 units in the last place of an output
+# near 1, and a hard sigmoid of slope 0.21 instead of 0.2 misses by 1.8e-3.
+FORWARD_TOLERANCE = 2e-6
+
+
 def test_the_forward_pass_is_keras_224s(probe):
+    """The same outputs for the same weights and inputs, to 2e-6 (FORWARD_TOLERANCE)."""
     theirs = probe["keras224"]["forward"]
     assert theirs.shape == (2 ** (2 * BITS), BITS + 1)
     assert np.abs(theirs).max() > 0.01  # not trivially zero
@@ -91,8 +99,8 @@ def test_the_forward_pass_is_keras_224s(probe):
         probe["activation"],
     )
     keras3 = probe["net"].predict(probe["X"], verbose=0)
-    assert off_by(ours, theirs) < 1e-6
-    assert off_by(keras3, theirs) < 1e-6
+    assert off_by(ours, theirs) < FORWARD_TOLERANCE
+    assert off_by(keras3, theirs) < FORWARD_TOLERANCE
 
 
 def off_by(ours, theirs):
