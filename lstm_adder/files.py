@@ -8,6 +8,7 @@ one line names the target and the cause, for the command to print.
 """
 
 import contextlib
+import glob
 import os
 import signal
 import tempfile
@@ -41,6 +42,20 @@ class Replacement:
         self.late_signal: int | None = None
 
 
+def temporary_affixes(path: str) -> tuple[str, str]:
+    """How a temporary file beside `path` is named: `.NAME.` + random + `.tmp.EXT`."""
+    return f".{os.path.basename(path)}.", f".tmp{os.path.splitext(path)[1]}"
+
+
+def leftover_temporaries(path: str) -> list[str]:
+    """The temporary files a writer of `path` killed mid-write (SIGKILL) left beside it."""
+    prefix, suffix = temporary_affixes(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    return glob.glob(
+        os.path.join(glob.escape(folder), glob.escape(prefix) + "*" + glob.escape(suffix))
+    )
+
+
 @contextlib.contextmanager
 def replacing(*paths: str, report_late_signal: bool = False) -> Iterator[Replacement]:
     """Temporary files beside `paths`, to be written in the block (each ends as its target does:
@@ -52,10 +67,9 @@ def replacing(*paths: str, report_late_signal: bool = False) -> Iterator[Replace
     replacement = Replacement([])
     try:
         for path in paths:
+            prefix, suffix = temporary_affixes(path)
             descriptor, temporary = tempfile.mkstemp(
-                prefix=f".{os.path.basename(path)}.",
-                suffix=f".tmp{os.path.splitext(path)[1]}",
-                dir=os.path.dirname(os.path.abspath(path)),
+                prefix=prefix, suffix=suffix, dir=os.path.dirname(os.path.abspath(path))
             )
             os.close(descriptor)
             replacement.temporaries.append(temporary)

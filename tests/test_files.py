@@ -169,3 +169,14 @@ def test_ctrl_c_during_a_rename_comes_once_the_file_is_in_place(tmp_path, monkey
     finally:
         signal.signal(signal.SIGINT, handler)
     assert os.listdir(tmp_path) == ["study.json"] and target.read_text() == "after"
+
+
+def test_a_half_written_file_a_killed_writer_left_is_found(tmp_path):
+    target = tmp_path / "run.checkpoint.npz"
+    with files.replacing(str(target)) as replacement:
+        (temporary,) = replacement.temporaries
+        assert files.leftover_temporaries(str(target)) == [temporary]
+        open(temporary, "wb").close()
+    assert files.leftover_temporaries(str(target)) == []  # renamed into place
+    (tmp_path / ".other.npz.x.tmp.npz").write_bytes(b"")
+    assert files.leftover_temporaries(str(target)) == []

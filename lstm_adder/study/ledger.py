@@ -6,7 +6,7 @@ import json
 import os
 
 from lstm_adder import checkpoint
-from lstm_adder.files import write_atomically
+from lstm_adder.files import leftover_temporaries, write_atomically
 from lstm_adder.record import machine, record_json
 from lstm_adder.report.write import write_report
 from lstm_adder.study.plan import Plan, run_config, state_path
@@ -46,10 +46,12 @@ def unfinished_runs(settings: StudySettings, runs: dict, planned: list[Plan]) ->
 
 
 def remove_state(settings: StudySettings, plan: Plan) -> None:
-    """A run's saved state, once the run is in study.json: nothing reads it any more."""
+    """A run's saved state, once the run is in study.json: nothing reads it any more; and any
+    half-written one a killed worker left beside it."""
     saved = state_path(settings, plan)
-    if os.path.exists(saved):
-        os.remove(saved)
+    for path in [saved, *leftover_temporaries(saved)]:
+        if os.path.exists(path):
+            os.remove(path)
 
 
 def remove_finished_states(settings: StudySettings, runs: dict, planned: list[Plan]) -> None:
