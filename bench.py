@@ -312,9 +312,7 @@ def variant_costs(args, argv):
     }
     for name in ("blog", *VARIANTS_BY_NAME):
         variant = [] if name == "blog" else ["--variant", name]
-        command = ["bench.py", "--child", "project", "--epochs", str(args.epochs + 1), *variant]
-        _, _, stdout = timed_child(command, cores=core)
-        times = json.loads(stdout)["epoch_seconds"][1:]  # the first compiles
+        times, _ = timed_epochs("project", args.epochs, variant, cores=core)
         report["epoch_seconds"][name] = statistics.median(times)
         print(
             f"{name:<22} {statistics.median(times):7.2f} s an epoch on one core "
@@ -338,9 +336,7 @@ def keras224_epochs(args, argv):
     }
     for run in range(args.runs):
         for name in KERAS_224_PATHS:
-            command = ["bench.py", "--child", name, "--epochs", str(args.epochs + 1)]
-            _, _, stdout = timed_child(command, cores=core)
-            times = json.loads(stdout)["epoch_seconds"][1:]
+            times, _ = timed_epochs(name, args.epochs, cores=core)
             found["paths"][name]["epoch_seconds"] += times
             found["paths"][name]["run_medians"].append(statistics.median(times))
             print(
@@ -375,16 +371,22 @@ def keras224_only(args, argv):
     return 0
 
 
+def timed_epochs(path, epochs, extra=(), cores=None):
+    """One child training `path` for a warm-up epoch and `epochs` more (on `cores` only, if
+    given): the timed epochs' seconds, the warm-up left out (it compiles), and its peak
+    resident bytes."""
+    command = ["bench.py", "--child", path, "--epochs", str(epochs + 1), *extra]
+    _, peak, stdout = timed_child(command, cores=cores)
+    return json.loads(stdout)["epoch_seconds"][1:], peak
+
+
 def epoch_times(args):
     """Seconds per epoch of each path: `--runs` rounds, the paths alternating, each a process
     of its own with a warm-up epoch left out."""
     paths = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []} for name in PATHS}
     for run in range(args.runs):
         for name in PATHS:
-            _, peak, stdout = timed_child(
-                ["bench.py", "--child", name, "--epochs", str(args.epochs + 1)]
-            )
-            times = json.loads(stdout)["epoch_seconds"][1:]
+            times, peak = timed_epochs(name, args.epochs)
             paths[name]["epoch_seconds"] += times
             paths[name]["run_medians"].append(statistics.median(times))
             paths[name]["peak_rss_bytes"].append(peak)

@@ -6,8 +6,7 @@ Python's own subprocess.run of that command: a function and arguments any Dask s
 unpickles (it unpickles every task it is sent) without this project's code, for workers that
 run in the repository's .venv. A worker that dies mid-run is replaced, and Dask gives its task
 to a worker again (up to distributed.scheduler.allowed-failures times): the run goes on from its
-last saved state. Every
-error from Dask reaches the user as one line (SchedulerError, RunDied).
+last saved state. Every error from Dask reaches the user as one line (SchedulerError, RunDied).
 
 Only the standard library is imported here at first: the local cluster's workers import this
 module (dask_setup) as they start.
