@@ -19,6 +19,7 @@ import pytest
 
 from lstm_adder import data, jax_lstm, keras224, model
 from lstm_adder.blog import UNITS
+from lstm_adder.study.ledger import load_done
 
 from conftest import ROOT, run_script, tiny_study
 
@@ -260,13 +261,13 @@ def test_a_study_runs_and_reports_keras_224s_runs(tmp_path):
     import study
 
     assert study.main(tiny_study(keras224_seeds=1) + ["--results", str(tmp_path)]) == 0
-    runs = json.loads((tmp_path / "study.json").read_text())["runs"]
+    runs = load_done(str(tmp_path / "study.json"))
     run = runs["keras2_hard_sigmoid-keras2.2.4-seed1-2ep"]
-    assert run["engine"] == keras224.ENGINE and run["versions"]["keras"] == "2.2.4"
-    assert len(run["loss_per_epoch"]) == 2
-    assert 0 <= run["figures"]["exact_sum_accuracy"] <= 1
-    ours = runs["keras2_hard_sigmoid-seed1-2ep"]["figures"]["seen_pairs"]
-    assert run["figures"]["seen_pairs"] == ours  # the same pairs drawn for the seed
+    assert run.config.engine == keras224.ENGINE and run.versions["keras"] == "2.2.4"
+    assert len(run.loss_per_epoch) == 2
+    assert 0 <= run.figures["exact_sum_accuracy"] <= 1
+    ours = runs["keras2_hard_sigmoid-seed1-2ep"].figures["seen_pairs"]
+    assert run.figures["seen_pairs"] == ours  # the same pairs drawn for the seed
     rows = [
         line
         for line in (tmp_path / "STUDY.md").read_text().splitlines()

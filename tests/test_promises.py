@@ -12,6 +12,7 @@ import pytest
 from lstm_adder import blog, data, files, record, scoring
 from lstm_adder.study import run as one_run
 from lstm_adder.study.plan import planned_runs, run_config
+from lstm_adder.study.runs import StopReason
 
 import study
 from conftest import TINY, run_script, tiny_study
@@ -141,10 +142,10 @@ def test_the_stop_rule_stops_a_long_schedule_and_not_an_observed_one(tmp_path, m
         monkeypatch.setattr(one_run, "evaluate_network", shows_the_figure_from_epoch_4)
         settings, _ = study.parse_args(options)
         plan = next(p for p in planned_runs(settings) if p.id == run_id)
-        entry = one_run.run_one(run_config(settings, plan), plan, run_id)
-        epochs = [evaluation["epoch"] for evaluation in entry["evaluations"]]
+        run = one_run.run_one(run_config(settings, plan), plan, run_id)
+        epochs = [evaluation["epoch"] for evaluation in run.evaluations]
         if plan.stop_rule:
-            assert epochs == [2, 4] and entry["stopped_by"] == "the stop rule"
+            assert epochs == [2, 4] and run.stopped_by is StopReason.STOP_RULE
         else:
-            assert epochs == [2, 4, 6, 8] and entry["stopped_by"] == "the cap"
-        assert len(entry["loss_per_epoch"]) == epochs[-1]
+            assert epochs == [2, 4, 6, 8] and run.stopped_by is StopReason.CAP
+        assert len(run.loss_per_epoch) == epochs[-1]

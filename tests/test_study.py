@@ -1,13 +1,15 @@
 """The study on a tiny configuration: resume, statistics, the report, the plot."""
 
+import dataclasses
 import json
 import signal
 
 import numpy as np
 import pytest
-from fakes import figures_of, made_up_run
+from fakes import figures_of, made_up_run, with_plan
 
 from lstm_adder import blog, statistics
+from lstm_adder.config import TrainingConfig
 from lstm_adder.report import answer as report_answer
 from lstm_adder.report import answer_en, answer_zh, findings, markdown_schedules
 from lstm_adder.report import markdown as report_markdown
@@ -16,7 +18,9 @@ from lstm_adder.report import schedules as report_schedules
 from lstm_adder.report import verdict as report_verdict
 from lstm_adder.study import job
 from lstm_adder.study import run as one_run
-from lstm_adder.study.plan import planned_runs
+from lstm_adder.study.ledger import load_done
+from lstm_adder.study.plan import Kind, planned_runs
+from lstm_adder.study.runs import StopReason, read_run, run_record
 from lstm_adder.study.settings import StudySettings
 
 import study
@@ -44,21 +48,23 @@ def finished(tmp_path_factory):
 
 
 def test_every_planned_run_is_recorded(finished):
-    runs = json.loads((finished / "study.json").read_text())["runs"]
+    runs = load_done(str(finished / "study.json"))
     # 2 seeds x 2 activations, 1 through model.fit, and a long schedule for each activation
     assert len(runs) == 2 * 2 + 1 + 2
-    assert runs["keras2_hard_sigmoid-keras-seed1-2ep"]["engine"] == "keras"
+    assert runs["keras2_hard_sigmoid-keras-seed1-2ep"].config.engine == "keras"
     long_run = runs["keras2_hard_sigmoid-long-4ep-every2-seed1"]
-    assert [e["epoch"] for e in long_run["evaluations"]] == [2, 4]
-    assert long_run["stopped_by"] == "the cap"
+    assert long_run.plan.kind is Kind.SCHEDULE and long_run.config.checkpoint is None
+    assert [e["epoch"] for e in long_run.evaluations] == [2, 4]
+    assert long_run.stopped_by is StopReason.CAP
     for run in runs.values():
-        assert len(run["loss_per_epoch"]) == run["epochs"]
-        assert 0 <= run["figures"]["exact_sum_accuracy"] <= 1
-        assert "blog_figure" in run["figures"]
-        sampling = run["figures"]["sampling"]
+        assert run.finished and len(run.loss_per_epoch) == run.plan.epochs == run.config.epochs
+        assert 0 <= run.figures["exact_sum_accuracy"] <= 1
+        assert "blog_figure" in run.figures
+        sampling = run.figures["sampling"]
         assert sampling["draws"] == TINY_DRAWS and sampling["samples"] == 1000
         assert sampling["p5"] <= sampling["p50"] <= sampling["p95"]
-        assert run["machine"]["processor"]
+        assert run.machine["processor"]
+        assert (run.stopped_by is None) == (run.plan.kind is Kind.PLAIN)
     assert not list((finished / "checkpoints").iterdir())  # finished runs keep no state
 
 
@@ -89,25 +95,25 @@ def test_resume_skips_finished_runs(finished, tmp_path, capsys, monkeypatch):
 
 
 def test_table_statistics_match_numpy(finished):
-    runs = json.loads((finished / "study.json").read_text())["runs"]
+    runs = load_done(str(finished / "study.json"))
     rows = report_plain.table(runs)
     assert len(rows) == 3  # hard sigmoid with each engine, sigmoid with the default one
     for row in rows:
         members = [
             r
             for r in runs.values()
-            if not r["every"]
-            and (r["activation"], r["engine"]) == (row["activation"], row["engine"])
+            if r.plan.kind is Kind.PLAIN
+            and (r.plan.activation, r.plan.engine) == (row["activation"], row["engine"])
         ]
-        figures = [r["figures"]["blog_figure"] for r in members]
+        figures = [r.figures["blog_figure"] for r in members]
         assert row["n"] == len(members) == (1 if row["engine"] == "keras" else 2)
-        assert row["mse"]["min"] == min(r["figures"]["sampled_mse"] for r in members)
+        assert row["mse"]["min"] == min(r.figures["sampled_mse"] for r in members)
         assert row["best_mse_over_blogs"] == pytest.approx(row["mse"]["min"] / blog.BLOG_MSE)
         assert row["blog_figure"]["mean"] == pytest.approx(np.mean(figures))
         if len(figures) > 1:
             assert row["blog_figure"]["std"] == pytest.approx(np.std(figures, ddof=1))
         assert row["blog_figure"]["min"] == min(figures)
-        exact = [100 * r["figures"]["exact_sum_accuracy"] for r in members]
+        exact = [100 * r.figures["exact_sum_accuracy"] for r in members]
         assert row["exact_sum_accuracy"]["mean"] == pytest.approx(np.mean(exact))
     markdown = (finished / "STUDY.md").read_text()
     assert "99.98892793562263%" in markdown and "## Verdict" in markdown
@@ -164,18 +170,14 @@ def evaluation(epoch, figure, chance, exact=0.99):
     }
 
 
-def long_run(evaluations, stopped_by="the cap"):
-    return {
-        "epochs": 100,
-        "every": 25,
-        "activation": "keras2_hard_sigmoid",
-        "seed": 1,
-        "engine": "jax",
-        "bits": 8,
-        "stopped_by": stopped_by,
-        "evaluations": evaluations,
-        "loss_per_epoch": [0.01] * evaluations[-1]["epoch"],
-    }
+def long_run(evaluations, stopped_by=StopReason.CAP, kind=Kind.SCHEDULE):
+    return made_up_run(
+        kind=kind,
+        every=25,
+        stopped_by=stopped_by,
+        evaluations=evaluations,
+        loss_per_epoch=[0.01] * evaluations[-1]["epoch"],
+    )
 
 
 def test_verdict_says_when_the_long_schedule_reached_the_figure():
@@ -186,7 +188,7 @@ def test_verdict_says_when_the_long_schedule_reached_the_figure():
             evaluation(75, 99.99, 0.4),
             evaluation(100, 99.99, 0.6, exact=1.0),
         ],
-        stopped_by="the stop rule",
+        stopped_by=StopReason.STOP_RULE,
     )
     text = schedule_sentence_of(run)
     assert "reached the stop rule" in text and "at epoch 100" in text
@@ -226,7 +228,7 @@ def test_verdict_names_the_largest_setback_of_a_long_schedule():
             evaluation(100, 99.0, 0.0),
             evaluation(125, 99.995, 0.6),
         ],
-        stopped_by="the stop rule",
+        stopped_by=StopReason.STOP_RULE,
     )
     text = schedule_sentence_of(run)
     assert (
@@ -301,7 +303,7 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
         )
         == 0
     )
-    runs = json.loads((finished / "study.json").read_text())["runs"]
+    runs = load_done(str(finished / "study.json"))
     text = english.read_text(encoding="utf-8")
     before, rest = text.split("<!-- study -->\n")
     section, after = rest.split("<!-- /study -->")
@@ -353,12 +355,9 @@ def test_the_mse_spread_and_its_extrapolation():
 
 def computed_on(runs, processor, backend="jax"):
     return {
-        f"{processor}-{backend}-{label}": {
-            **run,
-            "machine": {"processor": processor},
-            "cores": 1,
-            "versions": {"backend": backend},
-        }
+        f"{processor}-{backend}-{label}": dataclasses.replace(
+            run, machine={"processor": processor}, cores=1, versions={"backend": backend}
+        )
         for label, run in runs.items()
     }
 
@@ -419,13 +418,13 @@ def stopped_and_observed():
     300 only (the next evaluation no longer does)."""
     stopped = long_run(
         [evaluation(epoch, 99.9, 0.1 * epoch / 25) for epoch in range(25, 126, 25)],
-        stopped_by="the stop rule",
+        stopped_by=StopReason.STOP_RULE,
     )
     observed = long_run(
-        [evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01) for epoch in range(25, 501, 25)]
+        [evaluation(epoch, 99.9, 0.6 if epoch == 300 else 0.01) for epoch in range(25, 501, 25)],
+        kind=Kind.OBSERVED,
     )
-    observed.update(epochs=500, seed=2)
-    return stopped, observed
+    return stopped, with_plan(observed, epochs=500, seed=2)
 
 
 def test_the_time_answer_at_and_within_each_epoch_count():
@@ -519,8 +518,7 @@ def test_every_figure_of_the_readme_answer_is_in_study_md():
 
     from conftest import ROOT
 
-    with open(os.path.join(ROOT, "results", "study.json")) as file:
-        runs = json.load(file)["runs"]
+    runs = load_done(os.path.join(ROOT, "results", "study.json"))
     found = findings.findings(runs, planned_runs(StudySettings()), "study.py --report")
     answer, report = report_answer.answer(found), report_markdown.study_markdown(found)
     figures = set(re.findall(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?:e-\d+)?%?", answer))
@@ -532,7 +530,7 @@ def schedules_leaving_at_different_epochs():
     rule ends it there; B never shows it and ends at 200; C shows it at 250 and ends at 300; D
     never shows it and runs to 400."""
 
-    def schedule(seed, last, shown_at=None, stopped_by="the cap"):
+    def schedule(seed, last, shown_at=None, stopped_by=StopReason.CAP):
         chances = [0.6 if epoch == shown_at else 0.1 for epoch in range(25, last + 1, 25)]
         run = long_run(
             [
@@ -541,11 +539,10 @@ def schedules_leaving_at_different_epochs():
             ],
             stopped_by=stopped_by,
         )
-        run.update(seed=seed, epochs=last)
-        return run
+        return with_plan(run, seed=seed, epochs=last)
 
     return [
-        schedule(1, 100, shown_at=100, stopped_by="the stop rule"),
+        schedule(1, 100, shown_at=100, stopped_by=StopReason.STOP_RULE),
         schedule(2, 200),
         schedule(3, 300, shown_at=250),
         schedule(4, 400),
@@ -621,3 +618,37 @@ def test_a_markdown_table_has_its_rule_and_writes_an_empty_cell_as_gfm_does():
         "| best | 0.5 |",
         "| blog's | |",
     ]
+
+
+def test_records_of_either_layout_read_into_one_run_type():
+    """study.json's earlier records (the plan's fields at the top, the stop reason as display
+    text, no status) read into the same StudyRun as this layout's, which reads back unchanged."""
+    old = {
+        "activation": "keras2_hard_sigmoid",
+        "seed": 3,
+        "epochs": 2000,
+        "every": 25,
+        "bits": 8,
+        "data_size": 10000,
+        "engine": "jax",
+        "versions": {"backend": "tensorflow"},
+        "finished": "2026-11-28T13:08:05+00:00",
+        "stopped_by": "the stop rule",
+        "loss_per_epoch": [0.2, 0.1],
+        "figures": {"blog_figure": 99.0},
+        "evaluations": [],
+    }
+    schedule = read_run("long", old)
+    assert schedule.plan.kind is Kind.SCHEDULE and schedule.stopped_by is StopReason.STOP_RULE
+    assert schedule.finished and schedule.finished_at == old["finished"]
+    assert schedule.config == TrainingConfig(epochs=2000, seed=3)
+    observed = read_run("observed", {**old, "stop_rule": False, "stopped_by": "the cap"})
+    assert observed.plan.kind is Kind.OBSERVED and observed.stopped_by is StopReason.CAP
+    variant = read_run(
+        "variant", {**old, "every": 0, "variant": "batch-size-32", "config": {"batch_size": 32}}
+    )
+    assert variant.plan.kind is Kind.VARIANT and variant.config.batch_size == 32
+    plain = read_run("plain", {**old, "every": 0, "stopped_by": None})
+    assert plain.plan.kind is Kind.PLAIN and plain.stopped_by is None
+    for run in (schedule, observed, variant, plain):
+        assert read_run(run.plan.id, json.loads(json.dumps(run_record(run)))) == run

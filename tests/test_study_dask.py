@@ -16,6 +16,7 @@ import psutil
 import pytest
 
 from lstm_adder.study import cluster, job
+from lstm_adder.study.ledger import load_done
 
 import study
 from conftest import ROOT, tiny_study
@@ -32,10 +33,10 @@ DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
 def computed(results):
     """What a run computed, without when, where and how long: it must not depend on them."""
-    runs = json.loads((results / "study.json").read_text())["runs"]
-    assert {run["cores"] for run in runs.values()} == {1}  # --cores-per-run 1
+    runs = load_done(str(results / "study.json"))
+    assert {run.cores for run in runs.values()} == {1}  # --cores-per-run 1
     return {
-        run_id: (run["loss_per_epoch"], run["figures"], run["evaluations"], run["cores"])
+        run_id: (run.loss_per_epoch, run.figures, run.evaluations, run.cores)
         for run_id, run in runs.items()
     }
 

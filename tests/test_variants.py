@@ -13,6 +13,7 @@ from lstm_adder import data, variants
 from lstm_adder.blog import BLOG_FIGURE
 from lstm_adder.report import answer as report_answer
 from lstm_adder.report import findings, markdown_variants, one_change, phrases
+from lstm_adder.study.ledger import load_done
 from lstm_adder.study.plan import Kind, Plan
 
 import study
@@ -54,17 +55,18 @@ def test_a_tiny_variant_plan_runs_end_to_end(tmp_path):
     names = ["sigmoid-output", "batch-size-32"]
     options = tiny_study(variant_seeds=2, variants=" ".join(names), results=tmp_path)
     assert study.main(options) == 0
-    runs = json.loads((tmp_path / "study.json").read_text())["runs"]
+    runs = load_done(str(tmp_path / "study.json"))
     assert len(runs) == 1 + 2 * 2  # the blog's plain run, and two seeds of each variant
     for name in names:
         for seed in (1, 2):
             run = runs[f"variant-{name}-seed{seed}-2ep"]
-            assert run["variant"] == name and run["seed"] == seed
+            assert run.plan.kind is Kind.VARIANT
+            assert run.plan.variant == name and run.plan.seed == seed == run.config.seed
             change = variants.BY_NAME[name].change
-            assert {key: run["config"][key] for key in change} == change
-            assert run["config"]["epochs"] == 2 and run["config"]["bits"] == 4
-            assert len(run["loss_per_epoch"]) == 2
-            assert "exact_sum_accuracy" in run["figures"] and "sampling" in run["figures"]
+            assert {key: getattr(run.config, key) for key in change} == change
+            assert run.config.epochs == 2 and run.config.bits == 4
+            assert len(run.loss_per_epoch) == 2
+            assert "exact_sum_accuracy" in run.figures and "sampling" in run.figures
     report = (tmp_path / "STUDY.md").read_text()
     assert "## One change to the blog's script" in report
     for name in names:
@@ -82,11 +84,12 @@ def made_up_run(figure, chance, exact, minutes, variant=None, seed=1, data_size=
         seen_pairs=round(0.14 * 65_536) if data_size == 10_000 else round(0.63 * 65_536),
         sampling={"probability_reaching_blog_figure": chance},
     )
-    run = fakes.made_up_run(seed, figures=figures, data_size=data_size, train_seconds=60 * minutes)
-    run["figures"]["blog_figure"] = figure  # as given, not from the MSE's rounding
-    if batch:
-        run["config"] = {"batch_size": batch}
-    return {**run, "variant": variant} if variant else run
+    config = {"data_size": data_size, **({"batch_size": batch} if batch else {})}
+    run = fakes.made_up_run(
+        seed, figures=figures, variant=variant, config=config, train_seconds=60 * minutes
+    )
+    run.figures["blog_figure"] = figure  # as given, not from the MSE's rounding
+    return run
 
 
 def made_up_study(chances, planned=()):

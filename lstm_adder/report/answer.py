@@ -48,6 +48,6 @@ def answer_numbers(found: Findings) -> dict | None:
         "nearest": found.nearest,
         "variants": tried,
         "steps_and_pairs": found.steps_and_pairs,
-        "every": sorted({run["every"] for run in found.schedules}),
+        "every": sorted({run.plan.every for run in found.schedules}),
         "keras224": found.keras224,
     }

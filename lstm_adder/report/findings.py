@@ -40,7 +40,8 @@ from lstm_adder.report.schedules import (
     within_epochs,
 )
 from lstm_adder.scoring import SAMPLING_DRAWS
-from lstm_adder.study.plan import Plan
+from lstm_adder.study.plan import Kind, Plan
+from lstm_adder.study.runs import StudyRun
 
 
 class Findings(NamedTuple):
@@ -79,24 +80,24 @@ class Findings(NamedTuple):
 
 
 def findings(
-    runs: dict, planned: Sequence[Plan], command: str, finished: int | None = None
+    runs: dict[str, StudyRun], planned: Sequence[Plan], command: str, finished: int | None = None
 ) -> Findings:
     every_run = runs
     finished = len(every_run) if finished is None else finished
-    variant_runs = [run for run in every_run.values() if run.get("variant")]
-    runs = {key: run for key, run in every_run.items() if not run.get("variant")}
+    variant_runs = [run for run in every_run.values() if run.plan.kind is Kind.VARIANT]
+    runs = {key: run for key, run in every_run.items() if run.plan.kind is not Kind.VARIANT}
     rows = table(runs)
     plain_epochs = max((row["epochs"] for row in rows), default=0)
-    long_runs = [run for run in runs.values() if run["every"]]
+    long_runs = [run for run in runs.values() if run.plan.evaluated_along]
     chances = [
         (row["max_probability"], row)
         for row in rows
         if row["epochs"] == plain_epochs and row["max_probability"] is not None
     ]
     schedules = [
-        run for run in long_runs if run["activation"] == BLOGS_ACTIVATION and run["evaluations"]
+        run for run in long_runs if run.plan.activation == BLOGS_ACTIVATION and run.evaluations
     ]
-    summaries = [(run, long_summary(run)) for run in long_runs if run["evaluations"]]
+    summaries = [(run, long_summary(run)) for run in long_runs if run.evaluations]
     variants = variant_rows(variant_runs, blogs_plain_runs(runs, plain_epochs), planned)
     return Findings(
         command=command,
@@ -128,7 +129,7 @@ def findings(
         setbacks=setbacks_of(summaries),
         settings=run_settings(every_run),
         output_bits="/".join(
-            str(bits + 1) for bits in sorted({run["bits"] for run in runs.values()})
+            str(bits + 1) for bits in sorted({run.config.bits for run in runs.values()})
         ),
         variants=variants,
         nearest=nearest_variant(row for row in variants if row["name"]),
@@ -141,19 +142,19 @@ def findings(
 def setbacks_of(summaries: list) -> int:
     """How many long schedules of the blog's LSTM had a setback worth telling."""
     return sum(
-        setback_worth_telling(summary["setback"])
+        setback_worth_telling(summary.setback)
         for run, summary in summaries
-        if run["activation"] == BLOGS_ACTIVATION
+        if run.plan.activation == BLOGS_ACTIVATION
     )
 
 
-def draws_of(runs: dict) -> int:
+def draws_of(runs: dict[str, StudyRun]) -> int:
     """The random blog-style tests behind the runs' chances (the most any run drew)."""
     return max(
         (
-            run["figures"]["sampling"].get("draws", SAMPLING_DRAWS)
+            run.figures["sampling"].get("draws", SAMPLING_DRAWS)
             for run in runs.values()
-            if "sampling" in run.get("figures", {})
+            if "sampling" in run.figures
         ),
         default=SAMPLING_DRAWS,
     )

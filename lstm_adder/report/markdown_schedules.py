@@ -2,11 +2,20 @@
 
 from lstm_adder.blog import BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.report.findings import Findings
-from lstm_adder.report.schedules import setback_worth_telling
+from lstm_adder.report.schedules import LongSummary, setback_worth_telling
 from lstm_adder.report.table import markdown_table
 from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
 from lstm_adder.stop_rule import STOP_PROBABILITY
+from lstm_adder.study.runs import StopReason, StudyRun
 from lstm_adder.wording import percent
+
+# How the table says why a schedule stopped (None: it has not).
+STOPPED_BY = {
+    StopReason.STOP_RULE: "the stop rule",
+    StopReason.CAP: "the cap",
+    StopReason.NOT_A_NUMBER: "a loss that is not a number",
+    None: "still running",
+}
 
 
 def long_schedules_section(found: Findings) -> list[str]:
@@ -18,9 +27,9 @@ def long_schedules_section(found: Findings) -> list[str]:
     return lines + [f"- {schedule_sentence(summary)}." for _, summary in in_seed_order]
 
 
-def seed_order(run: dict) -> tuple[bool, int]:
+def seed_order(run: StudyRun) -> tuple[bool, int]:
     """The blog's LSTM first, then by seed."""
-    return run["activation"] != BLOGS_ACTIVATION, run["seed"]
+    return run.plan.activation != BLOGS_ACTIVATION, run.plan.seed
 
 
 def schedules_markdown(found: Findings) -> str:
@@ -62,21 +71,21 @@ def long_schedules_table(found: Findings) -> list[str]:
     for run, summary in sorted(found.summaries, key=lambda pair: seed_order(pair[0])):
         best = (
             "-"
-            if summary["best_probability"] is None
+            if summary.best_probability is None
             else "0 in every evaluation"
-            if summary["best_probability"] == 0
-            else f"{percent(summary['best_probability'], 1)} at {summary['best_probability_epoch']}"
+            if summary.best_probability == 0
+            else f"{percent(summary.best_probability, 1)} at {summary.best_probability_epoch}"
         )
         rows.append(
             (
-                run["activation"],
-                run["seed"],
-                f"{summary['last_epoch']} of {run['epochs']}",
-                summary["stopped_by"] or "still running",
-                summary["fixed_sample_first"] or "never",
-                summary["probability_first"] or f"not within {summary['last_epoch']}",
+                run.plan.activation,
+                run.plan.seed,
+                f"{summary.last_epoch} of {run.plan.epochs}",
+                STOPPED_BY[summary.stopped_by],
+                summary.fixed_sample_first or "never",
+                summary.probability_first or f"not within {summary.last_epoch}",
                 best,
-                summary["all_sums_right_first"] or "never",
+                summary.all_sums_right_first or "never",
             )
         )
     return lines + markdown_table(header, rows)
@@ -246,51 +255,51 @@ def evaluation_cells(evaluation: dict) -> tuple:
     return (evaluation["epoch"], f"{evaluation['blog_figure']:.4f}%", *spread, *sums)
 
 
-def long_schedule_evaluations(long_runs: list[dict]) -> list[str]:
+def long_schedule_evaluations(long_runs: list[StudyRun]) -> list[str]:
     lines = []
     for run in long_runs:
         lines += [
             "",
-            f"### {run['activation']}, seed {run['seed']}, every {run['every']} epochs",
+            f"### {run.plan.activation}, seed {run.plan.seed}, every {run.plan.every} epochs",
             "",
-            *markdown_table(EVALUATION_COLUMNS, map(evaluation_cells, run["evaluations"])),
+            *markdown_table(EVALUATION_COLUMNS, map(evaluation_cells, run.evaluations)),
         ]
     return lines
 
 
-def schedule_sentence(summary: dict) -> str:
+def schedule_sentence(summary: LongSummary) -> str:
     """What one long schedule did, in one sentence."""
-    name = f"{summary['activation']} (seed {summary['seed']})"
-    running = summary["stopped_by"] is None
-    best = summary["best_probability"] or 0
+    name = f"{summary.activation} (seed {summary.seed})"
+    running = summary.under_way
+    best = summary.best_probability or 0
     chance = (
-        f"its best chance was {percent(best, 1)} at epoch {summary['best_probability_epoch']}"
+        f"its best chance was {percent(best, 1)} at epoch {summary.best_probability_epoch}"
         if best
         else "no random test at any evaluation showed it"
     )
-    if summary["probability_first"] is not None:
+    if summary.probability_first is not None:
         text = (
             f"{name} reached the stop rule (at least {percent(STOP_PROBABILITY, 0)} "
             f"of 1,000-pair tests show the blog's figure) at epoch "
-            f"{summary['probability_first']}"
+            f"{summary.probability_first}"
         )
     elif running:
         text = (
-            f"{name} is still running towards {summary['cap']} epochs; by epoch "
-            f"{summary['last_epoch']} {chance}"
+            f"{name} is still running towards {summary.cap} epochs; by epoch "
+            f"{summary.last_epoch} {chance}"
         )
-        if summary["tail_median"]:
-            text += f", and a typical 1,000-pair test showed {summary['tail_median'][2]:.4f}%"
+        if summary.tail_median:
+            text += f", and a typical 1,000-pair test showed {summary.tail_median[2]:.4f}%"
     else:
-        text = f"{name} did not reach the stop rule within {summary['last_epoch']} epochs: {chance}"
-        if summary["tail_median"]:
-            low, high = summary["tail_median"][:2]
+        text = f"{name} did not reach the stop rule within {summary.last_epoch} epochs: {chance}"
+        if summary.tail_median and summary.tail_epochs:
+            low, high = summary.tail_median[:2]
+            first, last = summary.tail_epochs
             text += (
-                f", and over epochs {summary['tail_epochs'][0]}-"
-                f"{summary['tail_epochs'][1]} the typical figure stayed between "
+                f", and over epochs {first}-{last} the typical figure stayed between "
                 f"{low:.4f}% and {high:.4f}%"
             )
-    fixed = summary["fixed_sample_first"]
+    fixed = summary.fixed_sample_first
     text += (
         f"; the study's fixed sample first showed the figure at epoch {fixed}"
         if fixed is not None
@@ -298,7 +307,7 @@ def schedule_sentence(summary: dict) -> str:
         if running
         else "; the fixed sample never showed it"
     )
-    right = summary["all_sums_right_first"]
+    right = summary.all_sums_right_first
     text += (
         f"; all sums were right from epoch {right} on, at least once"
         if right is not None
@@ -306,8 +315,8 @@ def schedule_sentence(summary: dict) -> str:
         if running
         else "; never were all sums right"
     )
-    setback = summary["setback"]
-    if setback_worth_telling(setback):
+    setback = summary.setback
+    if setback is not None and setback_worth_telling(setback):
         text += (
             f"; training was not steady: the typical test fell from "
             f"{setback.best:.4f}% (epoch {setback.best_epoch}) to {setback.later:.4f}% "

@@ -12,7 +12,7 @@ from lstm_adder.wording import percent, runs_so_far
 
 def variants_section(found: Findings) -> list[str]:
     """The variants' table, what it says, and their picture."""
-    pairs = 4 ** max(run["bits"] for run in found.runs.values())
+    pairs = 4 ** max(run.config.bits for run in found.runs.values())
     lines = [
         f"Each variant is the blog's run with one setting changed, everything else the blog's, "
         f"trained for the blog's {found.plain_epochs} epochs with seeds 1 to N and evaluated as "

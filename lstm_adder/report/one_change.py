@@ -11,7 +11,6 @@ from typing import TypedDict, cast
 import numpy as np
 
 from lstm_adder.blog import BLOG_FIGURE
-from lstm_adder.config import BLOG
 from lstm_adder.statistics import (
     binomial_interval,
     binomial_upper_bound,
@@ -19,6 +18,7 @@ from lstm_adder.statistics import (
 )
 from lstm_adder.stop_rule import STOP_PROBABILITY, probability
 from lstm_adder.study.plan import Plan
+from lstm_adder.study.runs import StudyRun
 from lstm_adder.variants import STEPS_AND_PAIRS, VARIANTS, Variant
 
 
@@ -49,12 +49,12 @@ class VariantRow(TypedDict):
 
 
 def variant_rows(
-    variant_runs: list[dict], blogs_runs: list[dict], planned: Sequence[Plan]
+    variant_runs: list[StudyRun], blogs_runs: list[StudyRun], planned: Sequence[Plan]
 ) -> list[VariantRow]:
     """The blog's own plain runs (no change), then each variant that is planned or has finished
     runs, in variants.VARIANTS' order: variant_row() of each; empty without variant runs."""
     groups = [
-        (variant, [run for run in variant_runs if run["variant"] == variant.name])
+        (variant, [run for run in variant_runs if run.plan.variant == variant.name])
         for variant in VARIANTS
     ]
     counts = collections.Counter(plan.variant for plan in planned)
@@ -68,7 +68,9 @@ def variant_rows(
     return rows if variant_runs else []
 
 
-def variant_row(variant: Variant | None, members: list[dict], planned: int | None) -> VariantRow:
+def variant_row(
+    variant: Variant | None, members: list[StudyRun], planned: int | None
+) -> VariantRow:
     """What `members`, the runs of one variant (None: the blog's script unchanged), show: how
     many reached the figure, with the exact (Clopper-Pearson) 95% interval and one-sided upper
     bound; the mean chance that a blog-style test shows it, with a 95% bootstrap interval over
@@ -77,9 +79,9 @@ def variant_row(variant: Variant | None, members: list[dict], planned: int | Non
     over every pair; steps an epoch and the share of all pairs seen in training; the minutes a
     run took here; and each run's MSE over every pair, for the picture. `planned`: how many runs
     the study plans for it (None: not known); the figures are None while none has finished."""
-    reached = sum(run["figures"]["blog_figure"] >= BLOG_FIGURE for run in members)
+    reached = sum(run.figures["blog_figure"] >= BLOG_FIGURE for run in members)
     low, high = binomial_interval(reached, len(members)) if members else (None, None)
-    chances = [probability(run["figures"]) for run in members]
+    chances = [probability(run.figures) for run in members]
     known = [chance for chance in chances if chance is not None]
     chance, chance_low, chance_high = mean_interval(known) if known else (None, None, None)
 
@@ -89,7 +91,7 @@ def variant_row(variant: Variant | None, members: list[dict], planned: int | Non
         return float(np.median(values)) if values else None
 
     def figure(key, scale=1.0):
-        return median(scale * run["figures"][key] for run in members if key in run["figures"])
+        return median(scale * run.figures[key] for run in members if key in run.figures)
 
     return {  # a VariantRow
         "name": variant.name if variant else None,
@@ -110,24 +112,21 @@ def variant_row(variant: Variant | None, members: list[dict], planned: int | Non
         "mse": figure("exhaustive_mse"),
         "steps": median(steps_an_epoch(run) for run in members),
         "seen_share": median(
-            run["figures"]["seen_pairs"] / 4 ** run["bits"]
+            run.figures["seen_pairs"] / 4**run.config.bits
             for run in members
-            if "seen_pairs" in run["figures"]
+            if "seen_pairs" in run.figures
         ),
-        "minutes": median(run["train_seconds"] / 60 for run in members),
+        "minutes": median((run.train_seconds or 0) / 60 for run in members),
         "mses": [
-            run["figures"]["exhaustive_mse"]
-            for run in members
-            if "exhaustive_mse" in run["figures"]
+            run.figures["exhaustive_mse"] for run in members if "exhaustive_mse" in run.figures
         ],
     }
 
 
-def steps_an_epoch(run: dict) -> int:
+def steps_an_epoch(run: StudyRun) -> int:
     """Optimiser steps in one epoch of a run: its training pairs over its batch size, the last
-    batch a short one (a plain run's record has no batch size: it is the blog's)."""
-    batch = run.get("config", {}).get("batch_size", BLOG.batch_size)
-    return math.ceil(run["data_size"] / batch)
+    batch a short one."""
+    return math.ceil(run.config.data_size / run.config.batch_size)
 
 
 class Pointer(enum.Enum):

@@ -18,6 +18,8 @@ from lstm_adder.statistics import (
     summarise,
 )
 from lstm_adder.stop_rule import probability
+from lstm_adder.study.plan import Kind
+from lstm_adder.study.runs import StudyRun
 
 
 class PlainRow(TypedDict):
@@ -38,18 +40,19 @@ class PlainRow(TypedDict):
     max_probability: float | None
 
 
-def table(runs: dict) -> list[PlainRow]:
+def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
     """Per configuration (activation, engine, epochs) of the plain runs: statistics of each
     figure."""
-    groups: dict[tuple, list[dict]] = {}
+    groups: dict[tuple, list[StudyRun]] = {}
     for run in runs.values():
-        if not run["every"]:
-            groups.setdefault((run["activation"], run["engine"], run["epochs"]), []).append(run)
+        if run.plan.kind is Kind.PLAIN:
+            key = (run.plan.activation, run.plan.engine, run.plan.epochs)
+            groups.setdefault(key, []).append(run)
     rows = []
     for (activation, engine, epochs), members in sorted(groups.items()):
-        reached = sum(m["figures"]["blog_figure"] >= BLOG_FIGURE for m in members)
-        mse = summarise(m["figures"]["sampled_mse"] for m in members)
-        chances = [probability(m["figures"]) for m in members]
+        reached = sum(m.figures["blog_figure"] >= BLOG_FIGURE for m in members)
+        mse = summarise(m.figures["sampled_mse"] for m in members)
+        chances = [probability(m.figures) for m in members]
         known = [chance for chance in chances if chance is not None]
         row = PlainRow(
             activation=activation,
@@ -58,19 +61,19 @@ def table(runs: dict) -> list[PlainRow]:
             n=len(members),
             reached=reached,
             upper_bound=binomial_upper_bound(reached, len(members)),
-            blog_figure=summarise(m["figures"]["blog_figure"] for m in members),
+            blog_figure=summarise(m.figures["blog_figure"] for m in members),
             mse=mse,
             best_mse_over_blogs=mse["min"] / BLOG_MSE,
             probability_known=len(known),
             max_probability=max(known) if known else None,
         )
-        if all("exact_sum_accuracy" in m["figures"] for m in members):
+        if all("exact_sum_accuracy" in m.figures for m in members):
             row["exact_sum_accuracy"] = summarise(
-                100 * m["figures"]["exact_sum_accuracy"] for m in members
+                100 * m.figures["exact_sum_accuracy"] for m in members
             )
-        if all("unseen_exact_sum_accuracy" in m["figures"] for m in members):
+        if all("unseen_exact_sum_accuracy" in m.figures for m in members):
             row["unseen_exact_sum_accuracy"] = summarise(
-                100 * m["figures"]["unseen_exact_sum_accuracy"] for m in members
+                100 * m.figures["unseen_exact_sum_accuracy"] for m in members
             )
         rows.append(row)
     return rows
@@ -109,17 +112,17 @@ def pooled(rows: list[PlainRow], epochs: int, activation: str | None = None) -> 
     }
 
 
-def blogs_plain_runs(runs: dict, epochs: int, engine: str = "jax") -> list[dict]:
+def blogs_plain_runs(runs: dict[str, StudyRun], epochs: int, engine: str = "jax") -> list[StudyRun]:
     """The plain runs of the blog's LSTM on `engine` (the default engine's: the runs whose
     spread mse_distribution fits) at `epochs` with an MSE over every pair."""
     return [
         run
         for run in runs.values()
-        if not run["every"]
-        and run["epochs"] == epochs
-        and run["activation"] == BLOGS_ACTIVATION
-        and run["engine"] == engine
-        and "exhaustive_mse" in run["figures"]
+        if run.plan.kind is Kind.PLAIN
+        and run.plan.epochs == epochs
+        and run.plan.activation == BLOGS_ACTIVATION
+        and run.plan.engine == engine
+        and "exhaustive_mse" in run.figures
     ]
 
 
@@ -151,8 +154,8 @@ class EngineComparison:
     told_apart: bool  # either p-value below TOLD_APART_BELOW
 
 
-def engine_runs(engine: str, members: list[dict]) -> EngineRuns:
-    figures = [run["figures"] for run in members]
+def engine_runs(engine: str, members: list[StudyRun]) -> EngineRuns:
+    figures = [run.figures for run in members]
     return EngineRuns(
         engine=engine,
         n=len(members),
@@ -162,7 +165,7 @@ def engine_runs(engine: str, members: list[dict]) -> EngineRuns:
     )
 
 
-def keras224_against_ours(runs: dict, epochs: int) -> EngineComparison | None:
+def keras224_against_ours(runs: dict[str, StudyRun], epochs: int) -> EngineComparison | None:
     """The blog's own Keras 2.2.4 against the default engine at `epochs`: do its runs of the
     blog's LSTM spread as ours do? None without at least 2 runs of each."""
     theirs, ours = (blogs_plain_runs(runs, epochs, engine) for engine in (KERAS_224, "jax"))
@@ -170,7 +173,7 @@ def keras224_against_ours(runs: dict, epochs: int) -> EngineComparison | None:
         return None
 
     def values(members, key):
-        return [run["figures"][key] for run in members]
+        return [run.figures[key] for run in members]
 
     mse_p = mann_whitney_p(
         np.log10(values(theirs, "exhaustive_mse")), np.log10(values(ours, "exhaustive_mse"))
@@ -187,27 +190,25 @@ def keras224_against_ours(runs: dict, epochs: int) -> EngineComparison | None:
     )
 
 
-def exact_sums(runs: dict, epochs: int) -> dict | None:
+def exact_sums(runs: dict[str, StudyRun], epochs: int) -> dict | None:
     """The median share of sums the blog's LSTM (default engine) gets exactly right over every
     pair after `epochs` epochs, over its runs, and how many pairs that is: None without runs."""
-    members = [
-        run for run in blogs_plain_runs(runs, epochs) if "exact_sum_accuracy" in run["figures"]
-    ]
+    members = [run for run in blogs_plain_runs(runs, epochs) if "exact_sum_accuracy" in run.figures]
     if not members:
         return None
     return {
         "runs": len(members),
-        "pairs": 4 ** members[0]["bits"],
-        "median": float(np.median([run["figures"]["exact_sum_accuracy"] for run in members])),
+        "pairs": 4 ** members[0].config.bits,
+        "median": float(np.median([run.figures["exact_sum_accuracy"] for run in members])),
     }
 
 
-def mse_distribution(runs: dict, epochs: int) -> dict | None:
+def mse_distribution(runs: dict[str, StudyRun], epochs: int) -> dict | None:
     """How the MSE over every pair spreads across plain runs of the blog's LSTM (default engine)
     at `epochs`, and, from a normal distribution fitted to log10(MSE), the chance that such a
     run reaches the blog's MSE: an extrapolation when every run is far from it
     (statistics.normal_tail). None with fewer than 8 runs."""
-    values = np.log10([run["figures"]["exhaustive_mse"] for run in blogs_plain_runs(runs, epochs)])
+    values = np.log10([run.figures["exhaustive_mse"] for run in blogs_plain_runs(runs, epochs)])
     if len(values) < 8:
         return None
     fit = normal_tail(values, np.log10(BLOG_MSE))
@@ -227,7 +228,7 @@ def mse_distribution(runs: dict, epochs: int) -> dict | None:
     }
 
 
-def across_settings(runs: dict, epochs: int, least: int = 5) -> dict | None:
+def across_settings(runs: dict[str, StudyRun], epochs: int, least: int = 5) -> dict | None:
     """mse_distribution's runs by how they were computed (run_setting: a seed trains another
     network on another processor, with another thread count or other initial weights, so each
     setting's runs are a sample of their own): each setting's number of runs and median MSE,
@@ -235,9 +236,9 @@ def across_settings(runs: dict, epochs: int, least: int = 5) -> dict | None:
     into one fit is fair. None unless two settings have `least` runs or more."""
     log10_mses: dict[str, list[float]] = {}
     for run in blogs_plain_runs(runs, epochs):
-        if run.get("machine", {}).get("processor"):
+        if run.machine.get("processor"):
             log10_mses.setdefault(run_setting(run), []).append(
-                np.log10(run["figures"]["exhaustive_mse"])
+                np.log10(run.figures["exhaustive_mse"])
             )
     log10_mses = {
         setting: values for setting, values in sorted(log10_mses.items()) if len(values) >= least
@@ -253,21 +254,20 @@ def across_settings(runs: dict, epochs: int, least: int = 5) -> dict | None:
     }
 
 
-def run_settings(runs: dict) -> str:
-    """Where and how the runs were computed (run_setting), with how many runs each."""
-    # A long schedule under way has no "versions": it is counted once finished.
-    counts = collections.Counter(run_setting(run) for run in runs.values() if "versions" in run)
+def run_settings(runs: dict[str, StudyRun]) -> str:
+    """Where and how the finished runs were computed (run_setting), with how many runs each."""
+    counts = collections.Counter(run_setting(run) for run in runs.values() if run.finished)
     return "; ".join(f"{count} on {key}" for key, count in sorted(counts.items())) or "none yet"
 
 
-def run_setting(run: dict) -> str:
+def run_setting(run: StudyRun) -> str:
     """Processor, the cores a run had, and the backend whose generator drew the initial
     weights: what makes one seed train one network."""
-    processor = run.get("machine", {}).get("processor") or "processor not recorded"
+    processor = run.machine.get("processor") or "processor not recorded"
     cores = (
-        f"{run['cores']} core{'s' if run['cores'] > 1 else ''} a run"
-        if run.get("cores")
-        else f"{run.get('machine', {}).get('cpus')} CPUs"
+        f"{run.cores} core{'s' if run.cores > 1 else ''} a run"
+        if run.cores
+        else f"{run.machine.get('cpus')} CPUs"
     )
-    backend = run.get("versions", {}).get("backend", "an unrecorded backend")
+    backend = run.versions.get("backend", "an unrecorded backend")
     return f"{processor}, {cores}, initial weights from {backend}"

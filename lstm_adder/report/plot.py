@@ -17,6 +17,8 @@ import scipy.stats
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
 from lstm_adder.report.schedules import SUMMARY_SHARE
+from lstm_adder.study.plan import Kind
+from lstm_adder.study.runs import StudyRun
 from lstm_adder.wording import percent, runs_so_far, scientific
 
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
@@ -73,16 +75,16 @@ def training_losses(axis: Axes, found: Findings) -> None:
     """The long schedules' training loss beside what the blog's test measures: the MSE over all
     pairs and over never-seen pairs, medians over the schedules; the plain runs faint."""
     for run in found.runs.values():
-        if run["activation"] not in COLOURS:
+        if run.plan.activation not in COLOURS:
             continue
-        epochs = np.arange(1, len(run["loss_per_epoch"]) + 1)
+        epochs = np.arange(1, len(run.loss_per_epoch) + 1)
         axis.plot(
             epochs,
-            run["loss_per_epoch"],
+            run.loss_per_epoch,
             linewidth=0.8,
-            color=COLOURS[run["activation"]] if run["every"] else "lightgrey",
-            alpha=0.35 if run["every"] else 0.3,
-            linestyle="--" if run["engine"] == "keras" else "-",
+            color=COLOURS[run.plan.activation] if run.plan.evaluated_along else "lightgrey",
+            alpha=0.35 if run.plan.evaluated_along else 0.3,
+            linestyle="--" if run.plan.engine == "keras" else "-",
         )
     lines = found.curves
     axis.plot(
@@ -153,7 +155,7 @@ def long_schedules(axis: Axes, found: Findings) -> None:
     """The chance that a blog-style test shows the figure: each schedule of the blog's LSTM
     faint, their mean at each epoch with its 95% bootstrap interval."""
     for run in found.schedules:
-        shown = [e for e in run["evaluations"] if "sampling" in e]
+        shown = [e for e in run.evaluations if "sampling" in e]
         axis.plot(
             [e["epoch"] for e in shown],
             [100 * e["sampling"]["probability_reaching_blog_figure"] for e in shown],
@@ -196,15 +198,14 @@ def long_schedules(axis: Axes, found: Findings) -> None:
     axis.legend(fontsize=7)
 
 
-def plain_runs(axis: Axes, runs: dict) -> None:
-    groups = sorted(
-        {(run["activation"], run["engine"]) for run in runs.values() if not run["every"]}
-    )
+def plain_runs(axis: Axes, runs: dict[str, StudyRun]) -> None:
+    plain = [run for run in runs.values() if run.plan.kind is Kind.PLAIN]
+    groups = sorted({(run.plan.activation, run.plan.engine) for run in plain})
     for position, (activation, engine) in enumerate(groups):
         values = [
-            run["figures"]["sampled_mse"]
-            for run in runs.values()
-            if not run["every"] and (run["activation"], run["engine"]) == (activation, engine)
+            run.figures["sampled_mse"]
+            for run in plain
+            if (run.plan.activation, run.plan.engine) == (activation, engine)
         ]
         offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else [0.0]
         axis.plot(

@@ -1,6 +1,7 @@
 """The long schedules: each one's summary and setbacks, the chance after exactly E epochs, the
 share that showed the figure within E epochs, the curves and the stop rule's ends."""
 
+import dataclasses
 from collections.abc import Sequence
 from typing import NamedTuple, cast
 
@@ -14,12 +15,37 @@ from lstm_adder.statistics import (
     mean_interval,
 )
 from lstm_adder.stop_rule import probability, reaches_stop
+from lstm_adder.study.runs import StopReason, StudyRun
 
 
-def long_summary(run: dict) -> dict:
+@dataclasses.dataclass(frozen=True)
+class LongSummary:
     """What one long schedule says about time: when the figure came, if it did, and where it
-    stood at the end."""
-    evaluations = run["evaluations"]
+    stood at the end. Epochs are None where it never happened."""
+
+    activation: str
+    seed: int
+    cap: int  # the epochs it may run
+    last_epoch: int  # its last evaluation's
+    under_way: bool
+    stopped_by: "StopReason | None"
+    fixed_sample_first: int | None  # the fixed sample first showed the figure
+    probability_first: int | None  # a blog-style test first showed it at the stop rule's level
+    all_sums_right_first: int | None
+    best_fixed: float  # the best blog's figure on the fixed sample, and its epoch
+    best_fixed_epoch: int
+    best_probability: float | None  # the best chance of a blog-style test, and its epoch
+    best_probability_epoch: int | None
+    tail_epochs: tuple[int, int] | None  # the last evaluations' first and last epoch
+    # The typical (median) figure of a 1,000-pair test over those: lowest, highest, latest.
+    tail_median: tuple[float, float, float] | None
+    last_exact: float | None  # the share of exact sums at the last evaluation
+    setback: "Setback | None"
+
+
+def long_summary(run: StudyRun) -> LongSummary:
+    """One long schedule's LongSummary."""
+    evaluations = run.evaluations
 
     def first(test):
         return next((e["epoch"] for e in evaluations if test(e)), None)
@@ -28,34 +54,26 @@ def long_summary(run: dict) -> dict:
     with_chance = [e for e in evaluations if "sampling" in e]
     best_chance = max(with_chance, key=lambda e: probability(e) or 0.0) if with_chance else None
     tail = with_chance[-min(8, len(with_chance)) :]
-    return {
-        "activation": run["activation"],
-        "seed": run["seed"],
-        "cap": run["epochs"],
-        "last_epoch": evaluations[-1]["epoch"] if evaluations else 0,
-        "stopped_by": run.get("stopped_by"),
-        "fixed_sample_first": first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
-        "probability_first": first_shown(run)[0],
-        "all_sums_right_first": first(lambda e: e.get("exact_sum_accuracy") == 1.0),
-        "best_fixed": best["blog_figure"],
-        "best_fixed_epoch": best["epoch"],
-        "best_probability": probability(best_chance) if best_chance else None,
-        "best_probability_epoch": best_chance["epoch"] if best_chance else None,
-        "tail_epochs": (tail[0]["epoch"], tail[-1]["epoch"]) if tail else None,
-        # The typical (median) figure of a 1,000-pair test over the last evaluations: lowest,
-        # highest, latest.
-        "tail_median": (
-            (
-                min(e["sampling"]["p50"] for e in tail),
-                max(e["sampling"]["p50"] for e in tail),
-                tail[-1]["sampling"]["p50"],
-            )
-            if tail
-            else None
-        ),
-        "last_exact": evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
-        "setback": largest_setback(with_chance),
-    }
+    medians = [e["sampling"]["p50"] for e in tail]
+    return LongSummary(
+        activation=run.plan.activation,
+        seed=run.plan.seed,
+        cap=run.plan.epochs,
+        last_epoch=evaluations[-1]["epoch"] if evaluations else 0,
+        under_way=not run.finished,
+        stopped_by=run.stopped_by,
+        fixed_sample_first=first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
+        probability_first=first_shown(run)[0],
+        all_sums_right_first=first(lambda e: e.get("exact_sum_accuracy") == 1.0),
+        best_fixed=best["blog_figure"],
+        best_fixed_epoch=best["epoch"],
+        best_probability=probability(best_chance) if best_chance else None,
+        best_probability_epoch=best_chance["epoch"] if best_chance else None,
+        tail_epochs=(tail[0]["epoch"], tail[-1]["epoch"]) if tail else None,
+        tail_median=(min(medians), max(medians), medians[-1]) if tail else None,
+        last_exact=evaluations[-1].get("exact_sum_accuracy") if evaluations else None,
+        setback=largest_setback(with_chance),
+    )
 
 
 def setback_worth_telling(setback: "Setback | None") -> bool:
@@ -88,12 +106,12 @@ def largest_setback(evaluations: list[dict]) -> "Setback | None":
 AT_EPOCHS = (100, 250, 500, 750, 1000, 1250, 1500)
 
 
-def evaluated_at(schedules: list[dict], epoch: int) -> list[tuple[dict, dict]]:
+def evaluated_at(schedules: list[StudyRun], epoch: int) -> list[tuple[StudyRun, dict]]:
     """(run, its evaluation) of each schedule evaluated at `epoch` with its chance known."""
     return [
         (run, evaluation)
         for run in schedules
-        for evaluation in run["evaluations"]
+        for evaluation in run.evaluations
         if evaluation["epoch"] == epoch and "sampling" in evaluation
     ]
 
@@ -103,7 +121,7 @@ def chance_of(evaluation: dict) -> float:
     return cast(float, probability(evaluation))
 
 
-def at_epochs(schedules: list[dict], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
+def at_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
     """At exactly each of `epochs`, over the schedules evaluated there: the mean chance that a
     blog-style 1,000-pair test shows the blog's figure (the chance of a reader who trains that
     long and tests the blog's way), its bootstrap interval over schedules, and the medians of
@@ -123,7 +141,7 @@ def at_epochs(schedules: list[dict], epochs: Sequence[int] = AT_EPOCHS) -> list[
                 "low": low,
                 "high": high,
                 "median_loss": float(
-                    np.median([run["loss_per_epoch"][epoch - 1] for run, _ in found])
+                    np.median([run.loss_per_epoch[epoch - 1] for run, _ in found])
                 ),
                 "median_mse": float(np.median([e["exhaustive_mse"] for _, e in found])),
                 **observed_medians(observed),
@@ -154,14 +172,12 @@ def observed_medians(evaluations: list[dict]) -> dict:
 SUMMARY_SHARE = 0.5
 
 
-def curves(schedules: list[dict]) -> dict:
+def curves(schedules: list[StudyRun]) -> dict:
     """The picture's lines, at every evaluated epoch over the schedules evaluated there: how
     many, and, where that is at least SUMMARY_SHARE of them, the mean chance and its bootstrap
     interval, the median MSE over all pairs, and observed_medians (None elsewhere, and where no
     schedule recorded them). A dict of equally long lists."""
-    epochs = sorted(
-        {e["epoch"] for run in schedules for e in run["evaluations"] if "sampling" in e}
-    )
+    epochs = sorted({e["epoch"] for run in schedules for e in run.evaluations if "sampling" in e})
     lines = {
         "epoch": epochs,
         "mean": [],
@@ -190,25 +206,25 @@ def curves(schedules: list[dict]) -> dict:
     return lines
 
 
-def stopped_early(schedules: list[dict]) -> list[tuple[int, int]]:
+def stopped_early(schedules: list[StudyRun]) -> list[tuple[int, int]]:
     """(seed, epoch) of each schedule the stop rule ended, in seed order: it showed the figure
     there and is not evaluated after, so a summary over later epochs leaves it out."""
     return sorted(
-        (run["seed"], run["evaluations"][-1]["epoch"])
+        (run.plan.seed, run.evaluations[-1]["epoch"])
         for run in schedules
-        if run.get("stopped_by") == "the stop rule" and run["evaluations"]
+        if run.stopped_by is StopReason.STOP_RULE and run.evaluations
     )
 
 
-def first_shown(run: dict) -> tuple[int | None, int]:
+def first_shown(run: StudyRun) -> tuple[int | None, int]:
     """The first evaluated epoch at which at least half of blog-style tests show the figure
     (the stop rule's level), or None; and the last epoch the schedule was evaluated."""
-    evaluations = [e for e in run["evaluations"] if "sampling" in e]
+    evaluations = [e for e in run.evaluations if "sampling" in e]
     first = next((e["epoch"] for e in evaluations if reaches_stop(e)), None)
     return first, evaluations[-1]["epoch"] if evaluations else 0
 
 
-def within_epochs(schedules: list[dict], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
+def within_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
     """Within each of `epochs`: how many schedules had shown the figure at the stop rule's level
     at some evaluation, of how many were watched that long (or showed it sooner), and the
     Kaplan-Meier estimate of that chance with its interval, each schedule that never showed it
@@ -247,12 +263,12 @@ def within_epochs(schedules: list[dict], epochs: Sequence[int] = AT_EPOCHS) -> l
     return rows
 
 
-def steadiness(schedules: list[dict]) -> dict:
+def steadiness(schedules: list[StudyRun]) -> dict:
     """Of the evaluations at which a schedule showed the figure at the stop rule's level and was
     evaluated again, how many were followed by one that still did."""
     shown = kept = 0
     for run in schedules:
-        evaluations = [e for e in run["evaluations"] if "sampling" in e]
+        evaluations = [e for e in run.evaluations if "sampling" in e]
         for now, following in zip(evaluations, evaluations[1:]):
             if reaches_stop(now):
                 shown += 1

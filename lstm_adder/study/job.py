@@ -18,6 +18,7 @@ from lstm_adder.files import WriteError
 from lstm_adder.study import cluster
 from lstm_adder.study.plan import Plan, run_config, state_path
 from lstm_adder.study.run import run_one
+from lstm_adder.study.runs import StudyRun, read_run, run_record
 from lstm_adder.study.settings import StudySettings
 
 MODULE = "lstm_adder.study.job"  # what `python -m` runs (this module's __name__ there is __main__)
@@ -43,7 +44,7 @@ def job_command(settings: StudySettings, plan: Plan, label: str) -> list[str]:
     return [sys.executable, "-m", MODULE, json.dumps(job)]
 
 
-def run_here_or_apart(settings: StudySettings, plan: Plan, label: str) -> dict:
+def run_here_or_apart(settings: StudySettings, plan: Plan, label: str) -> StudyRun:
     """run_one in this process, or in a fresh one where Keras already runs here on another
     backend than the run's engine needs (Keras cannot switch backends in a running process).
     Keras 2.2.4 always trains in a process of its own (keras224.training)."""
@@ -53,11 +54,11 @@ def run_here_or_apart(settings: StudySettings, plan: Plan, label: str) -> dict:
         return run_one(config, plan, label, settings.verbose, settings.draws)
     command = job_command(settings, plan, label)
     finished = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=REPOSITORY)
-    return outcome_of(finished, label)
+    return outcome_of(finished, plan, label)
 
 
-def outcome_of(finished: subprocess.CompletedProcess, label: str) -> dict:
-    """The entry for study.json that a run's process printed, or its error raised here."""
+def outcome_of(finished: subprocess.CompletedProcess, plan: Plan, label: str) -> StudyRun:
+    """The finished run that a run's process printed, or its error raised here."""
     try:
         outcome = json.loads(finished.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
@@ -70,7 +71,7 @@ def outcome_of(finished: subprocess.CompletedProcess, label: str) -> dict:
         raise RunWriteError(outcome["write_error"])
     if "keras224_error" in outcome:
         raise keras224.Keras224Error(outcome["keras224_error"])
-    return outcome["entry"]
+    return read_run(plan.id, outcome["run"])
 
 
 def main(text: str) -> int:
@@ -91,14 +92,14 @@ def main(text: str) -> int:
     os.dup2(2, 1)
     outcome: dict[str, object]
     try:
-        entry = run_one(
+        run = run_one(
             TrainingConfig(**job["config"]),
             Plan.from_dict(job["plan"]),
             job["label"],
             job["verbose"],
             job["draws"],
         )
-        outcome = {"entry": entry}
+        outcome = {"run": run_record(run)}
     except checkpoint.CheckpointError as error:
         outcome = {"checkpoint_error": str(error)}
     except WriteError as error:

@@ -1,5 +1,5 @@
 """One run of the study: train it (from its last saved state, if it has one), evaluate it along
-the way when its plan asks, and return its entry for study.json.
+the way when its plan asks, and return it as study.json keeps it (runs.StudyRun).
 
 It trains through train_lstm_adder.py's own code (training.py: data, network, engines and
 checkpoints) and is scored with evaluate.py's: the blog's figure on one fixed sample of 1,000
@@ -25,7 +25,8 @@ from lstm_adder.scoring import (
     score,
 )
 from lstm_adder.stop_rule import reaches_stop
-from lstm_adder.study.plan import Kind, Plan
+from lstm_adder.study.plan import Plan
+from lstm_adder.study.runs import Status, StopReason, StudyRun, without_checkpoint
 
 
 def evaluate_network(network, bits, seen_codes, draws=SAMPLING_DRAWS):
@@ -62,8 +63,8 @@ def evaluate_network(network, bits, seen_codes, draws=SAMPLING_DRAWS):
 
 def run_one(
     config: TrainingConfig, plan: Plan, label: str, verbose: bool = False, draws=SAMPLING_DRAWS
-) -> dict:
-    """Train one planned run (from its saved state, if any) and return its entry for study.json."""
+) -> StudyRun:
+    """Train one planned run (from its saved state, if any) and return it, finished."""
     if config.engine == KERAS_224:
         return run_one_on_keras224(config, plan, label, verbose, draws)
     from lstm_adder import model
@@ -98,9 +99,9 @@ def run_one(
         final = {key: value for key, value in evaluations[-1].items() if key != "epoch"}
     else:
         final = evaluated()
-        if plan.every:
+        if plan.evaluated_along:
             evaluations.append({"epoch": len(losses), **final})
-    return run_entry(config, plan, losses, seconds, final, evaluations, training.versions())
+    return finished_run(config, plan, losses, seconds, final, evaluations, training.versions())
 
 
 def run_one_on_keras224(config, plan, label, verbose, draws):
@@ -117,7 +118,7 @@ def run_one_on_keras224(config, plan, label, verbose, draws):
             )
         network, _ = model_file.read(run.model_file)
     final = evaluate_network(network, config.bits, seen_codes, draws)
-    return run_entry(config, plan, run.losses, run.seconds, final, [], run.versions)
+    return finished_run(config, plan, run.losses, run.seconds, final, [], run.versions)
 
 
 def progress(plan, label, evaluated, evaluations, done_before):
@@ -127,7 +128,7 @@ def progress(plan, label, evaluated, evaluations, done_before):
 
     def after_epoch(done, logs):
         stop = False
-        if every and done % every == 0:
+        if plan.evaluated_along and done % every == 0:
             evaluations.append({"epoch": done, **evaluated()})
             latest = evaluations[-1]
             print(
@@ -155,41 +156,29 @@ def progress(plan, label, evaluated, evaluations, done_before):
     return after_epoch
 
 
-def run_entry(config, plan, losses, seconds, final, evaluations, versions):
+def finished_run(config, plan, losses, seconds, final, evaluations, versions) -> StudyRun:
     """A finished run as study.json keeps it; `versions`: what trained it."""
-    stopped = (
-        "the stop rule"
-        if plan.stop_rule and reaches_stop(final)
-        else "the cap"
-        if len(losses) == plan.epochs
-        else "a loss that is not a number"
-    )
+    stopped = None
+    if plan.evaluated_along:
+        stopped = (
+            StopReason.STOP_RULE
+            if plan.stop_rule and reaches_stop(final)
+            else StopReason.CAP
+            if len(losses) == plan.epochs
+            else StopReason.NOT_A_NUMBER
+        )
     cores = usable_cores()
-    entry = {
-        "activation": plan.activation,
-        "seed": plan.seed,
-        "epochs": plan.epochs,
-        "every": plan.every,
-        "bits": config.bits,
-        "data_size": config.data_size,
-        "engine": plan.engine,
-        "versions": versions,
-        "machine": machine(),
-        # The weights depend on how many threads computed them: the cores this run had.
-        "cores": len(cores) if cores else None,
-        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "train_seconds": round(seconds, 1),
-        "loss_per_epoch": [float(loss) for loss in losses],
-        "figures": final,
-        "evaluations": evaluations,
-    }
-    if plan.every:
-        entry["stopped_by"], entry["stop_rule"] = stopped, plan.stop_rule
-    if plan.kind is Kind.VARIANT:
-        entry["variant"] = plan.variant
-        entry["config"] = {
-            key: value
-            for key, value in config.as_dict().items()
-            if key not in ("checkpoint", "checkpoint_every")
-        }
-    return entry
+    return StudyRun(
+        plan=plan,
+        config=without_checkpoint(config),
+        status=Status.FINISHED,
+        loss_per_epoch=[float(loss) for loss in losses],
+        figures=final,
+        evaluations=evaluations,
+        stopped_by=stopped,
+        versions=versions,
+        machine=machine(),
+        cores=len(cores) if cores else None,
+        finished_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        train_seconds=round(seconds, 1),
+    )
