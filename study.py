@@ -43,7 +43,7 @@ from lstm_adder.report.write import README_MARKERS, ReadmeError, check_readme
 from lstm_adder.stop_rule import STOP_PROBABILITY
 from lstm_adder.study import cluster
 from lstm_adder.study.job import RunWriteError
-from lstm_adder.study.ledger import load_done, write_outputs
+from lstm_adder.study.ledger import load_done, write_report_of
 from lstm_adder.study.plan import planned_runs
 from lstm_adder.study.runner import run_all
 from lstm_adder.study.settings import StudySettings
@@ -219,7 +219,7 @@ def default_workers():
 def report_only(settings, runs, planned, command):
     """study.py --report: the report and the READMEs' answers anew from study.json."""
     try:
-        write_outputs(settings, runs, planned, command)
+        write_report_of(settings, runs, planned, command)
     except WriteError as error:
         print(f"study.py: error: {error}", file=sys.stderr)
         return 1

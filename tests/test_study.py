@@ -103,21 +103,21 @@ def test_table_statistics_match_numpy(finished):
             r
             for r in runs.values()
             if r.plan.kind is Kind.PLAIN
-            and (r.plan.activation, r.plan.engine) == (row["activation"], row["engine"])
+            and (r.plan.activation, r.plan.engine) == (row.activation, row.engine)
         ]
         figures = [r.figures["blog_figure"] for r in members]
-        assert row["n"] == len(members) == (1 if row["engine"] == "keras" else 2)
-        assert row["mse"]["min"] == min(r.figures["sampled_mse"] for r in members)
-        assert row["best_mse_over_blogs"] == pytest.approx(row["mse"]["min"] / blog.BLOG_MSE)
-        assert row["blog_figure"]["mean"] == pytest.approx(np.mean(figures))
+        assert row.n == len(members) == (1 if row.engine == "keras" else 2)
+        assert row.mse["min"] == min(r.figures["sampled_mse"] for r in members)
+        assert row.best_mse_over_blogs == pytest.approx(row.mse["min"] / blog.BLOG_MSE)
+        assert row.blog_figure["mean"] == pytest.approx(np.mean(figures))
         if len(figures) > 1:
-            assert row["blog_figure"]["std"] == pytest.approx(np.std(figures, ddof=1))
-        assert row["blog_figure"]["min"] == min(figures)
+            assert row.blog_figure["std"] == pytest.approx(np.std(figures, ddof=1))
+        assert row.blog_figure["min"] == min(figures)
         exact = [100 * r.figures["exact_sum_accuracy"] for r in members]
-        assert row["exact_sum_accuracy"]["mean"] == pytest.approx(np.mean(exact))
+        assert row.exact_sum_accuracy["mean"] == pytest.approx(np.mean(exact))
     markdown = (finished / "STUDY.md").read_text()
     assert "99.98892793562263%" in markdown and "## Verdict" in markdown
-    assert f"{rows[0]['blog_figure']['mean']:.4f}%" in markdown
+    assert f"{rows[0].blog_figure['mean']:.4f}%" in markdown
 
 
 def test_plot_is_a_png(finished):
@@ -296,6 +296,7 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
     chinese.write_text(
         "# 标题\n<!-- study:zh-CN -->\n旧的\n<!-- /study:zh-CN -->\n结尾\n", encoding="utf-8"
     )
+    recorded = (finished / "study.json").read_bytes()
     assert (
         study.main(
             TINY_STUDY
@@ -303,6 +304,7 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
         )
         == 0
     )
+    assert (finished / "study.json").read_bytes() == recorded  # a report writes no data
     runs = load_done(str(finished / "study.json"))
     text = english.read_text(encoding="utf-8")
     before, rest = text.split("<!-- study -->\n")
@@ -320,7 +322,7 @@ def test_readme_answers_are_rewritten_from_the_study(finished, tmp_path):
     # Both languages give the same figures: the plain runs' count, how many reached the figure,
     # the bound and the epochs.
     blogs = findings.findings(runs, [], "study.py").blogs
-    expected = {str(blogs["n"]), str(blogs["reached"]), f"{100 * blogs['upper_bound']:.1f}%", "2"}
+    expected = {str(blogs.n), str(blogs.reached), f"{100 * blogs.upper_bound:.1f}%", "2"}
     for answer in (section, text):
         assert expected <= figures_in(answer)
 
@@ -340,11 +342,11 @@ def test_the_mse_spread_and_its_extrapolation():
     values = np.random.RandomState(0).normal(-2.2, 0.25, 40)
     spread = report_plain.mse_distribution(plain_runs(values), 100)
     mean, std = values.mean(), values.std(ddof=1)
-    assert spread["n"] == 40 and spread["log10_mean"] == pytest.approx(mean)
-    assert spread["chance"] == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE) - mean) / std))
-    assert spread["chance_low"] <= spread["chance"] <= spread["chance_high"]
-    assert spread["shapiro_p"] == pytest.approx(stats.shapiro(values).pvalue)
-    assert spread["shapiro_p"] > 0.05  # drawn from a normal distribution
+    assert spread.n == 40 and spread.log10_mean == pytest.approx(mean)
+    assert spread.chance == pytest.approx(stats.norm.cdf((np.log10(blog.BLOG_MSE) - mean) / std))
+    assert spread.chance_low <= spread.chance <= spread.chance_high
+    assert spread.shapiro_p == pytest.approx(stats.shapiro(values).pvalue)
+    assert spread.shapiro_p > 0.05  # drawn from a normal distribution
     assert spread == report_plain.mse_distribution(plain_runs(values), 100)  # seeded bootstrap
     # Two clusters are not normal: the words say the fit is doubtful.
     lumpy = np.concatenate([np.full(20, -2.5), np.full(20, -1.5)]) + np.linspace(0, 0.01, 40)
@@ -369,17 +371,15 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
         **computed_on(plain_runs(draws[15:]), "Intel"),
     }
     compared = report_plain.across_settings(alike, 100)
-    assert compared["settings"] == {
-        "AMD, 1 core a run, initial weights from jax": {
-            "n": 15,
-            "median": pytest.approx(10 ** np.median(draws[:15])),
-        },
-        "Intel, 1 core a run, initial weights from jax": {
-            "n": 15,
-            "median": pytest.approx(10 ** np.median(draws[15:])),
-        },
+    assert compared.settings == {
+        "AMD, 1 core a run, initial weights from jax": report_plain.SettingRuns(
+            n=15, median=pytest.approx(10 ** np.median(draws[:15]))
+        ),
+        "Intel, 1 core a run, initial weights from jax": report_plain.SettingRuns(
+            n=15, median=pytest.approx(10 ** np.median(draws[15:]))
+        ),
     }
-    assert compared["kruskal_p"] > 0.05
+    assert compared.kruskal_p > 0.05
     assert "finds no difference" in report_markdown.settings_sentence(compared)
     apart = {
         **computed_on(plain_runs(draws[:15]), "AMD"),
@@ -397,7 +397,7 @@ def test_the_spread_is_compared_across_the_ways_runs_were_computed():
         },
         100,
     )
-    assert [group["n"] for group in by_backend["settings"].values()] == [15, 5, 10]
+    assert [group.n for group in by_backend.settings.values()] == [15, 5, 10]
     assert "; and 0." in report_markdown.settings_sentence(by_backend)
     # A setting with fewer than 5 runs, or runs that do not say where they ran, are not a group.
     assert (
@@ -431,43 +431,42 @@ def test_the_time_answer_at_and_within_each_epoch_count():
     from scipy import stats
 
     stopped, observed = stopped_and_observed()
-    at = {row["epoch"]: row for row in report_schedules.at_epochs([stopped, observed])}
+    at = {row.epoch: row for row in report_schedules.at_epochs([stopped, observed])}
     assert set(at) == {100, 250, 500}  # nothing was evaluated at 750 and beyond
-    assert at[100]["schedules"] == 2 and at[100]["mean"] == pytest.approx(0.205)
-    assert at[100]["low"] <= 0.205 <= at[100]["high"]
-    assert at[250]["schedules"] == 1 and at[250]["mean"] == 0.01 and at[250]["low"] is None
-    within = {row["epoch"]: row for row in report_schedules.within_epochs([stopped, observed])}
-    assert (within[100]["reached"], within[100]["watched"]) == (0, 2)
-    assert within[100]["high"] == pytest.approx(statistics.binomial_upper_bound(0, 2))
+    assert at[100].schedules == 2 and at[100].mean == pytest.approx(0.205)
+    assert at[100].low <= 0.205 <= at[100].high
+    assert at[250].schedules == 1 and at[250].mean == 0.01 and at[250].low is None
+    within = {row.epoch: row for row in report_schedules.within_epochs([stopped, observed])}
+    assert (within[100].reached, within[100].watched) == (0, 2)
+    assert within[100].high == pytest.approx(statistics.binomial_upper_bound(0, 2))
     kaplan_meier = stats.ecdf(stats.CensoredData(uncensored=[125, 300])).cdf
-    assert within[250]["estimate"] == pytest.approx(kaplan_meier.evaluate(250)) == 0.5
-    assert (within[500]["reached"], within[500]["estimate"]) == (2, 1.0)
+    assert within[250].estimate == pytest.approx(kaplan_meier.evaluate(250)) == 0.5
+    assert (within[500].reached, within[500].estimate) == (2, 1.0)
     # Every schedule showed it: the Kaplan-Meier interval is undefined, the exact one is given.
-    assert within[500]["exact"] and (within[500]["low"], within[500]["high"]) == pytest.approx(
+    assert within[500].exact and (within[500].low, within[500].high) == pytest.approx(
         statistics.binomial_interval(2, 2)
     )
-    assert report_schedules.steadiness([stopped, observed]) == {"shown": 1, "kept": 0}
+    assert report_schedules.steadiness([stopped, observed]) == report_schedules.Steadiness(1, 0)
     # The README's answer: the chance after exactly 500 epochs, and within the last.
     runs = {**plain_runs([-2.0]), "stopped": stopped, "observed": observed}
     # The README's answer in both languages: the chance after exactly 500 epochs (1 schedule of
     # 2 evaluated there, so its count is given) and within 1,500; tests/golden/ has the wording.
     at_500 = {"1.00%", "500", "1"}
-    within_1500 = {"1,500", "2", "100.0%", f"{100 * within[1500]['low']:.1f}%"}
+    within_1500 = {"1,500", "2", "100.0%", f"{100 * within[1500].low:.1f}%"}
     assert at_500 | within_1500 <= figures_in(answer_of(runs))
     assert at_500 | within_1500 <= figures_in(answer_of(runs, "zh-CN"))
     assert "after 500 (1 schedule evaluated that far)" in answer_of(runs)
     # With more schedules behind a row, its bootstrap interval, labelled once.
     numbers = report_answer.answer_numbers(findings.findings(runs, [], "study.py"))
-    numbers["at"] = [
-        {"epoch": 500, "mean": 0.0203, "low": 0.0037, "high": 0.0425, "schedules": 2},
-        {"epoch": 1000, "mean": 0.322, "low": 0.0986, "high": 0.5735, "schedules": 2},
-    ]
+    at_500 = dataclasses.replace(at[500], mean=0.0203, low=0.0037, high=0.0425, schedules=2)
+    at_1000 = dataclasses.replace(at_500, epoch=1000, mean=0.322, low=0.0986, high=0.5735)
+    numbers = dataclasses.replace(numbers, at=[at_500, at_1000])
     assert (
         "a mean chance of 2.03% (95% interval 0.37% to 4.25%) after 500 and 32.20% (9.86% "
         "to 57.35%) after 1,000 epochs exactly"
-    ) in answer_en.english(numbers)
+    ) in report_answer.written(numbers)
     assert {"2.03%", "0.37%", "4.25%", "32.20%", "9.86%", "57.35%"} <= figures_in(
-        answer_zh.chinese(numbers)
+        report_answer.written(numbers, "zh-CN")
     )
 
 
@@ -486,6 +485,24 @@ def test_the_readme_answer_matches_its_golden_file():
             file.write(text)
     with open(golden, encoding="utf-8") as file:
         assert text == file.read()
+
+
+def test_both_languages_give_the_answer_in_the_same_lines():
+    """One layout, decided once: each line of the English answer has its Chinese line, in the
+    same place (a blank line, the verdict, a list item)."""
+    import os
+
+    from conftest import ROOT
+
+    stopped, observed = stopped_and_observed()
+    made_up = {**plain_runs([-2.0, -2.5, -1.5]), "stopped": stopped, "observed": observed}
+    for runs in (
+        made_up,
+        plain_runs([-2.0]),
+        load_done(os.path.join(ROOT, "results", "study.json")),
+    ):
+        english, chinese = answer_of(runs).splitlines(), answer_of(runs, "zh-CN").splitlines()
+        assert [line[:2] for line in english] == [line[:2] for line in chinese]
 
 
 @pytest.mark.parametrize(
@@ -552,31 +569,31 @@ def schedules_leaving_at_different_epochs():
 def test_no_summary_is_drawn_over_fewer_than_half_the_schedules():
     schedules = schedules_leaving_at_different_epochs()
     lines = report_schedules.curves(schedules)
-    assert lines["schedules"][lines["epoch"].index(100)] == 4
-    assert lines["schedules"][lines["epoch"].index(300)] == 2
-    assert lines["schedules"][lines["epoch"].index(325)] == 1
+    assert lines.schedules[lines.epoch.index(100)] == 4
+    assert lines.schedules[lines.epoch.index(300)] == 2
+    assert lines.schedules[lines.epoch.index(325)] == 1
     for epoch, count, mean, median in zip(
-        lines["epoch"], lines["schedules"], lines["mean"], lines["median_mse"]
+        lines.epoch, lines.schedules, lines.mean, lines.median_mse
     ):
         drawn = count >= report_schedules.SUMMARY_SHARE * len(schedules)
         assert (mean is not None) == drawn and (median is not None) == drawn, epoch
-    assert max(e for e, m in zip(lines["epoch"], lines["mean"]) if m is not None) == 300
+    assert max(e for e, m in zip(lines.epoch, lines.mean) if m is not None) == 300
     # The schedule the stop rule ended is named, with its epoch.
     assert report_schedules.stopped_early(schedules) == [(1, 100)]
 
 
 def test_within_and_at_epochs_with_schedules_that_leave_early_by_hand():
     schedules = schedules_leaving_at_different_epochs()
-    within = {row["epoch"]: row for row in report_schedules.within_epochs(schedules, (100, 300))}
+    within = {row.epoch: row for row in report_schedules.within_epochs(schedules, (100, 300))}
     # Kaplan-Meier by hand: at 100 one of 4 at risk shows it (S = 3/4); B leaves unseen at 200;
     # at 250 one of the 2 still at risk (C, D) shows it (S = 3/4 * 1/2 = 3/8).
-    assert within[100]["estimate"] == pytest.approx(1 / 4)
-    assert within[300]["estimate"] == pytest.approx(1 - 3 / 8)
+    assert within[100].estimate == pytest.approx(1 / 4)
+    assert within[300].estimate == pytest.approx(1 - 3 / 8)
     # Watched to 300, or showing it sooner: A, C and D, not B.
-    assert (within[300]["reached"], within[300]["watched"]) == (2, 3)
-    at = {row["epoch"]: row for row in report_schedules.at_epochs(schedules, (100, 200, 300, 400))}
-    assert [at[epoch]["schedules"] for epoch in (100, 200, 300, 400)] == [4, 3, 2, 1]
-    assert at[100]["mean"] == pytest.approx((0.6 + 0.1 * 3) / 4)
+    assert (within[300].reached, within[300].watched) == (2, 3)
+    at = {row.epoch: row for row in report_schedules.at_epochs(schedules, (100, 200, 300, 400))}
+    assert [at[epoch].schedules for epoch in (100, 200, 300, 400)] == [4, 3, 2, 1]
+    assert at[100].mean == pytest.approx((0.6 + 0.1 * 3) / 4)
 
 
 def test_keras_224s_runs_are_told_from_ours_only_where_they_spread_apart():
@@ -603,10 +620,10 @@ def test_keras_224s_runs_are_told_from_ours_only_where_they_spread_apart():
     # The decision is made once; each writer only phrases it.
     assert "neither test tells" in " ".join(report_markdown.keras224_section(same))
     assert "are told apart" in " ".join(report_markdown.keras224_section(differ))
-    assert "cannot tell its runs from ours" in answer_en.keras224_english(same)
-    assert "tells its runs from ours" in answer_en.keras224_english(differ)
-    assert "检验不能把" in answer_zh.keras224_chinese(same)
-    assert "检验能把" in answer_zh.keras224_chinese(differ)
+    assert "cannot tell its runs from ours" in answer_en.keras224(same)
+    assert "tells its runs from ours" in answer_en.keras224(differ)
+    assert "检验不能把" in answer_zh.keras224(same)
+    assert "检验能把" in answer_zh.keras224(differ)
 
 
 def test_a_markdown_table_has_its_rule_and_writes_an_empty_cell_as_gfm_does():

@@ -1,6 +1,7 @@
 """One change to the blog's script: the output-activation option, a tiny variant study, and the
 report's section from made-up runs."""
 
+import dataclasses
 import json
 import re
 
@@ -113,25 +114,25 @@ def bootstrap_by_hand(values, resamples=20_000):
 def test_the_variants_figures_are_what_a_computation_by_hand_gives():
     found = made_up_study([0.4, 0.3, 0.1, 0.0])
     blogs, row = found.variants
-    assert blogs["name"] is None and blogs["n"] == 4 and blogs["reached"] == 0
-    assert row["name"] == "learning-rate-0.003" and (row["n"], row["reached"]) == (4, 2)
+    assert blogs.name is None and blogs.n == 4 and blogs.reached == 0
+    assert row.name == "learning-rate-0.003" and (row.n, row.reached) == (4, 2)
     # Clopper-Pearson for 2 of 4: the beta quantiles B(0.025; 2, 3) and B(0.975; 3, 2).
-    assert (row["low"], row["high"]) == pytest.approx((0.0676, 0.9324), abs=1e-4)
-    assert row["mean_chance"] == pytest.approx((0.4 + 0.3 + 0.1 + 0.0) / 4)
+    assert (row.low, row.high) == pytest.approx((0.0676, 0.9324), abs=1e-4)
+    assert row.mean_chance == pytest.approx((0.4 + 0.3 + 0.1 + 0.0) / 4)
     low, high = bootstrap_by_hand([0.4, 0.3, 0.1, 0.0])
-    assert row["chance_low"] == pytest.approx(low, abs=0.02)
-    assert row["chance_high"] == pytest.approx(high, abs=0.02)
-    assert row["exact"] == pytest.approx((98 + 97) / 2)  # median of 99, 98, 97 and 96
-    assert row["unseen_exact"] == pytest.approx((97 + 96) / 2)
+    assert row.chance_low == pytest.approx(low, abs=0.02)
+    assert row.chance_high == pytest.approx(high, abs=0.02)
+    assert row.exact == pytest.approx((98 + 97) / 2)  # median of 99, 98, 97 and 96
+    assert row.unseen_exact == pytest.approx((97 + 96) / 2)
     # MSE = 1 - figure / 100: two runs just above the blog's figure, two at 99.9%.
-    assert row["mse"] == pytest.approx((1 - (BLOG_FIGURE + 0.001) / 100 + 0.001) / 2)
-    assert row["steps"] == 79 and row["seen_share"] == pytest.approx(0.14, abs=1e-4)
-    assert row["minutes"] == pytest.approx(4.5)  # median of 3, 4, 5 and 6
+    assert row.mse == pytest.approx((1 - (BLOG_FIGURE + 0.001) / 100 + 0.001) / 2)
+    assert row.steps == 79 and row.seen_share == pytest.approx(0.14, abs=1e-4)
+    assert row.minutes == pytest.approx(4.5)  # median of 3, 4, 5 and 6
     assert found.nearest is row
     section = "\n".join(markdown_variants.variants_section(found))
-    interval = f"({100 * row['chance_low']:.2f}% to {100 * row['chance_high']:.2f}%)"
+    interval = f"({100 * row.chance_low:.2f}% to {100 * row.chance_high:.2f}%)"
     assert (
-        f"| {row['label']} | 79 | 14% | 4 | 2 | 6.8% to 93.2% | 20.00% {interval} | 97.50% | "
+        f"| {row.label} | 79 | 14% | 4 | 2 | 6.8% to 93.2% | 20.00% {interval} | 97.50% | "
         "96.50% | 0.00055 | 4.5 |"
     ) in section
     assert "No single change here makes the figure likely at 100 epochs" in section
@@ -143,15 +144,15 @@ def test_the_variants_figures_are_what_a_computation_by_hand_gives():
 
 def test_near_even_chances_with_a_wide_interval_are_not_called_likely():
     even = made_up_study([0.9, 0.1, 0.9, 0.1])
-    assert even.nearest["mean_chance"] == pytest.approx(0.5)
-    assert even.nearest["chance_low"] < 0.5 < even.nearest["chance_high"]
-    assert not even.nearest["likely"]
+    assert even.nearest.mean_chance == pytest.approx(0.5)
+    assert even.nearest.chance_low < 0.5 < even.nearest.chance_high
+    assert not even.nearest.likely
     english, chinese = report_answer.answer(even), report_answer.answer(even, "zh-CN")
     assert "makes the figure likely" not in english and "does not make the figure likely" in english
     assert "不能让" in chinese and "就能让" not in chinese and "大概率" not in chinese
     assert "No single change here makes" in markdown_variants.variants_sentence(even)
     likely = made_up_study([0.9, 0.8, 0.6, 0.5])
-    assert likely.nearest["chance_low"] > 0.5 and likely.nearest["likely"]
+    assert likely.nearest.chance_low > 0.5 and likely.nearest.likely
     assert "learning rate 0.003 makes the figure likely at 100 epochs" in report_answer.answer(
         likely
     )
@@ -168,7 +169,7 @@ def test_an_unfinished_variant_shows_its_count_and_has_no_figures():
         for seed in range(1, 11)
     ]
     found = made_up_study([0.4, 0.3, 0.1], planned)
-    names = [row["name"] for row in found.variants]
+    names = [row.name for row in found.variants]
     assert names == [None, "learning-rate-0.003", "data-size-100000"]
     section = "\n".join(markdown_variants.variants_section(found))
     assert "| learning rate 0.003 | 79 | 14% | 3 of 10 so far | 2 | " in section
@@ -177,7 +178,8 @@ def test_an_unfinished_variant_shows_its_count_and_has_no_figures():
 
 
 def cell(name, n, low, high):
-    return {"name": name, "n": n, "chance_low": low, "chance_high": high}
+    unrun = one_change.variant_row(None, [], None)
+    return dataclasses.replace(unrun, name=name, n=n, chance_low=low, chance_high=high)
 
 
 @pytest.mark.parametrize(
@@ -196,7 +198,7 @@ def test_the_two_by_two_points_to_what_its_intervals_separate(intervals, pointer
     rows = [cell(name, 10, low, high) for name, (low, high) in zip(names, intervals, strict=True)]
     table = one_change.steps_and_pairs(rows)
     assert table.pointer is pointer
-    assert table.cell(True, True)["name"] == "data-size-65536"
+    assert table.cell(True, True).name == "data-size-65536"
     rows[2] = cell(names[2], 1, 0, 0)  # one finished run in a cell: too few to say
     assert one_change.steps_and_pairs(rows).pointer is one_change.Pointer.INCOMPLETE
     assert one_change.steps_and_pairs(rows[:3]).pointer is one_change.Pointer.INCOMPLETE
@@ -226,9 +228,9 @@ def test_the_two_by_two_table_and_its_sentence_from_made_up_runs():
     found = findings.findings(runs, [], "study.py --report")
     table = found.steps_and_pairs
     assert table.pointer is one_change.Pointer.TOGETHER
-    assert [table.cell(*key)["steps"] for key in variants.STEPS_AND_PAIRS] == [79, 500, 79, 512]
+    assert [table.cell(*key).steps for key in variants.STEPS_AND_PAIRS] == [79, 500, 79, 512]
     both = table.cell(True, True)
-    assert both["mean_chance"] == pytest.approx(0.66) and both["reached"] == 3
+    assert both.mean_chance == pytest.approx(0.66) and both.reached == 3
     section = "\n".join(markdown_variants.steps_and_pairs_section(found))
     assert "| **more steps an epoch** | **batch size 20" in section
     assert "mean chance: 66.00% (65.00% to 67.00%)" in section

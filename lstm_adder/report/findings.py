@@ -5,8 +5,8 @@ siblings), the picture (report.plot) and each README's answer (report.answer) ar
 what it returns, so no two of them can disagree. The figures themselves are computed in
 report.plain, report.schedules and report.one_change."""
 
+import dataclasses
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from lstm_adder.blog import BLOGS_ACTIVATION
 from lstm_adder.report.one_change import (
@@ -18,7 +18,11 @@ from lstm_adder.report.one_change import (
 )
 from lstm_adder.report.plain import (
     EngineComparison,
+    ExactSums,
+    MseSpread,
     PlainRow,
+    Pooled,
+    SettingsCompared,
     across_settings,
     blogs_plain_runs,
     by_engine,
@@ -30,6 +34,11 @@ from lstm_adder.report.plain import (
     table,
 )
 from lstm_adder.report.schedules import (
+    AtEpoch,
+    Curves,
+    LongSummary,
+    Steadiness,
+    WithinEpochs,
     at_epochs,
     curves,
     first_shown,
@@ -44,30 +53,37 @@ from lstm_adder.study.plan import Kind, Plan
 from lstm_adder.study.runs import StudyRun
 
 
-class Findings(NamedTuple):
+@dataclasses.dataclass(frozen=True)
+class Findings:
     command: str
     planned: int  # runs planned
     finished: int  # runs finished
     under_way: int  # long schedules under way, shown as far as their saved states go
-    runs: dict  # run id -> run (study.json's, and unfinished schedules), the variants' apart
+    runs: dict[
+        str, StudyRun
+    ]  # run id -> run (study.json's, and unfinished schedules), the variants' apart
     rows: list[PlainRow]  # table(): one row per configuration of the plain runs
     plain_epochs: int  # the plain runs' epochs (the blog's 100)
-    blogs: dict | None  # pooled(): the blog's LSTM at plain_epochs, or None
-    blogs_exact: dict | None  # exact_sums(): what the blog's LSTM at plain_epochs gets right
-    everything: dict | None  # pooled(): every plain run at plain_epochs, or None
+    blogs: Pooled | None  # the blog's LSTM at plain_epochs, or None
+    blogs_exact: ExactSums | None  # what the blog's LSTM at plain_epochs gets right
+    everything: Pooled | None  # every plain run at plain_epochs, or None
     by_engine: dict[str, PlainRow]  # engine -> row of the blog's LSTM at plain_epochs
     highest_chance: float | None  # the largest chance of a blog-style test at plain_epochs
     chances_counted: int  # the runs behind it
-    spread: dict | None  # mse_distribution() at plain_epochs, or None
-    compared: dict | None  # across_settings() at plain_epochs, or None
-    long_runs: list  # every long schedule, in the runs' order
-    summaries: list  # (run, long_summary(run)) of each long schedule with evaluations
-    schedules: list  # the long schedules of the blog's LSTM with evaluations: the time answer's
-    at_epochs: list  # at_epochs(schedules): the chance after exactly E epochs
-    within: list  # within_epochs(schedules): the share that showed the figure within E epochs
-    steadiness: dict  # steadiness(schedules)
-    curves: dict  # curves(schedules), for the picture
-    stopped_early: list  # stopped_early(schedules): (seed, epoch) the stop rule ended
+    spread: MseSpread | None  # mse_distribution() at plain_epochs, or None
+    compared: SettingsCompared | None  # across_settings() at plain_epochs, or None
+    long_runs: list[StudyRun]  # every long schedule, in the runs' order
+    summaries: list[tuple[StudyRun, LongSummary]]  # of each long schedule with evaluations
+    schedules: list[
+        StudyRun
+    ]  # the long schedules of the blog's LSTM with evaluations: the time answer's
+    at_epochs: list[AtEpoch]  # the chance after exactly E epochs
+    within: list[WithinEpochs]  # the share that showed the figure within E epochs
+    steadiness: Steadiness
+    curves: Curves  # for the picture
+    stopped_early: list[
+        tuple[int, int]
+    ]  # stopped_early(schedules): (seed, epoch) the stop rule ended
     first_shown: int | None  # the first epoch any showed the figure at the stop rule's level
     setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
@@ -87,12 +103,12 @@ def findings(
     variant_runs = [run for run in every_run.values() if run.plan.kind is Kind.VARIANT]
     runs = {key: run for key, run in every_run.items() if run.plan.kind is not Kind.VARIANT}
     rows = table(runs)
-    plain_epochs = max((row["epochs"] for row in rows), default=0)
+    plain_epochs = max((row.epochs for row in rows), default=0)
     long_runs = [run for run in runs.values() if run.plan.evaluated_along]
     chances = [
-        (row["max_probability"], row)
+        (row.max_probability, row)
         for row in rows
-        if row["epochs"] == plain_epochs and row["max_probability"] is not None
+        if row.epochs == plain_epochs and row.max_probability is not None
     ]
     schedules = [
         run for run in long_runs if run.plan.activation == BLOGS_ACTIVATION and run.evaluations
@@ -112,7 +128,7 @@ def findings(
         everything=pooled(rows, plain_epochs),
         by_engine=by_engine(rows, plain_epochs),
         highest_chance=max((chance for chance, _ in chances), default=None),
-        chances_counted=sum(row["probability_known"] for _, row in chances),
+        chances_counted=sum(row.probability_known for _, row in chances),
         spread=mse_distribution(runs, plain_epochs),
         compared=across_settings(runs, plain_epochs),
         long_runs=long_runs,
@@ -132,14 +148,14 @@ def findings(
             str(bits + 1) for bits in sorted({run.config.bits for run in runs.values()})
         ),
         variants=variants,
-        nearest=nearest_variant(row for row in variants if row["name"]),
+        nearest=nearest_variant(row for row in variants if row.name),
         steps_and_pairs=steps_and_pairs(variants),
         keras224=keras224_against_ours(runs, plain_epochs),
         draws=draws_of(every_run),
     )
 
 
-def setbacks_of(summaries: list) -> int:
+def setbacks_of(summaries: list[tuple[StudyRun, LongSummary]]) -> int:
     """How many long schedules of the blog's LSTM had a setback worth telling."""
     return sum(
         setback_worth_telling(summary.setback)

@@ -9,7 +9,13 @@ from lstm_adder.data import BINARY_DIM
 from lstm_adder.report.findings import Findings
 from lstm_adder.report.markdown_schedules import long_schedules_section
 from lstm_adder.report.markdown_variants import steps_and_pairs_section, variants_section
-from lstm_adder.report.plain import TOLD_APART_BELOW, EngineComparison, PlainRow
+from lstm_adder.report.plain import (
+    TOLD_APART_BELOW,
+    EngineComparison,
+    MseSpread,
+    PlainRow,
+    SettingsCompared,
+)
 from lstm_adder.report.table import markdown_table
 from lstm_adder.report.verdict import spread_sentence, verdict
 from lstm_adder.scoring import TEST_SEED
@@ -78,7 +84,7 @@ def plain_runs_section(found: Findings) -> list[str]:
 
 def reach_table(rows: list[PlainRow], draws: int) -> list[str]:
     """How many plain runs of each configuration reached the figure, and how close they came."""
-    some_unknown = any(row["probability_known"] < row["n"] for row in rows)
+    some_unknown = any(row.probability_known < row.n for row in rows)
     lines = [
         "The blog's figure and the MSE are on the study's fixed 1,000 pairs (evaluate.py's seed "
         f"{TEST_SEED}). 'Chance' is the largest, over the runs, share of random 1,000-pair tests "
@@ -88,9 +94,9 @@ def reach_table(rows: list[PlainRow], draws: int) -> list[str]:
     ]
 
     def chance(row):
-        if row["max_probability"] is None:
+        if row.max_probability is None:
             return "-"
-        return f"{percent(row['max_probability'], 3)} ({row['probability_known']} runs)"
+        return f"{percent(row.max_probability, 3)} ({row.probability_known} runs)"
 
     header = (
         "recurrent activation",
@@ -107,15 +113,15 @@ def reach_table(rows: list[PlainRow], draws: int) -> list[str]:
         header,
         (
             (
-                row["activation"],
-                row["engine"],
-                row["epochs"],
-                row["n"],
-                f"{row['reached']} of {row['n']}",
-                percent(row["upper_bound"]),
+                row.activation,
+                row.engine,
+                row.epochs,
+                row.n,
+                f"{row.reached} of {row.n}",
+                percent(row.upper_bound),
                 chance(row),
-                f"{row['mse']['min']:.3g}",
-                f"{row['best_mse_over_blogs']:.0f}x",
+                f"{row.mse['min']:.3g}",
+                f"{row.best_mse_over_blogs:.0f}x",
             )
             for row in rows
         ),
@@ -145,14 +151,14 @@ def figures_table(rows: list[PlainRow]) -> list[str]:
     )
 
     def cells(row):
-        figure = row["blog_figure"]
+        figure = row.blog_figure
         spread = (
             f"{figure['mean']:.4f}%",
             f"{figure['std']:.4f}",
             f"{figure['min']:.4f}%",
             f"{figure['max']:.4f}%",
         )
-        exact = row.get("exact_sum_accuracy")
+        exact = row.exact_sum_accuracy
         sums = (
             (
                 f"{exact['mean']:.2f}%",
@@ -163,9 +169,9 @@ def figures_table(rows: list[PlainRow]) -> list[str]:
             if exact
             else ("-",) * 4
         )
-        unseen = row.get("unseen_exact_sum_accuracy")
+        unseen = row.unseen_exact_sum_accuracy
         unseen_cell = f"{unseen['mean']:.2f}%" if unseen else "-"
-        return (row["activation"], row["engine"], *spread, *sums, unseen_cell)
+        return (row.activation, row.engine, *spread, *sums, unseen_cell)
 
     return lines + markdown_table(header, map(cells, rows))
 
@@ -177,28 +183,28 @@ def pooled_sentences(found: Findings) -> list[str]:
         exact = found.blogs_exact
         lines += [
             "",
-            f"Exact sums over all {exact['pairs']:,} pairs of the {exact['runs']} runs "
-            f"of the blog's LSTM on the default engine: median {percent(exact['median'])}.",
+            f"Exact sums over all {exact.pairs:,} pairs of the {exact.runs} runs "
+            f"of the blog's LSTM on the default engine: median {percent(exact.median)}.",
         ]
     if found.blogs:
         blogs = found.blogs
         lines += [
             "",
-            f"The {blogs['n']} runs of the blog's LSTM at {found.plain_epochs} epochs "
-            f"(every engine) together: {blogs['reached']} of {blogs['n']} reached the "
-            f"blog's figure; 95% upper bound {percent(blogs['upper_bound'])}; best MSE "
-            f"on the fixed 1,000 test pairs {blogs['best_mse']:.3g}, "
-            f"{blogs['best_mse_over_blogs']:.0f} times the blog's.",
+            f"The {blogs.n} runs of the blog's LSTM at {found.plain_epochs} epochs "
+            f"(every engine) together: {blogs.reached} of {blogs.n} reached the "
+            f"blog's figure; 95% upper bound {percent(blogs.upper_bound)}; best MSE "
+            f"on the fixed 1,000 test pairs {blogs.best_mse:.3g}, "
+            f"{blogs.best_mse_over_blogs:.0f} times the blog's.",
         ]
     everything = found.everything
     if everything:
         lines += [
             "",
-            f"All {everything['n']} runs at {found.plain_epochs} epochs together: "
-            f"{everything['reached']} reached the blog's figure; 95% upper bound on the "
-            f"chance that such a run does: {percent(everything['upper_bound'])}; best "
-            f"MSE on the fixed 1,000 test pairs {everything['best_mse']:.3g}, "
-            f"{everything['best_mse_over_blogs']:.0f} times the blog's.",
+            f"All {everything.n} runs at {found.plain_epochs} epochs together: "
+            f"{everything.reached} reached the blog's figure; 95% upper bound on the "
+            f"chance that such a run does: {percent(everything.upper_bound)}; best "
+            f"MSE on the fixed 1,000 test pairs {everything.best_mse:.3g}, "
+            f"{everything.best_mse_over_blogs:.0f} times the blog's.",
         ]
     return lines
 
@@ -248,11 +254,11 @@ def keras224_section(compared: EngineComparison) -> list[str]:
     return lines
 
 
-def spread_section(spread: dict) -> list[str]:
+def spread_section(spread: MseSpread) -> list[str]:
     """How a plain run's MSE spreads, and the extrapolation from it."""
     return [
-        f"MSE over every pair of {spread['n']} runs of the blog's LSTM (default engine) after "
-        f"{spread['epochs']} epochs, one per seed; the picture's lower right panel shows "
+        f"MSE over every pair of {spread.n} runs of the blog's LSTM (default engine) after "
+        f"{spread.epochs} epochs, one per seed; the picture's lower right panel shows "
         "each run and the fitted curve.",
         "",
         *markdown_table(
@@ -260,11 +266,11 @@ def spread_section(spread: dict) -> list[str]:
             [
                 (
                     "mean of log10",
-                    f"{spread['log10_mean']:.3f}",
-                    f"{10 ** spread['log10_mean']:.3g}",
+                    f"{spread.log10_mean:.3f}",
+                    f"{10**spread.log10_mean:.3g}",
                 ),
-                ("standard deviation of log10", f"{spread['log10_std']:.3f}", ""),
-                ("best run", f"{np.log10(spread['best']):.3f}", f"{spread['best']:.3g}"),
+                ("standard deviation of log10", f"{spread.log10_std:.3f}", ""),
+                ("best run", f"{np.log10(spread.best):.3f}", f"{spread.best:.3g}"),
                 ("the blog's", f"{np.log10(BLOG_MSE):.3f}", f"{BLOG_MSE:.3g}"),
             ],
         ),
@@ -276,13 +282,13 @@ def spread_section(spread: dict) -> list[str]:
     ]
 
 
-def settings_sentence(compared: dict) -> str:
+def settings_sentence(compared: SettingsCompared) -> str:
     """One sentence from across_settings: does the spread depend on how the runs were computed?"""
     groups = [
-        f"{group['median']:.3g} over {group['n']} runs on {setting}"
-        for setting, group in compared["settings"].items()
+        f"{group.median:.3g} over {group.n} runs on {setting}"
+        for setting, group in compared.settings.items()
     ]
-    differ = compared["kruskal_p"] < 0.05
+    differ = compared.kruskal_p < 0.05
     found = (
         "finds them spread differently at the 5% level"
         if differ
@@ -298,7 +304,7 @@ def settings_sentence(compared: dict) -> str:
     )
     return (
         f"By how the runs were computed, the median MSE was {listed}. A Kruskal-Wallis test "
-        f"(`scipy.stats.kruskal`) {found} (p = {compared['kruskal_p']:.2g}): {pooling}."
+        f"(`scipy.stats.kruskal`) {found} (p = {compared.kruskal_p:.2g}): {pooling}."
     )
 
 

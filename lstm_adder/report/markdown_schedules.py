@@ -2,7 +2,7 @@
 
 from lstm_adder.blog import BLOG_MSE, BLOGS_ACTIVATION
 from lstm_adder.report.findings import Findings
-from lstm_adder.report.schedules import LongSummary, setback_worth_telling
+from lstm_adder.report.schedules import LongSummary, Steadiness, setback_worth_telling
 from lstm_adder.report.table import markdown_table
 from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
 from lstm_adder.stop_rule import STOP_PROBABILITY
@@ -130,24 +130,24 @@ def at_epochs_table(found: Findings) -> list[str]:
     rows = []
     for row in found.at_epochs:
         interval = (
-            f"{percent(row['low'], 2)} to {percent(row['high'], 2)}"
-            if row["low"] is not None
+            f"{percent(row.low, 2)} to {percent(row.high, 2)}"
+            if row.low is not None and row.high is not None
             else "-"
         )
         unseen = (
-            f"{row['median_unseen_mse']:.3g} (seen {row['median_seen_mse']:.3g}, all "
-            f"{row['median_observed_mse']:.3g}; {row['unseen_schedules']} schedules)"
-            if row["median_unseen_mse"] is not None
+            f"{row.median_unseen_mse:.3g} (seen {row.median_seen_mse:.3g}, all "
+            f"{row.median_observed_mse:.3g}; {row.unseen_schedules} schedules)"
+            if row.median_unseen_mse is not None
             else "-"
         )
         rows.append(
             (
-                f"{row['epoch']:,}",
-                row["schedules"],
-                percent(row["mean"], 2),
+                f"{row.epoch:,}",
+                row.schedules,
+                percent(row.mean, 2),
                 interval,
-                f"{row['median_loss']:.3g}",
-                f"{row['median_mse']:.3g}",
+                f"{row.median_loss:.3g}",
+                f"{row.median_mse:.3g}",
                 unseen,
             )
         )
@@ -195,18 +195,18 @@ def within_table(found: Findings) -> list[str]:
     ]
 
     def interval(row):
-        if not row["reached"]:
-            return f"0% to {percent(row['high'])} (exact upper bound)"
-        exact = " (exact binomial)" if row["exact"] else ""
-        return f"{percent(row['low'])} to {percent(row['high'])}{exact}"
+        if not row.reached:
+            return f"0% to {percent(row.high)} (exact upper bound)"
+        exact = " (exact binomial)" if row.exact else ""
+        return f"{percent(row.low)} to {percent(row.high)}{exact}"
 
     header = ("epochs", "showed it", "of schedules", "Kaplan-Meier estimate", "95% interval")
     rows = [
         (
-            f"{row['epoch']:,}",
-            row["reached"],
-            row["watched"],
-            percent(row["estimate"]),
+            f"{row.epoch:,}",
+            row.reached,
+            row.watched,
+            percent(row.estimate),
             interval(row),
         )
         for row in found.within
@@ -214,12 +214,12 @@ def within_table(found: Findings) -> list[str]:
     return lines + markdown_table(header, rows)
 
 
-def steadiness_sentence(steadiness: dict) -> str:
-    if not steadiness["shown"]:
+def steadiness_sentence(steadiness: Steadiness) -> str:
+    if not steadiness.shown:
         return "No schedule showed the figure at that level at an evaluation followed by another."
     return (
-        f"Of the {steadiness['shown']} evaluations at which a schedule showed the figure at "
-        f"that level and was evaluated again, {steadiness['kept']} were followed by one that "
+        f"Of the {steadiness.shown} evaluations at which a schedule showed the figure at "
+        f"that level and was evaluated again, {steadiness.kept} were followed by one that "
         "still did."
     )
 

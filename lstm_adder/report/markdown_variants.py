@@ -43,22 +43,22 @@ def variants_section(found: Findings) -> list[str]:
 
     def cells(row):
         planned = (
-            row["label"],
-            optional(row["steps"], ",.0f"),
-            optional(row["seen_share"], ".0%"),
-            runs_so_far(row["n"], row["planned"]),
+            row.label,
+            optional(row.steps, ",.0f"),
+            optional(row.seen_share, ".0%"),
+            runs_so_far(row.n, row.planned),
         )
-        if not row["n"]:
+        if not row.n:
             return (*planned, *("-",) * 7)
         return (
             *planned,
-            row["reached"],
-            f"{share(row['low'])} to {share(row['high'])}",
+            row.reached,
+            f"{share(row.low)} to {share(row.high)}",
             row_chance(row),
-            optional(row["exact"], ".2f", "%"),
-            optional(row["unseen_exact"], ".2f", "%"),
-            optional(row["mse"], ".3g"),
-            f"{row['minutes']:.1f}",
+            optional(row.exact, ".2f", "%"),
+            optional(row.unseen_exact, ".2f", "%"),
+            optional(row.mse, ".3g"),
+            f"{row.minutes:.1f}",
         )
 
     lines += markdown_table(header, map(cells, found.variants))
@@ -71,12 +71,12 @@ def share(fraction: float | None) -> str:
 
 def two_sided_note(row: VariantRow) -> str:
     """Why the blog's runs get a higher upper end here than their bound in the plain-runs table."""
-    if row["name"] is not None:
+    if row.name is not None:
         return ""
     return (
-        f" The interval is two-sided, so for the blog's {row['n']} plain runs its upper end, "
-        f"{share(row['high'])}, lies above their one-sided 95% upper bound, "
-        f"{share(row['upper_bound'])}: the one-sided bound puts all 5% it may miss by on one "
+        f" The interval is two-sided, so for the blog's {row.n} plain runs its upper end, "
+        f"{share(row.high)}, lies above their one-sided 95% upper bound, "
+        f"{share(row.upper_bound)}: the one-sided bound puts all 5% it may miss by on one "
         "side, the interval 2.5% on each."
     )
 
@@ -89,11 +89,11 @@ def one_change_clause(found: Findings) -> str:
         return ""
     return (
         f" Of the single changes to the blog's script at {found.plain_epochs} epochs, "
-        f"{nearest['label']} came nearest, with a mean chance of {row_chance(nearest)} over "
-        f"{nearest['n']} runs: "
+        f"{nearest.label} came nearest, with a mean chance of {row_chance(nearest)} over "
+        f"{nearest.n} runs: "
         + (
             "enough to call the figure likely."
-            if nearest["likely"]
+            if nearest.likely
             else "not enough to call the figure likely."
         )
     )
@@ -111,16 +111,16 @@ def variants_sentence(found: Findings) -> str:
         return "No variant run has finished yet."
     shown = (
         f"a blog-style test shows the figure with a mean chance of {row_chance(nearest)}"
-        f" over its {nearest['n']} runs, and {nearest['reached']} of them reached it on the "
+        f" over its {nearest.n} runs, and {nearest.reached} of them reached it on the "
         "fixed sample"
     )
-    if nearest["likely"]:
-        return f"**{nearest['label']}** makes the figure likely at {epochs} epochs: {shown}."
+    if nearest.likely:
+        return f"**{nearest.label}** makes the figure likely at {epochs} epochs: {shown}."
     return (
         f"No single change here makes the figure likely at {epochs} epochs (the whole 95% "
         f"interval on its mean chance above {percent(STOP_PROBABILITY, 0)}). The nearest: "
-        f"**{nearest['label']}**: {shown}; its median MSE over every pair is "
-        f"{nearest['mse']:.3g}, the blog's {BLOG_MSE:.3g}."
+        f"**{nearest.label}**: {shown}; its median MSE over every pair is "
+        f"{nearest.mse:.3g}, the blog's {BLOG_MSE:.3g}."
     )
 
 
@@ -132,19 +132,19 @@ def steps_and_pairs_section(found: Findings) -> list[str]:
         row = table.cell(many_steps, many_pairs)
         if row is None:
             return "not planned"
-        name = row["label"] if row["name"] else "the blog's script"
+        name = row.label if row.name else "the blog's script"
         facts = [
             f"**{name}**",
-            f"{optional(row['steps'], ',.0f')} steps an epoch, "
-            f"{optional(row['seen_share'], '.0%')} of pairs seen",
-            f"runs: {runs_so_far(row['n'], row['planned'])}",
+            f"{optional(row.steps, ',.0f')} steps an epoch, "
+            f"{optional(row.seen_share, '.0%')} of pairs seen",
+            f"runs: {runs_so_far(row.n, row.planned)}",
         ]
-        if row["n"]:
+        if row.n:
             facts += [
-                f"reached: {row['reached']} ({share(row['low'])} to {share(row['high'])})",
+                f"reached: {row.reached} ({share(row.low)} to {share(row.high)})",
                 f"mean chance: {row_chance(row)}",
-                f"exact sums: {optional(row['exact'], '.2f', '%')}",
-                f"MSE, every pair: {optional(row['mse'], '.3g')}",
+                f"exact sums: {optional(row.exact, '.2f', '%')}",
+                f"MSE, every pair: {optional(row.mse, '.3g')}",
             ]
         return "<br>".join(facts)
 

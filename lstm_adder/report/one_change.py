@@ -6,7 +6,7 @@ import dataclasses
 import enum
 import math
 from collections.abc import Iterable, Sequence
-from typing import TypedDict, cast
+from typing import cast
 
 import numpy as np
 
@@ -22,7 +22,8 @@ from lstm_adder.study.runs import StudyRun
 from lstm_adder.variants import STEPS_AND_PAIRS, VARIANTS, Variant
 
 
-class VariantRow(TypedDict):
+@dataclasses.dataclass(frozen=True)
+class VariantRow:
     """What the runs of one variant (or of the blog's script unchanged, name None) show; the
     figures are None while none has finished."""
 
@@ -93,34 +94,32 @@ def variant_row(
     def figure(key, scale=1.0):
         return median(scale * run.figures[key] for run in members if key in run.figures)
 
-    return {  # a VariantRow
-        "name": variant.name if variant else None,
-        "label": variant.label if variant else "none: the blog's script",
-        "label_zh": variant.label_zh if variant else "不改：博客的脚本",
-        "n": len(members),
-        "planned": planned,
-        "reached": reached,
-        "low": low,
-        "high": high,
-        "upper_bound": binomial_upper_bound(reached, len(members)) if members else None,
-        "mean_chance": chance,
-        "chance_low": chance_low,
-        "chance_high": chance_high,
-        "likely": chance_low is not None and chance_low > STOP_PROBABILITY,
-        "exact": figure("exact_sum_accuracy", 100),
-        "unseen_exact": figure("unseen_exact_sum_accuracy", 100),
-        "mse": figure("exhaustive_mse"),
-        "steps": median(steps_an_epoch(run) for run in members),
-        "seen_share": median(
+    return VariantRow(
+        name=variant.name if variant else None,
+        label=variant.label if variant else "none: the blog's script",
+        label_zh=variant.label_zh if variant else "不改：博客的脚本",
+        n=len(members),
+        planned=planned,
+        reached=reached,
+        low=low,
+        high=high,
+        upper_bound=binomial_upper_bound(reached, len(members)) if members else None,
+        mean_chance=chance,
+        chance_low=chance_low,
+        chance_high=chance_high,
+        likely=chance_low is not None and chance_low > STOP_PROBABILITY,
+        exact=figure("exact_sum_accuracy", 100),
+        unseen_exact=figure("unseen_exact_sum_accuracy", 100),
+        mse=figure("exhaustive_mse"),
+        steps=median(steps_an_epoch(run) for run in members),
+        seen_share=median(
             run.figures["seen_pairs"] / 4**run.config.bits
             for run in members
             if "seen_pairs" in run.figures
         ),
-        "minutes": median((run.train_seconds or 0) / 60 for run in members),
-        "mses": [
-            run.figures["exhaustive_mse"] for run in members if "exhaustive_mse" in run.figures
-        ],
-    }
+        minutes=median((run.train_seconds or 0) / 60 for run in members),
+        mses=[run.figures["exhaustive_mse"] for run in members if "exhaustive_mse" in run.figures],
+    )
 
 
 def steps_an_epoch(run: StudyRun) -> int:
@@ -158,14 +157,14 @@ def steps_and_pairs(rows: list[VariantRow]) -> StepsAndPairs:
     (variants.STEPS_AND_PAIRS), and what they point to. One factor counts only where its cells
     stand apart at both levels of the other: the 95% bootstrap interval of the mean chance with
     more of it lies wholly above the interval with less."""
-    by_name = {row["name"]: row for row in rows}
+    by_name = {row.name: row for row in rows}
     cells = {key: by_name.get(name) for key, name in STEPS_AND_PAIRS.items()}
-    if any(row is None or row["n"] < 2 for row in cells.values()):
+    if any(row is None or row.n < 2 for row in cells.values()):
         return StepsAndPairs(cells, Pointer.INCOMPLETE)
     known = cast(dict[tuple[bool, bool], VariantRow], cells)
 
     def above(more: tuple[bool, bool], less: tuple[bool, bool]) -> bool:
-        low, high = known[more]["chance_low"], known[less]["chance_high"]
+        low, high = known[more].chance_low, known[less].chance_high
         return low is not None and high is not None and low > high
 
     steps = above((True, False), (False, False)) and above((True, True), (False, True))
@@ -188,5 +187,5 @@ def steps_and_pairs(rows: list[VariantRow]) -> StepsAndPairs:
 def nearest_variant(rows: Iterable[VariantRow]) -> VariantRow | None:
     """The variant that came nearest the figure: the highest mean chance that a blog-style test
     shows it, then the lowest median MSE over every pair; None without variant runs."""
-    known = [row for row in rows if row["mean_chance"] is not None]
-    return max(known, key=lambda row: (row["mean_chance"], -(row["mse"] or 0)), default=None)
+    known = [row for row in rows if row.mean_chance is not None]
+    return max(known, key=lambda row: (row.mean_chance, -(row.mse or 0)), default=None)

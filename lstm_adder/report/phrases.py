@@ -2,6 +2,7 @@
 with its interval, and the 2 x 2 of steps against pairs seen in each language."""
 
 from lstm_adder.report.one_change import Pointer, StepsAndPairs, VariantRow
+from lstm_adder.report.schedules import AtEpoch
 from lstm_adder.wording import percent, with_interval
 
 
@@ -22,22 +23,22 @@ def engines(
 
 def row_chance(row: VariantRow, language: str = "en") -> str:
     """A variant row's mean chance with its bootstrap interval."""
-    chance = row["mean_chance"], row["chance_low"], row["chance_high"]
+    chance = row.mean_chance, row.chance_low, row.chance_high
     if language == "zh-CN":
         return with_interval(*chance, to=" 至 ", opening="（95% 置信区间 ", closing="）")
     return with_interval(*chance)
 
 
 def bracket(
-    row: dict, index: int, first_label: str, to: str, opening: str = " (", closing: str = ")"
+    row: AtEpoch, index: int, first_label: str, to: str, opening: str = " (", closing: str = ")"
 ) -> str:
     """An at-E row's bootstrap interval in brackets, labelled the first time only (none where a
     single schedule leaves it undefined)."""
-    if row["low"] is None:
+    if row.low is None or row.high is None:
         return ""
     return (
-        f"{opening}{first_label if index == 0 else ''}{percent(row['low'], 2)}{to}"
-        f"{percent(row['high'], 2)}{closing}"
+        f"{opening}{first_label if index == 0 else ''}{percent(row.low, 2)}{to}"
+        f"{percent(row.high, 2)}{closing}"
     )
 
 
@@ -90,13 +91,13 @@ def steps_and_pairs_sentence(table: StepsAndPairs, language: str = "en") -> str:
     question, readings, template, (colon, joint, stop) = STEPS_AND_PAIRS_WORDS[language]
     cells = [
         template.format(
-            steps=row["steps"],
-            share=row["seen_share"],
+            steps=row.steps,
+            share=row.seen_share,
             chance=row_chance(row, language),
-            exact=row["exact"],
-            n=row["n"],
+            exact=row.exact,
+            n=row.n,
         )
         for row in table.cells.values()
-        if row is not None and row["n"]
+        if row is not None and row.n
     ]
     return question + readings[table.pointer] + (colon + joint.join(cells) if cells else "") + stop

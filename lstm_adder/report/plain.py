@@ -3,7 +3,6 @@ spread of the MSE over every pair, and Keras 2.2.4's own runs against the defaul
 
 import collections
 import dataclasses
-from typing import NotRequired, TypedDict
 
 import numpy as np
 
@@ -22,7 +21,8 @@ from lstm_adder.study.plan import Kind
 from lstm_adder.study.runs import StudyRun
 
 
-class PlainRow(TypedDict):
+@dataclasses.dataclass(frozen=True)
+class PlainRow:
     """One configuration (activation, engine, epochs) of the plain runs, summarised."""
 
     activation: str
@@ -34,10 +34,11 @@ class PlainRow(TypedDict):
     blog_figure: Summary
     mse: Summary  # on the fixed 1,000 pairs
     best_mse_over_blogs: float
-    exact_sum_accuracy: NotRequired[Summary]  # in percent, over every pair
-    unseen_exact_sum_accuracy: NotRequired[Summary]
     probability_known: int  # runs whose chance of a blog-style test was kept
     max_probability: float | None
+    # In percent, over every pair (None unless every run has it).
+    exact_sum_accuracy: Summary | None = None
+    unseen_exact_sum_accuracy: Summary | None = None
 
 
 def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
@@ -54,6 +55,7 @@ def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
         mse = summarise(m.figures["sampled_mse"] for m in members)
         chances = [probability(m.figures) for m in members]
         known = [chance for chance in chances if chance is not None]
+
         row = PlainRow(
             activation=activation,
             engine=engine,
@@ -66,50 +68,61 @@ def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
             best_mse_over_blogs=mse["min"] / BLOG_MSE,
             probability_known=len(known),
             max_probability=max(known) if known else None,
+            exact_sum_accuracy=in_percent(members, "exact_sum_accuracy"),
+            unseen_exact_sum_accuracy=in_percent(members, "unseen_exact_sum_accuracy"),
         )
-        if all("exact_sum_accuracy" in m.figures for m in members):
-            row["exact_sum_accuracy"] = summarise(
-                100 * m.figures["exact_sum_accuracy"] for m in members
-            )
-        if all("unseen_exact_sum_accuracy" in m.figures for m in members):
-            row["unseen_exact_sum_accuracy"] = summarise(
-                100 * m.figures["unseen_exact_sum_accuracy"] for m in members
-            )
         rows.append(row)
     return rows
+
+
+def in_percent(members: list[StudyRun], key: str) -> Summary | None:
+    """Statistics of the runs' share `key` in percent, if every run has it."""
+    if all(key in run.figures for run in members):
+        return summarise(100 * run.figures[key] for run in members)
+    return None
 
 
 def by_engine(rows: list[PlainRow], epochs: int) -> dict[str, PlainRow]:
     """engine -> the row of the blog's LSTM at `epochs` epochs."""
     return {
-        row["engine"]: row
+        row.engine: row
         for row in rows
-        if row["epochs"] == epochs and row["activation"] == BLOGS_ACTIVATION
+        if row.epochs == epochs and row.activation == BLOGS_ACTIVATION
     }
 
 
-def pooled(rows: list[PlainRow], epochs: int, activation: str | None = None) -> dict | None:
-    """The plain runs of `epochs` epochs together (of one recurrent activation, if given):
-    reached k of n, how many of n each engine trained, the bound, the best MSE."""
-    members = [
-        row for row in rows if row["epochs"] == epochs and activation in (None, row["activation"])
-    ]
+@dataclasses.dataclass(frozen=True)
+class Pooled:
+    """Plain runs of one epoch count together."""
+
+    epochs: int
+    reached: int  # runs whose blog's figure on the fixed 1,000 pairs reached the blog's
+    n: int
+    runs_by_engine: dict[str, int]
+    upper_bound: float  # exact one-sided 95% bound on the chance a run reaches it
+    best_mse: float  # on the fixed 1,000 pairs
+    best_mse_over_blogs: float
+
+
+def pooled(rows: list[PlainRow], epochs: int, activation: str | None = None) -> Pooled | None:
+    """The plain runs of `epochs` epochs together (of one recurrent activation, if given)."""
+    members = [row for row in rows if row.epochs == epochs and activation in (None, row.activation)]
     if not members:
         return None
-    reached, trials = sum(r["reached"] for r in members), sum(r["n"] for r in members)
-    best = min(r["mse"]["min"] for r in members)
+    reached, trials = sum(r.reached for r in members), sum(r.n for r in members)
+    best = min(r.mse["min"] for r in members)
     runs_by_engine: collections.Counter[str] = collections.Counter()
     for r in members:
-        runs_by_engine[r["engine"]] += r["n"]
-    return {
-        "epochs": epochs,
-        "reached": reached,
-        "n": trials,
-        "runs_by_engine": dict(runs_by_engine),
-        "upper_bound": binomial_upper_bound(reached, trials),
-        "best_mse": best,
-        "best_mse_over_blogs": best / BLOG_MSE,
-    }
+        runs_by_engine[r.engine] += r.n
+    return Pooled(
+        epochs=epochs,
+        reached=reached,
+        n=trials,
+        runs_by_engine=dict(runs_by_engine),
+        upper_bound=binomial_upper_bound(reached, trials),
+        best_mse=best,
+        best_mse_over_blogs=best / BLOG_MSE,
+    )
 
 
 def blogs_plain_runs(runs: dict[str, StudyRun], epochs: int, engine: str = "jax") -> list[StudyRun]:
@@ -190,20 +203,46 @@ def keras224_against_ours(runs: dict[str, StudyRun], epochs: int) -> EngineCompa
     )
 
 
-def exact_sums(runs: dict[str, StudyRun], epochs: int) -> dict | None:
+@dataclasses.dataclass(frozen=True)
+class ExactSums:
+    runs: int
+    pairs: int  # every pair of operands
+    median: float  # over the runs, the share of sums exactly right over every pair
+
+
+def exact_sums(runs: dict[str, StudyRun], epochs: int) -> ExactSums | None:
     """The median share of sums the blog's LSTM (default engine) gets exactly right over every
     pair after `epochs` epochs, over its runs, and how many pairs that is: None without runs."""
     members = [run for run in blogs_plain_runs(runs, epochs) if "exact_sum_accuracy" in run.figures]
     if not members:
         return None
-    return {
-        "runs": len(members),
-        "pairs": 4 ** members[0].config.bits,
-        "median": float(np.median([run.figures["exact_sum_accuracy"] for run in members])),
-    }
+    return ExactSums(
+        runs=len(members),
+        pairs=4 ** members[0].config.bits,
+        median=float(np.median([run.figures["exact_sum_accuracy"] for run in members])),
+    )
 
 
-def mse_distribution(runs: dict[str, StudyRun], epochs: int) -> dict | None:
+@dataclasses.dataclass(frozen=True)
+class MseSpread:
+    """The MSE over every pair of plain runs of the blog's LSTM, and a normal distribution
+    fitted to its log10 (statistics.normal_tail)."""
+
+    n: int
+    epochs: int
+    log10_mean: float
+    log10_std: float
+    log10_values: list[float]
+    best: float
+    median: float
+    blog_in_stds: float  # how many standard deviations the blog's MSE lies below the mean
+    chance: float  # that a run reaches the blog's MSE, with its bootstrap interval
+    chance_low: float
+    chance_high: float
+    shapiro_p: float  # Shapiro-Wilk's test of normality
+
+
+def mse_distribution(runs: dict[str, StudyRun], epochs: int) -> MseSpread | None:
     """How the MSE over every pair spreads across plain runs of the blog's LSTM (default engine)
     at `epochs`, and, from a normal distribution fitted to log10(MSE), the chance that such a
     run reaches the blog's MSE: an extrapolation when every run is far from it
@@ -212,23 +251,37 @@ def mse_distribution(runs: dict[str, StudyRun], epochs: int) -> dict | None:
     if len(values) < 8:
         return None
     fit = normal_tail(values, np.log10(BLOG_MSE))
-    return {
-        "n": len(values),
-        "epochs": epochs,
-        "log10_mean": fit["mean"],
-        "log10_std": fit["std"],
-        "log10_values": values.tolist(),
-        "best": float(10 ** values.min()),
-        "median": float(10 ** np.median(values)),
-        "blog_in_stds": fit["target_in_stds"],
-        "chance": fit["chance"],
-        "chance_low": fit["chance_low"],
-        "chance_high": fit["chance_high"],
-        "shapiro_p": fit["shapiro_p"],
-    }
+    return MseSpread(
+        n=len(values),
+        epochs=epochs,
+        log10_mean=fit["mean"],
+        log10_std=fit["std"],
+        log10_values=values.tolist(),
+        best=float(10 ** values.min()),
+        median=float(10 ** np.median(values)),
+        blog_in_stds=fit["target_in_stds"],
+        chance=fit["chance"],
+        chance_low=fit["chance_low"],
+        chance_high=fit["chance_high"],
+        shapiro_p=fit["shapiro_p"],
+    )
 
 
-def across_settings(runs: dict[str, StudyRun], epochs: int, least: int = 5) -> dict | None:
+@dataclasses.dataclass(frozen=True)
+class SettingRuns:
+    n: int
+    median: float  # MSE over every pair
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingsCompared:
+    settings: dict[str, SettingRuns]  # by run_setting
+    kruskal_p: float
+
+
+def across_settings(
+    runs: dict[str, StudyRun], epochs: int, least: int = 5
+) -> SettingsCompared | None:
     """mse_distribution's runs by how they were computed (run_setting: a seed trains another
     network on another processor, with another thread count or other initial weights, so each
     setting's runs are a sample of their own): each setting's number of runs and median MSE,
@@ -245,13 +298,13 @@ def across_settings(runs: dict[str, StudyRun], epochs: int, least: int = 5) -> d
     }
     if len(log10_mses) < 2:
         return None
-    return {
-        "settings": {
-            setting: {"n": len(values), "median": float(10 ** np.median(values))}
+    return SettingsCompared(
+        settings={
+            setting: SettingRuns(n=len(values), median=float(10 ** np.median(values)))
             for setting, values in log10_mses.items()
         },
-        "kruskal_p": kruskal_p(log10_mses.values()),
-    }
+        kruskal_p=kruskal_p(log10_mses.values()),
+    )
 
 
 def run_settings(runs: dict[str, StudyRun]) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.stats
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
+from lstm_adder.report.plain import MseSpread
 from lstm_adder.report.schedules import SUMMARY_SHARE
 from lstm_adder.study.plan import Kind
 from lstm_adder.study.runs import StudyRun
@@ -48,16 +49,15 @@ def plot_variants(found: Findings, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [row for row in found.variants if row["n"]]  # a variant yet to run has no points
+    rows = [row for row in found.variants if row.n]  # a variant yet to run has no points
     figure, axis = plt.subplots(figsize=(12, 6))
     for position, row in enumerate(rows):
-        offsets = np.linspace(-0.2, 0.2, len(row["mses"])) if len(row["mses"]) > 1 else [0.0]
-        colour = "tab:blue" if row["name"] is None else "tab:green"
-        axis.plot(position + np.asarray(offsets), row["mses"], "o", color=colour, alpha=0.6)
+        offsets = np.linspace(-0.2, 0.2, len(row.mses)) if len(row.mses) > 1 else [0.0]
+        colour = "tab:blue" if row.name is None else "tab:green"
+        axis.plot(position + np.asarray(offsets), row.mses, "o", color=colour, alpha=0.6)
     axis.axhline(BLOG_MSE, color="black", linestyle=":", label=f"the blog's MSE {BLOG_MSE:.3g}")
     labels = [
-        textwrap.fill(f"{row['label']} ({runs_so_far(row['n'], row['planned'])} runs)", 22)
-        for row in rows
+        textwrap.fill(f"{row.label} ({runs_so_far(row.n, row.planned)} runs)", 22) for row in rows
     ]
     axis.set_xticks(range(len(rows)), labels, fontsize=8)
     axis.set(
@@ -88,8 +88,8 @@ def training_losses(axis: Axes, found: Findings) -> None:
         )
     lines = found.curves
     axis.plot(
-        lines["epoch"],
-        gaps(lines["median_mse"]),
+        lines.epoch,
+        gaps(lines.median_mse),
         color="black",
         linewidth=2,
         label=f"MSE over all pairs: median of the blog's LSTM's {len(found.schedules)} "
@@ -98,7 +98,7 @@ def training_losses(axis: Axes, found: Findings) -> None:
     observed = [
         (epoch, unseen, every)
         for epoch, unseen, every in zip(
-            lines["epoch"], lines["median_unseen_mse"], lines["median_observed_mse"]
+            lines.epoch, lines.median_unseen_mse, lines.median_observed_mse
         )
         if unseen is not None
     ]
@@ -141,9 +141,7 @@ def gaps(values: list[float | None]) -> np.ndarray:
 def while_most(found: Findings) -> str:
     """Where the picture draws a summary over schedules: the legend says it."""
     drawn = [
-        epoch
-        for epoch, value in zip(found.curves["epoch"], found.curves["mean"])
-        if value is not None
+        epoch for epoch, value in zip(found.curves.epoch, found.curves.mean) if value is not None
     ]
     return (
         f"drawn while at least {percent(SUMMARY_SHARE, 0)} of the {len(found.schedules)} are "
@@ -166,7 +164,7 @@ def long_schedules(axis: Axes, found: Findings) -> None:
     lines = found.curves
     banded = [
         (epoch, low, high)
-        for epoch, low, high in zip(lines["epoch"], lines["low"], lines["high"])
+        for epoch, low, high in zip(lines.epoch, lines.low, lines.high)
         if low is not None
     ]
     if banded:
@@ -180,8 +178,8 @@ def long_schedules(axis: Axes, found: Findings) -> None:
             label="95% interval (bootstrap)",
         )
     axis.plot(
-        lines["epoch"],
-        100 * gaps(lines["mean"]),
+        lines.epoch,
+        100 * gaps(lines.mean),
         color="tab:blue",
         linewidth=2,
         label=f"mean over the schedules evaluated there, {while_most(found)}",
@@ -233,13 +231,13 @@ def plain_runs(axis: Axes, runs: dict[str, StudyRun]) -> None:
     axis.legend(fontsize=8)
 
 
-def mse_spread(axis: Axes, spread: dict | None) -> None:
+def mse_spread(axis: Axes, spread: MseSpread | None) -> None:
     """How far the blog's MSE lies from the runs: their log10(MSE) over every pair, the normal
     curve fitted to it, and the blog's value far out in its tail."""
     if not spread:
         axis.set_axis_off()
         return
-    values = np.asarray(spread["log10_values"])
+    values = np.asarray(spread.log10_values)
     low = min(values.min(), np.log10(BLOG_MSE)) - 0.2
     grid = np.linspace(low, values.max() + 0.2, 400)
     axis.hist(
@@ -248,11 +246,11 @@ def mse_spread(axis: Axes, spread: dict | None) -> None:
         density=True,
         color="tab:blue",
         alpha=0.5,
-        label=f"{spread['n']} runs of the blog's LSTM, {spread['epochs']} epochs",
+        label=f"{spread.n} runs of the blog's LSTM, {spread.epochs} epochs",
     )
     axis.plot(
         grid,
-        scipy.stats.norm.pdf(grid, spread["log10_mean"], spread["log10_std"]),
+        scipy.stats.norm.pdf(grid, spread.log10_mean, spread.log10_std),
         color="tab:blue",
         label="normal fit",
     )
@@ -262,6 +260,6 @@ def mse_spread(axis: Axes, spread: dict | None) -> None:
     axis.set(
         xlabel="log10(MSE over every pair)",
         ylabel="density",
-        title=f"Extrapolated chance of the blog's MSE: {scientific(spread['chance'])}",
+        title=f"Extrapolated chance of the blog's MSE: {scientific(spread.chance)}",
     )
     axis.legend(fontsize=8)

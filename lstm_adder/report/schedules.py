@@ -121,7 +121,27 @@ def chance_of(evaluation: dict) -> float:
     return cast(float, probability(evaluation))
 
 
-def at_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
+@dataclasses.dataclass(frozen=True)
+class AtEpoch:
+    """Over the schedules evaluated at exactly `epoch`: the mean chance of a blog-style test
+    with its bootstrap interval (None for one schedule), and medians of the training loss and
+    the MSE; the MSE on never-seen and seen pairs (and over all pairs of the same evaluations)
+    only from the `unseen_schedules` that recorded it (None if none did)."""
+
+    epoch: int
+    schedules: int
+    mean: float
+    low: float | None
+    high: float | None
+    median_loss: float
+    median_mse: float
+    median_unseen_mse: float | None
+    median_seen_mse: float | None
+    median_observed_mse: float | None
+    unseen_schedules: int
+
+
+def at_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> list[AtEpoch]:
     """At exactly each of `epochs`, over the schedules evaluated there: the mean chance that a
     blog-style 1,000-pair test shows the blog's figure (the chance of a reader who trains that
     long and tests the blog's way), its bootstrap interval over schedules, and the medians of
@@ -134,19 +154,17 @@ def at_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> l
         mean, low, high = mean_interval([chance_of(evaluation) for _, evaluation in found])
         observed = [e for _, e in found if "unseen_mse" in e]  # those that record it
         rows.append(
-            {
-                "epoch": epoch,
-                "schedules": len(found),
-                "mean": mean,
-                "low": low,
-                "high": high,
-                "median_loss": float(
-                    np.median([run.loss_per_epoch[epoch - 1] for run, _ in found])
-                ),
-                "median_mse": float(np.median([e["exhaustive_mse"] for _, e in found])),
+            AtEpoch(
+                epoch=epoch,
+                schedules=len(found),
+                mean=mean,
+                low=low,
+                high=high,
+                median_loss=float(np.median([run.loss_per_epoch[epoch - 1] for run, _ in found])),
+                median_mse=float(np.median([e["exhaustive_mse"] for _, e in found])),
                 **observed_medians(observed),
-                "unseen_schedules": len(observed),
-            }
+                unseen_schedules=len(observed),
+            )
         )
     return rows
 
@@ -172,13 +190,28 @@ def observed_medians(evaluations: list[dict]) -> dict:
 SUMMARY_SHARE = 0.5
 
 
-def curves(schedules: list[StudyRun]) -> dict:
-    """The picture's lines, at every evaluated epoch over the schedules evaluated there: how
-    many, and, where that is at least SUMMARY_SHARE of them, the mean chance and its bootstrap
-    interval, the median MSE over all pairs, and observed_medians (None elsewhere, and where no
-    schedule recorded them). A dict of equally long lists."""
+@dataclasses.dataclass(frozen=True)
+class Curves:
+    """The picture's lines: equally long lists, one value an evaluated epoch (None where fewer
+    than SUMMARY_SHARE of the schedules are evaluated there, or none recorded it)."""
+
+    epoch: list[int]
+    mean: list[float | None]  # the mean chance, with its bootstrap interval
+    low: list[float | None]
+    high: list[float | None]
+    median_mse: list[float | None]
+    median_unseen_mse: list[float | None]
+    median_seen_mse: list[float | None]
+    median_observed_mse: list[float | None]
+    schedules: list[int]  # how many are evaluated there
+
+
+def curves(schedules: list[StudyRun]) -> Curves:
+    """The picture's lines (Curves), at every evaluated epoch over the schedules evaluated
+    there: how many, and, where that is at least SUMMARY_SHARE of them, the mean chance and its
+    bootstrap interval, the median MSE over all pairs, and observed_medians."""
     epochs = sorted({e["epoch"] for run in schedules for e in run.evaluations if "sampling" in e})
-    lines = {
+    lines: dict[str, list] = {
         "epoch": epochs,
         "mean": [],
         "low": [],
@@ -203,7 +236,7 @@ def curves(schedules: list[StudyRun]) -> dict:
         lines["median_mse"].append(float(np.median([e["exhaustive_mse"] for e in found])))
         for key, value in observed_medians([e for e in found if "unseen_mse" in e]).items():
             lines[key].append(value)
-    return lines
+    return Curves(**lines)
 
 
 def stopped_early(schedules: list[StudyRun]) -> list[tuple[int, int]]:
@@ -224,7 +257,24 @@ def first_shown(run: StudyRun) -> tuple[int | None, int]:
     return first, evaluations[-1]["epoch"] if evaluations else 0
 
 
-def within_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> list[dict]:
+@dataclasses.dataclass(frozen=True)
+class WithinEpochs:
+    """Within `epoch` epochs: `reached` of the `watched` schedules showed the figure at the stop
+    rule's level; the Kaplan-Meier estimate of that chance and its interval, or the `exact`
+    binomial one where that is undefined."""
+
+    epoch: int
+    reached: int
+    watched: int
+    estimate: float
+    low: float
+    high: float
+    exact: bool
+
+
+def within_epochs(
+    schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS
+) -> list[WithinEpochs]:
     """Within each of `epochs`: how many schedules had shown the figure at the stop rule's level
     at some evaluation, of how many were watched that long (or showed it sooner), and the
     Kaplan-Meier estimate of that chance with its interval, each schedule that never showed it
@@ -241,29 +291,27 @@ def within_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) 
         watched = sum(
             (first is not None and first <= epoch) or last >= epoch for first, last in firsts
         )
-        if watched:
-            exact = low is None  # the Kaplan-Meier interval is undefined here
-            if exact:
-                low, high = (
-                    (0.0, binomial_upper_bound(0, watched))
-                    if not reached
-                    else binomial_interval(reached, watched)
-                )
-            rows.append(
-                {
-                    "epoch": epoch,
-                    "reached": reached,
-                    "watched": watched,
-                    "estimate": estimate,
-                    "low": low,
-                    "high": high,
-                    "exact": exact,
-                }
+        if not watched:
+            continue
+        if low is not None and high is not None:
+            rows.append(WithinEpochs(epoch, reached, watched, estimate, low, high, exact=False))
+        else:  # the Kaplan-Meier interval is undefined here
+            low, high = (
+                (0.0, binomial_upper_bound(0, watched))
+                if not reached
+                else binomial_interval(reached, watched)
             )
+            rows.append(WithinEpochs(epoch, reached, watched, estimate, low, high, exact=True))
     return rows
 
 
-def steadiness(schedules: list[StudyRun]) -> dict:
+@dataclasses.dataclass(frozen=True)
+class Steadiness:
+    shown: int  # evaluations that showed the figure at the stop rule's level, with a next one
+    kept: int  # those whose next evaluation still did
+
+
+def steadiness(schedules: list[StudyRun]) -> Steadiness:
     """Of the evaluations at which a schedule showed the figure at the stop rule's level and was
     evaluated again, how many were followed by one that still did."""
     shown = kept = 0
@@ -273,4 +321,4 @@ def steadiness(schedules: list[StudyRun]) -> dict:
             if reaches_stop(now):
                 shown += 1
                 kept += reaches_stop(following)
-    return {"shown": shown, "kept": kept}
+    return Steadiness(shown=shown, kept=kept)

@@ -74,5 +74,13 @@ def write_outputs(
         os.path.join(settings.results, "study.json"),
         record_json({"command": command, "runs": records}),
     )
+    write_report_of(settings, runs, planned, command)
+
+
+def write_report_of(
+    settings: StudySettings, runs: dict[str, StudyRun], planned: list[Plan], command: str
+) -> None:
+    """The report from the finished runs and, as far as they go, the unfinished ones
+    (study.json as it is)."""
     shown = {**runs, **unfinished_runs(settings, runs, planned)}
     write_report(settings.results, settings.readme, shown, planned, command, finished=len(runs))
