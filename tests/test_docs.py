@@ -60,8 +60,10 @@ def problems(path, text, options, targets):
                 ):
                     found.append(f"{path}: names the file {token}, which does not exist")
             named = [script for script in SCRIPTS if script in line]
-            if not named and re.search(r"\b(dask (scheduler|worker)|pip install)\b", line):
-                continue  # Dask's and pip's own commands: their options are theirs
+            if not named and re.search(
+                r"\b(dask (scheduler|worker)|pip install|perf report)\b", line
+            ):
+                continue  # Dask's, pip's and perf's own commands: their options are theirs
             allowed = options[named[-1]] if named else set().union(*options.values())
             after = line.split(named[-1], 1)[1] if named else line
             for option in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", after):

@@ -60,7 +60,7 @@ def extrapolated(numbers: "AnswerNumbers", spread: MseSpread) -> str:
     )
 
 
-def test_sample(numbers: "AnswerNumbers", chance: float) -> str:
+def lucky_sample(numbers: "AnswerNumbers", chance: float) -> str:
     return "- **A lucky test sample:** " + (
         f"not one of {numbers.draws:,} simulated 1,000-pair tests like the blog's "
         "showed the figure, for any of these networks."

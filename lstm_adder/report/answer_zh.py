@@ -63,7 +63,7 @@ def extrapolated(numbers: "AnswerNumbers", spread: MseSpread) -> str:
     )
 
 
-def test_sample(numbers: "AnswerNumbers", chance: float) -> str:
+def lucky_sample(numbers: "AnswerNumbers", chance: float) -> str:
     return "- **测试样本的运气：** 像博客那样随机抽 1,000 对做测试，" + (
         f"我们对每个网络模拟了 {numbers.draws:,} 次，没有一次达到博客的数字。"
         if numbers.no_test_showed
