@@ -198,7 +198,12 @@ class KerasEngine:
         )
 
 
-ENGINES: dict[str, type[JaxEngine] | type[KerasEngine]] = {"jax": JaxEngine, "keras": KerasEngine}
+# The engines that train in this process, by config.ENGINES' names (Keras 2.2.4 trains in a
+# process of its own: keras224.py).
+ENGINE_CLASSES: dict[str, type[JaxEngine] | type[KerasEngine]] = {
+    "jax": JaxEngine,
+    "keras": KerasEngine,
+}
 
 
 def train_network(
@@ -229,7 +234,7 @@ def train_network(
     started = time.perf_counter()
     losses = list(resume[0]["losses"]) if resume else []
     seconds_before = resume[0]["train_seconds"] if resume else 0.0
-    engine = ENGINES[config.engine](config, net)
+    engine = ENGINE_CLASSES[config.engine](config, net)
     if resume:
         try:
             engine.restore(resume[1], resume[0]["state"])

@@ -140,7 +140,7 @@ def findings(
         curves=curves(schedules),
         stopped_early=stopped_early(schedules),
         first_shown=min(
-            (first for first, _ in map(first_shown, schedules) if first is not None), default=None
+            (first for first in map(first_shown, schedules) if first is not None), default=None
         ),
         setbacks=setbacks_of(summaries),
         settings=run_settings(every_run),

@@ -299,11 +299,12 @@ def settings_sentence(compared: SettingsCompared) -> str:
         if differ
         else "nothing here argues against pooling them in the fit above"
     )
-    listed = (
+    # Each group's text has commas of its own: more than two are parted by semicolons.
+    medians = (
         " and ".join(groups) if len(groups) == 2 else "; ".join(groups[:-1]) + "; and " + groups[-1]
     )
     return (
-        f"By how the runs were computed, the median MSE was {listed}. A Kruskal-Wallis test "
+        f"By how the runs were computed, the median MSE was {medians}. A Kruskal-Wallis test "
         f"(`scipy.stats.kruskal`) {found} (p = {compared.kruskal_p:.2g}): {pooling}."
     )
 

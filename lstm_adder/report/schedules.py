@@ -63,7 +63,7 @@ def long_summary(run: StudyRun) -> LongSummary:
         under_way=not run.finished,
         stopped_by=run.stopped_by,
         fixed_sample_first=first(lambda e: e["blog_figure"] >= BLOG_FIGURE),
-        probability_first=first_shown(run)[0],
+        probability_first=first_shown(run),
         all_sums_right_first=first(lambda e: e.get("exact_sum_accuracy") == 1.0),
         best_fixed=best["blog_figure"],
         best_fixed_epoch=best["epoch"],
@@ -249,12 +249,15 @@ def stopped_early(schedules: list[StudyRun]) -> list[tuple[int, int]]:
     )
 
 
-def first_shown(run: StudyRun) -> tuple[int | None, int]:
+def first_shown(run: StudyRun) -> int | None:
     """The first evaluated epoch at which at least half of blog-style tests show the figure
-    (the stop rule's level), or None; and the last epoch the schedule was evaluated."""
-    evaluations = [e for e in run.evaluations if "sampling" in e]
-    first = next((e["epoch"] for e in evaluations if reaches_stop(e)), None)
-    return first, evaluations[-1]["epoch"] if evaluations else 0
+    (the stop rule's level), or None."""
+    return next((e["epoch"] for e in run.evaluations if "sampling" in e and reaches_stop(e)), None)
+
+
+def last_evaluated(run: StudyRun) -> int:
+    """The last epoch at which a schedule's chance of a blog-style test was evaluated (0: none)."""
+    return max((e["epoch"] for e in run.evaluations if "sampling" in e), default=0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -281,7 +284,7 @@ def within_epochs(
     censored at its last evaluation. Where that interval is undefined (none showed it yet, or
     all did), the exact binomial one of the schedules watched that long: a one-sided upper
     bound while none did."""
-    firsts = [first_shown(run) for run in schedules]
+    firsts = [(first_shown(run), last_evaluated(run)) for run in schedules]
     events = [first for first, _ in firsts if first is not None]
     censored = [last for first, last in firsts if first is None]
     estimates = kaplan_meier(events, censored, epochs)

@@ -85,7 +85,7 @@ def run_one(
     def evaluated():
         return evaluate_network(model.network_of(net), config.bits, seen_codes, draws)
 
-    after_epoch = progress(plan, label, evaluated, evaluations, done_before)
+    after_epoch = after_each_epoch(plan, label, evaluated, evaluations, done_before)
     losses, seconds = training.train_network(
         config,
         net,
@@ -121,28 +121,18 @@ def run_one_on_keras224(config, plan, label, verbose, draws):
     return finished_run(config, plan, run.losses, run.seconds, final, [], run.versions)
 
 
-def progress(plan, label, evaluated, evaluations, done_before):
-    """What a run does after each epoch: every `every` epochs, add evaluated() to `evaluations`
-    (and say whether the stop rule ends the run); now and then, say how far it is."""
+def after_each_epoch(plan, label, evaluated, evaluations, done_before):
+    """The callback a run calls after each epoch (it returns whether the stop rule ends the
+    run): every `every` epochs of a long schedule it adds evaluated() to `evaluations`, says
+    so and asks the stop rule; now and then it says how far the run is."""
     epochs, every, started = plan.epochs, plan.every, time.time()
 
     def after_epoch(done, logs):
         stop = False
         if plan.evaluated_along and done % every == 0:
             evaluations.append({"epoch": done, **evaluated()})
-            latest = evaluations[-1]
-            print(
-                f"  {label}: epoch {done}: blog's figure {latest['blog_figure']:.4f}% on the "
-                "fixed sample"
-                + (
-                    f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}% of "
-                    "random tests reach the blog's"
-                    if "sampling" in latest
-                    else ""
-                ),
-                flush=True,
-            )
-            stop = plan.stop_rule and reaches_stop(latest)
+            say_evaluation(label, evaluations[-1])
+            stop = plan.stop_rule and reaches_stop(evaluations[-1])
         if done % max(1, epochs // 10) == 0 or done == epochs:
             elapsed = time.time() - started
             left = elapsed / (done - done_before) * (epochs - done)
@@ -154,6 +144,21 @@ def progress(plan, label, evaluated, evaluations, done_before):
         return stop
 
     return after_epoch
+
+
+def say_evaluation(label: str, latest: dict) -> None:
+    """One line on an evaluation along a long schedule."""
+    print(
+        f"  {label}: epoch {latest['epoch']}: blog's figure {latest['blog_figure']:.4f}% on the "
+        "fixed sample"
+        + (
+            f", {100 * latest['sampling']['probability_reaching_blog_figure']:.1f}% of "
+            "random tests reach the blog's"
+            if "sampling" in latest
+            else ""
+        ),
+        flush=True,
+    )
 
 
 def finished_run(config, plan, losses, seconds, final, evaluations, versions) -> StudyRun:
