@@ -59,9 +59,8 @@ class Findings:
     planned: int  # runs planned
     finished: int  # runs finished
     under_way: int  # long schedules under way, shown as far as their saved states go
-    runs: dict[
-        str, StudyRun
-    ]  # run id -> run (study.json's, and unfinished schedules), the variants' apart
+    # run id -> run (study.json's, and unfinished schedules), the variants' apart
+    runs: dict[str, StudyRun]
     rows: list[PlainRow]  # table(): one row per configuration of the plain runs
     plain_epochs: int  # the plain runs' epochs (the blog's 100)
     blogs: Pooled | None  # the blog's LSTM at plain_epochs, or None
@@ -74,16 +73,13 @@ class Findings:
     compared: SettingsCompared | None  # across_settings() at plain_epochs, or None
     long_runs: list[StudyRun]  # every long schedule, in the runs' order
     summaries: list[tuple[StudyRun, LongSummary]]  # of each long schedule with evaluations
-    schedules: list[
-        StudyRun
-    ]  # the long schedules of the blog's LSTM with evaluations: the time answer's
+    # the long schedules of the blog's LSTM with evaluations: the time answer's
+    schedules: list[StudyRun]
     at_epochs: list[AtEpoch]  # the chance after exactly E epochs
     within: list[WithinEpochs]  # the share that showed the figure within E epochs
     steadiness: Steadiness
     curves: Curves  # for the picture
-    stopped_early: list[
-        tuple[int, int]
-    ]  # stopped_early(schedules): (seed, epoch) the stop rule ended
+    stopped_early: list[tuple[int, int]]  # (seed, epoch) of each the stop rule ended
     first_shown: int | None  # the first epoch any showed the figure at the stop rule's level
     setbacks: int  # how many of them had a setback worth telling (setback_worth_telling)
     settings: str  # run_settings(): where and how the runs were computed
