@@ -6,6 +6,7 @@ imports Keras: the outputs come from prefix_tree.py's numpy forward pass.
 """
 
 import time
+from typing import TypedDict
 
 import numpy as np
 
@@ -150,12 +151,26 @@ def examples(
     ]
 
 
+class Sampling(TypedDict):
+    """How the blog's figure varies over random blog-style tests (sampling_distribution)."""
+
+    samples: int  # pairs a test draws
+    draws: int  # tests drawn
+    seed: int
+    method: str
+    p5: float  # percentiles of the blog's figure over the tests, in percent
+    p50: float
+    p95: float
+    draws_reaching_blog_figure: int
+    probability_reaching_blog_figure: float  # a fraction of 1
+
+
 def sampling_distribution(
     squared_errors: np.ndarray,
     samples: int = BLOG_SAMPLES,
     draws: int = SAMPLING_DRAWS,
     seed: int = SAMPLING_SEED,
-) -> dict:
+) -> Sampling:
     """How the blog's figure varies with the blog's random test pairs, for one network.
 
     `squared_errors` holds every possible pair's squared error averaged over its output bits

@@ -6,7 +6,7 @@ from lstm_adder.report.schedules import LongSummary, Steadiness, setback_worth_t
 from lstm_adder.report.table import markdown_table
 from lstm_adder.statistics import BOOTSTRAP_RESAMPLES
 from lstm_adder.stop_rule import STOP_PROBABILITY
-from lstm_adder.study.runs import StopReason, StudyRun
+from lstm_adder.study.runs import Evaluation, StopReason, StudyRun
 from lstm_adder.wording import percent
 
 # How the table says why a schedule stopped (None: it has not).
@@ -236,7 +236,7 @@ EVALUATION_COLUMNS = (
 )
 
 
-def evaluation_cells(evaluation: dict) -> tuple:
+def evaluation_cells(evaluation: Evaluation) -> tuple:
     """One evaluation's row: '-' for what an evaluation of fewer bits or an older run lacks."""
     sampling = evaluation.get("sampling")
     spread = (

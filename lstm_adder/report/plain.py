@@ -3,6 +3,7 @@ spread of the MSE over every pair, and Keras 2.2.4's own runs against the defaul
 
 import collections
 import dataclasses
+from typing import Literal
 
 import numpy as np
 
@@ -75,7 +76,9 @@ def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
     return rows
 
 
-def in_percent(members: list[StudyRun], key: str) -> Summary | None:
+def in_percent(
+    members: list[StudyRun], key: Literal["exact_sum_accuracy", "unseen_exact_sum_accuracy"]
+) -> Summary | None:
     """Statistics of the runs' share `key` in percent, if every run has it."""
     if all(key in run.figures for run in members):
         return summarise(100 * run.figures[key] for run in members)

@@ -15,7 +15,7 @@ from lstm_adder.statistics import (
     mean_interval,
 )
 from lstm_adder.stop_rule import probability, reaches_stop
-from lstm_adder.study.runs import StopReason, StudyRun
+from lstm_adder.study.runs import Evaluation, StopReason, StudyRun
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Setback(NamedTuple):
     later: float
 
 
-def largest_setback(evaluations: list[dict]) -> "Setback | None":
+def largest_setback(evaluations: list[Evaluation]) -> "Setback | None":
     """The largest fall of the typical 1,000-pair test figure from its best so far (a Setback),
     or None if it never fell."""
     worst, best = None, None
@@ -106,7 +106,7 @@ def largest_setback(evaluations: list[dict]) -> "Setback | None":
 AT_EPOCHS = (100, 250, 500, 750, 1000, 1250, 1500)
 
 
-def evaluated_at(schedules: list[StudyRun], epoch: int) -> list[tuple[StudyRun, dict]]:
+def evaluated_at(schedules: list[StudyRun], epoch: int) -> list[tuple[StudyRun, Evaluation]]:
     """(run, its evaluation) of each schedule evaluated at `epoch` with its chance known."""
     return [
         (run, evaluation)
@@ -116,7 +116,7 @@ def evaluated_at(schedules: list[StudyRun], epoch: int) -> list[tuple[StudyRun, 
     ]
 
 
-def chance_of(evaluation: dict) -> float:
+def chance_of(evaluation: Evaluation) -> float:
     """The chance of a blog-style test in an evaluation evaluated_at found: it has one."""
     return cast(float, probability(evaluation))
 
@@ -169,18 +169,18 @@ def at_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> l
     return rows
 
 
-def observed_medians(evaluations: list[dict]) -> dict:
+def observed_medians(evaluations: list[Evaluation]) -> dict:
     """Over the evaluations that recorded the MSE on never-seen pairs: its median, and the
     medians of the MSE over the pairs seen in training and over all pairs of the same
     evaluations (None for each if there are none)."""
-    keys = {
-        "median_unseen_mse": "unseen_mse",
-        "median_seen_mse": "seen_mse",
-        "median_observed_mse": "exhaustive_mse",
-    }
+
+    def median(values):
+        return float(np.median(list(values))) if evaluations else None
+
     return {
-        name: float(np.median([e[key] for e in evaluations])) if evaluations else None
-        for name, key in keys.items()
+        "median_unseen_mse": median(e["unseen_mse"] for e in evaluations),
+        "median_seen_mse": median(e["seen_mse"] for e in evaluations),
+        "median_observed_mse": median(e["exhaustive_mse"] for e in evaluations),
     }
 
 

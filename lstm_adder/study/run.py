@@ -26,25 +26,32 @@ from lstm_adder.scoring import (
 )
 from lstm_adder.stop_rule import reaches_stop
 from lstm_adder.study.plan import Plan
-from lstm_adder.study.runs import Status, StopReason, StudyRun, without_checkpoint
+from lstm_adder.study.runs import (
+    Evaluation,
+    Figures,
+    Status,
+    StopReason,
+    StudyRun,
+    without_checkpoint,
+)
 
 
-def evaluate_network(network, bits, seen_codes, draws=SAMPLING_DRAWS):
+def evaluate_network(network, bits, seen_codes, draws=SAMPLING_DRAWS) -> Figures:
     """The blog's figure on the study's fixed 1,000 pairs, and, over every pair: exact sums,
     seen and never seen, and how the blog's figure varies over `draws` random 1,000-pair tests
     (`network`: a model.Network, the weights as evaluate.py reads them)."""
     first, second = data.draw_pairs(BLOG_SAMPLES, bits, np.random.RandomState(TEST_SEED))
     sampled = score(predict(network, first, second, bits), first, second, bits)
-    result = {
-        "blog_figure": sampled["blog_figure"],
-        "sampled_mse": sampled["mse"],
-        "sampled_exact_sum_accuracy": sampled["exact_sum_accuracy"],
-    }
+    result = Figures(
+        blog_figure=sampled["blog_figure"],
+        sampled_mse=sampled["mse"],
+        sampled_exact_sum_accuracy=sampled["exact_sum_accuracy"],
+    )
     if bits <= EXHAUSTIVE_MAX_BITS:
         every, _, _ = evaluate(
             network, bits, *data.all_pairs(bits), seen_codes, exhaustive=True, draws=draws
         )
-        result.update(
+        result |= Figures(
             exhaustive_blog_figure=every["blog_figure"],
             exhaustive_mse=every["mse"],
             exact_sum_accuracy=every["exact_sum_accuracy"],
@@ -77,7 +84,9 @@ def run_one(
     os.makedirs(os.path.dirname(saved), exist_ok=True)
     net, first, second, X, Y = training.prepare(config, verbose)  # Keras on the engine's backend
     seen_codes = set(data.pair_codes(first, second, config.bits).tolist())
-    evaluations = list(resume[0]["extra"].get("evaluations", [])) if resume else []
+    evaluations: list[Evaluation] = (
+        list(resume[0]["extra"].get("evaluations", [])) if resume else []
+    )
     done_before = resume[0]["epoch"] if resume else 0
     if resume:
         print(f"  {label}: going on from its saved state at epoch {done_before}", flush=True)

@@ -8,9 +8,39 @@ display text, are read into the same type (read_run).
 
 import dataclasses
 import enum
+from typing import Required, TypedDict
 
 from lstm_adder.config import TrainingConfig
+from lstm_adder.scoring import Sampling
 from lstm_adder.study.plan import Kind, Plan
+
+
+class Figures(TypedDict, total=False):
+    """One evaluation of a network (study.run.evaluate_network), empty while a run is under
+    way: the blog's figure, the MSE and the exact sums on the study's fixed 1,000 pairs; over
+    every pair, where the operands are few enough to take them all, the rest (records of an
+    earlier layout lack the MSE on pairs seen and never seen). Shares are fractions of 1, the
+    blog's figure in percent."""
+
+    blog_figure: float
+    sampled_mse: float
+    sampled_exact_sum_accuracy: float
+    exhaustive_blog_figure: float
+    exhaustive_mse: float
+    exact_sum_accuracy: float
+    per_bit_accuracy: list[float]
+    seen_exact_sum_accuracy: float
+    unseen_exact_sum_accuracy: float  # NaN where every pair was seen
+    seen_mse: float
+    unseen_mse: float
+    seen_pairs: int
+    sampling: Sampling  # the spread over random blog-style tests
+
+
+class Evaluation(Figures, total=False):
+    """Figures along a long schedule, after its `epoch`."""
+
+    epoch: Required[int]
 
 
 class Status(enum.Enum):
@@ -35,8 +65,8 @@ class StudyRun:
     config: TrainingConfig  # without a checkpoint: where its state was kept is not the run's
     status: Status
     loss_per_epoch: list[float]
-    figures: dict = dataclasses.field(default_factory=dict)
-    evaluations: list[dict] = dataclasses.field(default_factory=list)
+    figures: Figures = dataclasses.field(default_factory=lambda: Figures())
+    evaluations: list[Evaluation] = dataclasses.field(default_factory=list)
     stopped_by: StopReason | None = None  # a finished long schedule's
     versions: dict = dataclasses.field(default_factory=dict)  # what trained it
     machine: dict = dataclasses.field(default_factory=dict)
