@@ -10,11 +10,10 @@ from lstm_adder.report.phrases import bracket, engines, row_chance, steps_and_pa
 from lstm_adder.report.plain import EngineComparison, ExactSums, MseSpread
 from lstm_adder.report.schedules import WithinEpochs
 from lstm_adder.stop_rule import STOP_PROBABILITY
+from lstm_adder.wording import listed, percent, scientific
 
 if TYPE_CHECKING:
     from lstm_adder.report.answer import AnswerNumbers
-
-from lstm_adder.wording import listed, percent, scientific
 
 ENGINES_ENGLISH = {
     "jax": "{n} on the default engine",

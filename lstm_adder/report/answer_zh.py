@@ -1,6 +1,6 @@
 """The README's answer in Chinese, each of its lines (report.answer decides which, in which
-order) from answer_numbers: short sentences, the terms a Chinese ML
-reader uses (轮（epoch）, 随机种子, 完全正确率 defined at its first use), the same numbers."""
+order) from answer_numbers: short sentences, the terms a Chinese ML reader uses (轮（epoch）,
+随机种子, 完全正确率 defined at its first use), the same numbers."""
 
 from typing import TYPE_CHECKING
 
@@ -11,11 +11,10 @@ from lstm_adder.report.phrases import engines, row_chance, steps_and_pairs_sente
 from lstm_adder.report.plain import EngineComparison, ExactSums, MseSpread
 from lstm_adder.report.schedules import WithinEpochs
 from lstm_adder.stop_rule import STOP_PROBABILITY
+from lstm_adder.wording import percent, scientific
 
 if TYPE_CHECKING:
     from lstm_adder.report.answer import AnswerNumbers
-
-from lstm_adder.wording import percent, scientific
 
 ENGINES_CHINESE = {
     "jax": "默认引擎 {n} 次",
