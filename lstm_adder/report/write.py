@@ -18,6 +18,7 @@ from lstm_adder.report.markdown import study_markdown
 from lstm_adder.report.markdown_schedules import schedules_markdown
 from lstm_adder.report.plot import plot, plot_variants
 from lstm_adder.study.plan import Plan
+from lstm_adder.study.runs import StudyRun
 
 # Around a README's generated answer, by its language: the lines between them are rewritten.
 README_MARKERS = {
@@ -29,7 +30,7 @@ README_MARKERS = {
 def write_report(
     results: str,
     readmes: Sequence[str] | None,
-    runs: dict,
+    runs: dict[str, StudyRun],
     planned: Sequence[Plan],
     command: str,
     finished: int | None,

@@ -155,7 +155,7 @@ def after_each_epoch(plan, label, evaluated, evaluations, done_before):
     return after_epoch
 
 
-def say_evaluation(label: str, latest: dict) -> None:
+def say_evaluation(label: str, latest: Evaluation) -> None:
     """One line on an evaluation along a long schedule."""
     print(
         f"  {label}: epoch {latest['epoch']}: blog's figure {latest['blog_figure']:.4f}% on the "
