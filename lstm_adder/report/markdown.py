@@ -10,7 +10,7 @@ from lstm_adder.report.findings import Findings
 from lstm_adder.report.markdown_schedules import long_schedules_section
 from lstm_adder.report.markdown_variants import steps_and_pairs_section, variants_section
 from lstm_adder.report.plain import (
-    TOLD_APART_BELOW,
+    TEST_LEVEL,
     EngineComparison,
     MseSpread,
     PlainRow,
@@ -239,7 +239,7 @@ def keras224_section(compared: EngineComparison) -> list[str]:
             ),
         ),
     ]
-    level = percent(TOLD_APART_BELOW, 0)
+    level = percent(TEST_LEVEL, 0)
     lines += [
         "",
         "Mann-Whitney U tests, two-sided (`scipy.stats.mannwhitneyu`), of whether the two "
@@ -288,15 +288,15 @@ def settings_sentence(compared: SettingsCompared) -> str:
         f"{group.median:.3g} over {group.n} runs on {setting}"
         for setting, group in compared.settings.items()
     ]
-    differ = compared.kruskal_p < 0.05
+    level = percent(TEST_LEVEL, 0)
     found = (
-        "finds them spread differently at the 5% level"
-        if differ
-        else "finds no difference between them at the 5% level"
+        f"finds them spread differently at the {level} level"
+        if compared.differ
+        else f"finds no difference between them at the {level} level"
     )
     pooling = (
         "the fit above pools samples that differ"
-        if differ
+        if compared.differ
         else "nothing here argues against pooling them in the fit above"
     )
     # Each group's text has commas of its own: more than two are parted by semicolons.

@@ -142,8 +142,9 @@ def blogs_plain_runs(runs: dict[str, StudyRun], epochs: int, engine: str = "jax"
     ]
 
 
-# Below it, a p-value tells two engines' runs apart: the level of each test, stated with it.
-TOLD_APART_BELOW = 0.05
+# The level of every test the report makes, stated with it: below it, a p-value tells two
+# samples apart (or a sample from a normal distribution).
+TEST_LEVEL = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,7 +168,7 @@ class EngineComparison:
     ours: EngineRuns
     mse_p: float
     exact_p: float
-    told_apart: bool  # either p-value below TOLD_APART_BELOW
+    told_apart: bool  # either p-value below TEST_LEVEL
 
 
 def engine_runs(engine: str, members: list[StudyRun]) -> EngineRuns:
@@ -202,7 +203,7 @@ def keras224_against_ours(runs: dict[str, StudyRun], epochs: int) -> EngineCompa
         ours=engine_runs("jax", ours),
         mse_p=mse_p,
         exact_p=exact_p,
-        told_apart=min(mse_p, exact_p) < TOLD_APART_BELOW,
+        told_apart=min(mse_p, exact_p) < TEST_LEVEL,
     )
 
 
@@ -243,6 +244,7 @@ class MseSpread:
     chance_low: float
     chance_high: float
     shapiro_p: float  # Shapiro-Wilk's test of normality
+    normal: bool  # that test finds no departure from normality at TEST_LEVEL
 
 
 def mse_distribution(runs: dict[str, StudyRun], epochs: int) -> MseSpread | None:
@@ -267,6 +269,7 @@ def mse_distribution(runs: dict[str, StudyRun], epochs: int) -> MseSpread | None
         chance_low=fit["chance_low"],
         chance_high=fit["chance_high"],
         shapiro_p=fit["shapiro_p"],
+        normal=fit["shapiro_p"] >= TEST_LEVEL,
     )
 
 
@@ -280,6 +283,7 @@ class SettingRuns:
 class SettingsCompared:
     settings: dict[str, SettingRuns]  # by run_setting
     kruskal_p: float
+    differ: bool  # the settings' spreads told apart at TEST_LEVEL
 
 
 def across_settings(
@@ -301,12 +305,14 @@ def across_settings(
     }
     if len(log10_mses) < 2:
         return None
+    p = kruskal_p(log10_mses.values())
     return SettingsCompared(
         settings={
             setting: SettingRuns(n=len(values), median=float(10 ** np.median(values)))
             for setting, values in log10_mses.items()
         },
-        kruskal_p=kruskal_p(log10_mses.values()),
+        kruskal_p=p,
+        differ=p < TEST_LEVEL,
     )
 
 

@@ -52,7 +52,7 @@ def training_luck(found: Findings) -> list[str]:
 def spread_sentence(spread: MseSpread) -> str:
     fit = (
         "a Shapiro-Wilk test finds no departure from normality"
-        if spread.shapiro_p >= 0.05
+        if spread.normal
         else "but a Shapiro-Wilk test rejects normality, so the tail it describes is doubtful"
     )
     return (
