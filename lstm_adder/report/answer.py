@@ -14,12 +14,6 @@ from lstm_adder.report.schedules import AtEpoch, WithinEpochs
 README_EPOCHS = (500, 1000, 1500)  # the at-E chances the answer quotes (STUDY.md has them all)
 
 
-def peak(at_epochs: list[AtEpoch]) -> AtEpoch | None:
-    """The at-E row with the highest mean chance: the answer quotes it beside README_EPOCHS so
-    that a fall after it shows."""
-    return max(at_epochs, key=lambda row: row.mean, default=None)
-
-
 class Phrasing(Protocol):
     """One language's phrasing of each line of the answer: report.answer_en, report.answer_zh."""
 
@@ -100,7 +94,6 @@ def answer_numbers(found: Findings) -> AnswerNumbers | None:
     """What the answer says: None before any plain run of the blog's LSTM."""
     if not found.blogs:
         return None
-    highest = peak(found.at_epochs)
     tried = sum(row.name is not None and row.n > 0 for row in found.variants)
     return AnswerNumbers(
         epochs=found.plain_epochs,
@@ -112,7 +105,8 @@ def answer_numbers(found: Findings) -> AnswerNumbers | None:
         none_reached=found.blogs.reached == 0,
         no_test_showed=found.highest_chance == 0,
         schedules=len(found.schedules),
-        at=[row for row in found.at_epochs if row.epoch in README_EPOCHS or row is highest],
+        # The peak beside README_EPOCHS, so that a fall after it shows.
+        at=[row for row in found.at_epochs if row.epoch in README_EPOCHS or row is found.peak],
         within=found.within[-1] if found.within else None,
         setbacks=found.setbacks,
         every=sorted({run.plan.every for run in found.schedules}),

@@ -43,6 +43,7 @@ from lstm_adder.report.schedules import (
     curves,
     first_shown,
     long_summary,
+    peak,
     setback_worth_telling,
     steadiness,
     stopped_early,
@@ -76,6 +77,7 @@ class Findings:
     # the long schedules of the blog's LSTM with evaluations: the time answer's
     schedules: list[StudyRun]
     at_epochs: list[AtEpoch]  # the chance after exactly E epochs
+    peak: AtEpoch | None  # the at-E row with the highest mean chance
     within: list[WithinEpochs]  # the share that showed the figure within E epochs
     steadiness: Steadiness
     curves: Curves  # for the picture
@@ -110,6 +112,7 @@ def findings(
         run for run in long_runs if run.plan.activation == BLOGS_ACTIVATION and run.evaluations
     ]
     summaries = [(run, long_summary(run)) for run in long_runs if run.evaluations]
+    at_rows = at_epochs(schedules)
     variants = variant_rows(variant_runs, blogs_plain_runs(runs, plain_epochs), planned)
     return Findings(
         command=command,
@@ -130,7 +133,8 @@ def findings(
         long_runs=long_runs,
         summaries=summaries,
         schedules=schedules,
-        at_epochs=at_epochs(schedules),
+        at_epochs=at_rows,
+        peak=peak(at_rows),
         within=within_epochs(schedules),
         steadiness=steadiness(schedules),
         curves=curves(schedules),

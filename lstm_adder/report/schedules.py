@@ -169,6 +169,11 @@ def at_epochs(schedules: list[StudyRun], epochs: Sequence[int] = AT_EPOCHS) -> l
     return rows
 
 
+def peak(rows: list[AtEpoch]) -> AtEpoch | None:
+    """The at-E row with the highest mean chance, or None without rows."""
+    return max(rows, key=lambda row: row.mean, default=None)
+
+
 def observed_medians(evaluations: list[Evaluation]) -> dict:
     """Over the evaluations that recorded the MSE on never-seen pairs: its median, and the
     medians of the MSE over the pairs seen in training and over all pairs of the same

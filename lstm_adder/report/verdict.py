@@ -84,7 +84,8 @@ def sample_luck(found: Findings) -> list[str]:
 
 
 def time_answer(found: Findings) -> list[str]:
-    if not found.at_epochs:
+    best = found.peak  # None without an at-E row
+    if best is None:
         return []
     total = len(found.schedules)
     steps = [
@@ -110,7 +111,6 @@ def time_answer(found: Findings) -> list[str]:
         f"{found.setbacks} of {len(found.schedules)} had a setback, a typical test's error at "
         "least tripling after its best."
     ]
-    best = max(found.at_epochs, key=lambda row: row.mean)
     if found.first_shown is not None:
         sentences.append(
             f"**So:** the numbers support a blog run that trained longer than its "
