@@ -37,6 +37,7 @@ class PlainRow:
     best_mse_over_blogs: float
     probability_known: int  # runs whose chance of a blog-style test was kept
     max_probability: float | None
+    mses: list[float]  # each run's MSE on the fixed 1,000 pairs, for the picture
     # In percent, over every pair (None unless every run has it).
     exact_sum_accuracy: Summary | None = None
     unseen_exact_sum_accuracy: Summary | None = None
@@ -53,10 +54,10 @@ def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
     rows = []
     for (activation, engine, epochs), members in sorted(groups.items()):
         reached = sum(m.figures["blog_figure"] >= BLOG_FIGURE for m in members)
-        mse = summarise(m.figures["sampled_mse"] for m in members)
+        mses = [m.figures["sampled_mse"] for m in members]
+        mse = summarise(mses)
         chances = [probability(m.figures) for m in members]
         known = [chance for chance in chances if chance is not None]
-
         row = PlainRow(
             activation=activation,
             engine=engine,
@@ -69,6 +70,7 @@ def table(runs: dict[str, StudyRun]) -> list[PlainRow]:
             best_mse_over_blogs=mse["min"] / BLOG_MSE,
             probability_known=len(known),
             max_probability=max(known) if known else None,
+            mses=mses,
             exact_sum_accuracy=in_percent(members, "exact_sum_accuracy"),
             unseen_exact_sum_accuracy=in_percent(members, "unseen_exact_sum_accuracy"),
         )

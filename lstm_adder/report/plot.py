@@ -16,10 +16,8 @@ import numpy as np
 import scipy.stats
 
 from lstm_adder.blog import BLOG_FIGURE, BLOG_MSE
-from lstm_adder.report.plain import MseSpread
+from lstm_adder.report.plain import MseSpread, PlainRow
 from lstm_adder.report.schedules import SUMMARY_SHARE
-from lstm_adder.study.plan import Kind
-from lstm_adder.study.runs import StudyRun
 from lstm_adder.wording import percent, runs_so_far, scientific
 
 COLOURS = {"keras2_hard_sigmoid": "tab:blue", "sigmoid": "tab:orange"}
@@ -34,7 +32,7 @@ def plot(found: Findings, path: str) -> None:
     figure, ((losses, long_axis), (plain_axis, spread_axis)) = plt.subplots(2, 2, figsize=(15, 10))
     training_losses(losses, found)
     long_schedules(long_axis, found)
-    plain_runs(plain_axis, found.runs)
+    plain_runs(plain_axis, found.rows)
     mse_spread(spread_axis, found.spread)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
@@ -196,15 +194,11 @@ def long_schedules(axis: Axes, found: Findings) -> None:
     axis.legend(fontsize=7)
 
 
-def plain_runs(axis: Axes, runs: dict[str, StudyRun]) -> None:
-    plain = [run for run in runs.values() if run.plan.kind is Kind.PLAIN]
-    groups = sorted({(run.plan.activation, run.plan.engine) for run in plain})
-    for position, (activation, engine) in enumerate(groups):
-        values = [
-            run.figures["sampled_mse"]
-            for run in plain
-            if (run.plan.activation, run.plan.engine) == (activation, engine)
-        ]
+def plain_runs(axis: Axes, rows: list[PlainRow]) -> None:
+    """Each configuration's plain runs, one point per run: their MSE on the fixed 1,000 pairs."""
+    groups = [(row.activation, row.engine) for row in rows]
+    for position, row in enumerate(rows):
+        activation, engine, values = row.activation, row.engine, row.mses
         offsets = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else [0.0]
         axis.plot(
             position + np.asarray(offsets),
