@@ -669,3 +669,13 @@ def test_records_of_either_layout_read_into_one_run_type():
     assert plain.plan.kind is Kind.PLAIN and plain.stopped_by is None
     for run in (schedule, observed, variant, plain):
         assert read_run(run.plan.id, json.loads(json.dumps(run_record(run)))) == run
+
+
+@pytest.mark.parametrize("key, raised", [(key, raised) for key, _, raised in job.RUN_ERRORS])
+def test_an_error_a_run_process_reports_is_raised_again_here(key, raised):
+    import subprocess
+
+    reported = subprocess.CompletedProcess([], 0, stdout=json.dumps({key: "what went wrong"}))
+    plan = planned_runs(StudySettings())[0]
+    with pytest.raises(raised, match="^what went wrong$"):
+        job.outcome_of(reported, plan, "[1/1] a run")

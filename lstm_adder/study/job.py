@@ -28,6 +28,15 @@ class RunWriteError(Exception):
     """A run's process could not write its saved state (files.WriteError there), in one line."""
 
 
+# The errors a run's process reports as one line under a key of its outcome, each raised again
+# in the study's process as the last type: (key, caught there, raised here).
+RUN_ERRORS = (
+    ("checkpoint_error", checkpoint.CheckpointError, checkpoint.CheckpointError),
+    ("write_error", WriteError, RunWriteError),
+    ("keras224_error", keras224.Keras224Error, keras224.Keras224Error),
+)
+
+
 def job_command(settings: StudySettings, plan: Plan, label: str) -> list[str]:
     """The command line of one run in a process of its own, every path in it absolute: a worker
     of a cluster runs it (from the repository's folder, cluster.run_commands) elsewhere."""
@@ -65,12 +74,9 @@ def outcome_of(finished: subprocess.CompletedProcess, plan: Plan, label: str) ->
         raise cluster.RunDied(
             f"{label}: its process ended with exit status {finished.returncode} and no result"
         ) from None
-    if "checkpoint_error" in outcome:
-        raise checkpoint.CheckpointError(outcome["checkpoint_error"])
-    if "write_error" in outcome:
-        raise RunWriteError(outcome["write_error"])
-    if "keras224_error" in outcome:
-        raise keras224.Keras224Error(outcome["keras224_error"])
+    for key, _, raised in RUN_ERRORS:
+        if key in outcome:
+            raise raised(outcome[key])
     return read_run(plan.id, outcome["run"])
 
 
@@ -100,12 +106,9 @@ def main(text: str) -> int:
             job["draws"],
         )
         outcome = {"run": run_record(run)}
-    except checkpoint.CheckpointError as error:
-        outcome = {"checkpoint_error": str(error)}
-    except WriteError as error:
-        outcome = {"write_error": str(error)}
-    except keras224.Keras224Error as error:
-        outcome = {"keras224_error": str(error)}
+    except tuple(caught for _, caught, _ in RUN_ERRORS) as error:
+        key = next(key for key, caught, _ in RUN_ERRORS if isinstance(error, caught))
+        outcome = {key: str(error)}
     sys.stdout.flush()
     result.write(json.dumps(outcome) + "\n")
     result.close()
