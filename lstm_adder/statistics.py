@@ -62,22 +62,15 @@ def normal_tail(values: ArrayLike, target: float, confidence: float = 0.95) -> d
         mean, std = np.mean(sample, axis=axis), np.std(sample, ddof=1, axis=axis)
         return scipy.stats.norm.cdf((target - mean) / std)
 
-    interval = scipy.stats.bootstrap(
-        (array,),
-        chance,
-        confidence_level=confidence,
-        n_resamples=BOOTSTRAP_RESAMPLES,
-        method="percentile",
-        random_state=np.random.default_rng(BOOTSTRAP_SEED),
-    ).confidence_interval
+    low, high = bootstrap_interval(array, chance, confidence)
     mean, std = float(np.mean(array)), float(np.std(array, ddof=1))
     return {
         "mean": mean,
         "std": std,
         "target_in_stds": (mean - target) / std,
         "chance": float(chance(array)),
-        "chance_low": float(interval.low),
-        "chance_high": float(interval.high),
+        "chance_low": low,
+        "chance_high": high,
         "shapiro_p": float(scipy.stats.shapiro(array).pvalue),
     }
 
@@ -104,15 +97,23 @@ def mean_interval(
         return mean, None, None
     if np.all(array == array[0]):  # every resample is the same: so is the interval
         return mean, mean, mean
+    low, high = bootstrap_interval(array, np.mean, confidence)
+    return mean, low, high
+
+
+def bootstrap_interval(array: np.ndarray, statistic, confidence: float) -> tuple[float, float]:
+    """Every bootstrap interval of the report: scipy's, percentile method, BOOTSTRAP_RESAMPLES
+    resamples from a generator seeded with BOOTSTRAP_SEED, so that the same runs give the same
+    interval each time the report is written."""
     interval = scipy.stats.bootstrap(
         (array,),
-        np.mean,
+        statistic,
         confidence_level=confidence,
         n_resamples=BOOTSTRAP_RESAMPLES,
         method="percentile",
         random_state=np.random.default_rng(BOOTSTRAP_SEED),
     ).confidence_interval
-    return mean, float(interval.low), float(interval.high)
+    return float(interval.low), float(interval.high)
 
 
 def kaplan_meier(
