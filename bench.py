@@ -262,9 +262,8 @@ def compare(args, argv):
     _, _, stdout = timed_child(["evaluate.py", "--exhaustive", "--json"])
     flop = epoch_flop(BLOG.data_size)
     for result in paths.values():
-        seconds = statistics.median(result["epoch_seconds"])
+        seconds = result["median_epoch_seconds"]
         result.update(
-            median_epoch_seconds=seconds,
             samples_per_second=BLOG.data_size / seconds,
             gflop_per_second=flop / seconds / 1e9,
         )
@@ -332,20 +331,8 @@ def keras224_epochs(args, argv):
         "command": "bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": machine(),
         "cores": len(core),
-        "paths": {name: {"epoch_seconds": [], "run_medians": []} for name in KERAS_224_PATHS},
+        "paths": epoch_times(args, KERAS_224_PATHS, cores=core),
     }
-    for run in range(args.runs):
-        for name in KERAS_224_PATHS:
-            times, _ = timed_epochs(name, args.epochs, cores=core)
-            found["paths"][name]["epoch_seconds"] += times
-            found["paths"][name]["run_medians"].append(statistics.median(times))
-            print(
-                f"run {run + 1}/{args.runs}  {name:<27} {statistics.median(times):.3f} s/epoch "
-                f"on one core (median of {len(times)})",
-                flush=True,
-            )
-    for result in found["paths"].values():
-        result["median_epoch_seconds"] = statistics.median(result["epoch_seconds"])
     theirs, ours = (found["paths"][name]["run_medians"] for name in reversed(KERAS_224_PATHS))
     found["ratios"] = paired_ratios(theirs, ours)
     found["keras224_over_project_median"] = statistics.median(found["ratios"])
@@ -380,22 +367,26 @@ def timed_epochs(path, epochs, extra=(), cores=None):
     return json.loads(stdout)["epoch_seconds"][1:], peak
 
 
-def epoch_times(args):
-    """Seconds per epoch of each path: `--runs` rounds, the paths alternating, each a process
-    of its own with a warm-up epoch left out."""
-    paths = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []} for name in PATHS}
+def epoch_times(args, names=PATHS, cores=None):
+    """Seconds per epoch of each of `names`: `--runs` rounds, the paths alternating, each a
+    process of its own (on `cores` only, if given) with a warm-up epoch left out."""
+    paths = {name: {"epoch_seconds": [], "run_medians": [], "peak_rss_bytes": []} for name in names}
+    where = f" on {len(cores)} core{'s' if len(cores) > 1 else ''}" if cores else ""
+    width = max(map(len, names))
     for run in range(args.runs):
-        for name in PATHS:
-            times, peak = timed_epochs(name, args.epochs)
+        for name in names:
+            times, peak = timed_epochs(name, args.epochs, cores=cores)
             paths[name]["epoch_seconds"] += times
             paths[name]["run_medians"].append(statistics.median(times))
             paths[name]["peak_rss_bytes"].append(peak)
             print(
-                f"run {run + 1}/{args.runs}  {name:<22} "
-                f"{statistics.median(times):.3f} s/epoch (median of {len(times)}), "
+                f"run {run + 1}/{args.runs}  {name:<{width}} "
+                f"{statistics.median(times):.3f} s/epoch{where} (median of {len(times)}), "
                 f"peak RSS {peak / 2**20:,.0f} MiB",
                 flush=True,
             )
+    for result in paths.values():
+        result["median_epoch_seconds"] = statistics.median(result["epoch_seconds"])
     return paths
 
 
